@@ -1,0 +1,322 @@
+"""`esc skill lint`: the rules a bank must keep, each with one exact message.
+
+Two kinds of finding:
+- unreadable input (the file cannot be read or parsed into a skill, or breaks the schema): the run
+  exits 2, since nothing else about that file can be trusted;
+- rule failures on a well-formed skill, and bank-wide rules: the run exits 1. Warnings never fail it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from esc_cli.bank.examples import parse_examples
+from esc_cli.bank.files import SkillFileErrors, load_skill
+from esc_cli.bank.model import SECTIONS, Skill
+from esc_cli.errors import InputError
+
+MAX_BODY_LINES = 500
+MIN_EXAMPLES = 2
+Severity = Literal["unreadable", "error", "warning"]
+# Messages from the taxonomy checks in bank/model.py read "unknown <kind> '<id>'".
+TAXONOMY_MESSAGE = re.compile(r"^unknown [\w ]+ '")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding: the file, the key path or place, the message and its fix."""
+
+    path: str
+    where: str
+    message: str
+    rule: str
+    severity: Severity
+    fix: str = ""
+
+    def render(self) -> str:
+        head = f"{self.path} -> {self.where}" if self.where else self.path
+        text = f"{head}: {self.message}"
+        if self.fix:
+            text += f" ({self.fix})"
+        return f"warning: {text}" if self.severity == "warning" else text
+
+
+@dataclass(frozen=True)
+class LintReport:
+    findings: tuple[Finding, ...]
+    files: int
+
+    @property
+    def exit_code(self) -> int:
+        severities = {f.severity for f in self.findings}
+        if "unreadable" in severities:
+            return 2
+        return 1 if "error" in severities else 0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def _display(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _from_input_error(error: InputError, shown: str) -> Finding:
+    taxonomy = TAXONOMY_MESSAGE.match(error.problem) is not None
+    return Finding(
+        path=shown,
+        where=error.where,
+        message=error.problem,
+        rule="taxonomy" if taxonomy else "schema",
+        severity="error" if taxonomy else "unreadable",
+        fix=error.fix,
+    )
+
+
+def read_skill(path: Path, shown: str) -> tuple[Skill | None, list[Finding]]:
+    """Load one file; schema and parse problems become findings instead of exceptions."""
+    try:
+        return load_skill(path), []
+    except SkillFileErrors as exc:
+        return None, [_from_input_error(err, shown) for err in exc.errors]
+    except InputError as exc:
+        return None, [_from_input_error(exc, shown)]
+
+
+def check_skill(skill: Skill, path: Path, shown: str) -> list[Finding]:
+    """The per-file rules on a well-formed skill."""
+    found: list[Finding] = []
+
+    def add(where: str, message: str, rule: str, fix: str = "", severity: Severity = "error") -> None:
+        found.append(Finding(shown, where, message, rule, severity, fix))
+
+    if skill.id != path.stem:
+        add(
+            "id",
+            f"id '{skill.id}' differs from the file name '{path.stem}'",
+            "id-matches-file",
+            f"rename the file to {skill.id}.md or set id: {path.stem}",
+        )
+    meta = skill.meta
+    for field_name, conditions in (("applies_when", meta.applies_when), ("avoid_when", meta.avoid_when)):
+        if conditions.max_turn is not None and conditions.max_turn < conditions.min_turn:
+            add(
+                f"{field_name}.max_turn",
+                f"max_turn {conditions.max_turn} is below min_turn {conditions.min_turn}",
+                "turn-range",
+                "raise max_turn or lower min_turn",
+            )
+    if not meta.applies_when.seeker_states:
+        add(
+            "applies_when.seeker_states",
+            "no seeker states: the skill can never be chosen",
+            "conditions",
+            "list at least one state",
+        )
+    both = sorted(set(meta.applies_when.seeker_states) & set(meta.avoid_when.seeker_states))
+    for state in both:
+        add(
+            "avoid_when.seeker_states",
+            f"state '{state}' is in both applies_when and avoid_when",
+            "conditions",
+            "keep it in one of them",
+        )
+    if "crisis-risk" in meta.applies_when.seeker_states and not meta.crisis:
+        add(
+            "applies_when.seeker_states",
+            "only the crisis skill may apply to 'crisis-risk'",
+            "crisis",
+            "move 'crisis-risk' to avoid_when",
+        )
+    found.extend(_check_body(skill, shown))
+    return found
+
+
+def _check_body(skill: Skill, shown: str) -> list[Finding]:
+    found: list[Finding] = []
+    lines = skill.body.count("\n") + 1
+    if lines >= MAX_BODY_LINES:
+        found.append(
+            Finding(
+                shown,
+                "body",
+                f"{lines} lines; the limit is {MAX_BODY_LINES - 1}",
+                "size",
+                "error",
+                "shorten the body or move detail out",
+            )
+        )
+    sections = skill.sections()
+    for title in SECTIONS:
+        if not sections.get(title):
+            found.append(
+                Finding(
+                    shown,
+                    "body",
+                    f"missing section '## {title}'",
+                    "sections",
+                    "error",
+                    f"add a '## {title}' section with content",
+                )
+            )
+    examples = parse_examples(sections.get("Examples", ""))
+    for number, example in enumerate(examples, start=1):
+        for problem in example.problems:
+            found.append(
+                Finding(shown, f"Examples[{number}] '{example.title}'", problem, "examples", "error")
+            )
+    good = [ex for ex in examples if not ex.problems]
+    if "Examples" in sections and len(good) < MIN_EXAMPLES:
+        found.append(
+            Finding(
+                shown,
+                "Examples",
+                f"{len(good)} well-formed example(s); at least {MIN_EXAMPLES} are required",
+                "examples",
+                "error",
+                "add '### title' blocks of 'Seeker: ' and 'Supporter: ' lines",
+            )
+        )
+    return found
+
+
+def check_bank(skills: Sequence[tuple[Skill, str]]) -> list[Finding]:
+    """Bank-wide rules: unique ids, one active crisis skill, tie-breaks for identical conditions."""
+    found: list[Finding] = []
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for skill, shown in skills:
+        by_id[skill.id].append(shown)
+    for skill_id, places in by_id.items():
+        for shown in places[1:]:
+            found.append(
+                Finding(
+                    shown,
+                    "id",
+                    f"duplicate id '{skill_id}' (also in {places[0]})",
+                    "unique-ids",
+                    "unreadable",
+                    "give each skill its own id",
+                )
+            )
+    crisis = [(s, shown) for s, shown in skills if s.meta.crisis and s.meta.status == "active"]
+    if len(crisis) != 1:
+        names = ", ".join(shown for _, shown in crisis) or "none"
+        found.append(
+            Finding(
+                "bank",
+                "crisis",
+                f"{len(crisis)} active crisis skills ({names}); exactly one is required",
+                "crisis",
+                "error",
+                "keep one active skill with crisis: true",
+            )
+        )
+    for skill, shown in crisis:
+        missing = [a for a in ("safety-check", "refer-resource") if a not in skill.meta.actions]
+        if missing:
+            found.append(
+                Finding(
+                    shown,
+                    "actions",
+                    f"the crisis skill lacks {', '.join(missing)}",
+                    "crisis",
+                    "error",
+                    "a crisis skill checks safety and points to human help",
+                )
+            )
+        if "crisis-risk" not in skill.meta.applies_when.seeker_states:
+            found.append(
+                Finding(
+                    shown,
+                    "applies_when.seeker_states",
+                    "the crisis skill does not apply to 'crisis-risk'",
+                    "crisis",
+                    "error",
+                    "add 'crisis-risk'",
+                )
+            )
+    found.extend(_ties(skills))
+    return found
+
+
+def _ties(skills: Sequence[tuple[Skill, str]]) -> list[Finding]:
+    groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
+    for skill, shown in skills:
+        if skill.meta.status != "active":
+            continue
+        cond = skill.meta.applies_when
+        key = (tuple(sorted(cond.seeker_states)), cond.min_turn, cond.max_turn, skill.meta.priority)
+        groups[key].append(shown)
+    found: list[Finding] = []
+    for places in groups.values():
+        for shown in places[1:]:
+            found.append(
+                Finding(
+                    shown,
+                    "applies_when",
+                    f"same conditions and priority as {places[0]}",
+                    "tie-break",
+                    "warning",
+                    "set a different priority to break the tie",
+                )
+            )
+    return found
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Folders become their `*.md` files; files stay; order is sorted and stable."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.md") if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def lint_paths(paths: Iterable[Path], *, base: Path | None = None, bank_rules: bool = True) -> LintReport:
+    """Lint skill files and folders. `bank_rules` adds the bank-wide rules (for a whole bank)."""
+    files = expand_paths(paths)
+    findings: list[Finding] = []
+    loaded: list[tuple[Skill, str]] = []
+    for path in files:
+        shown = _display(path, base)
+        skill, problems = read_skill(path, shown)
+        findings.extend(problems)
+        if skill is not None:
+            findings.extend(check_skill(skill, path, shown))
+            loaded.append((skill, shown))
+    if bank_rules:
+        findings.extend(check_bank(loaded))
+    if not files:
+        findings.append(
+            Finding(
+                "bank",
+                "",
+                "no skill files found",
+                "files",
+                "unreadable",
+                "add skills/<id>.md files or pass paths",
+            )
+        )
+    return LintReport(findings=tuple(findings), files=len(files))
+
+
+def lint_bank(folder: Path, *, base: Path | None = None) -> LintReport:
+    """Lint a whole bank folder with the bank-wide rules."""
+    if not folder.is_dir():
+        finding = Finding(
+            str(folder), "", "skills folder not found", "files", "unreadable", "create it or pass --bank"
+        )
+        return LintReport(findings=(finding,), files=0)
+    return lint_paths([folder], base=base)

@@ -1,0 +1,34 @@
+"""Shared pieces of the thin CLI layer: the bank option, error rendering, output helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from esc_cli.config import Bank, load_bank
+
+
+class State:
+    """What the root command stores for its subcommands: the --bank override, the bank found lazily."""
+
+    def __init__(self, bank_path: Path | None = None) -> None:
+        self.bank_path = bank_path
+        self._bank: Bank | None = None
+
+    @property
+    def bank(self) -> Bank:
+        if self._bank is None:
+            self._bank = load_bank(self.bank_path)
+        return self._bank
+
+
+def get_bank(ctx: click.Context) -> Bank:
+    """The bank of this invocation, found by walking up from the cwd or given by --bank."""
+    state = ctx.find_object(State)
+    if state is None:  # called outside the root group, e.g. in a test of one command
+        state = ctx.ensure_object(State)
+    return state.bank
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)

@@ -1,0 +1,95 @@
+"""The `esc` entry point: the root group, its subcommand groups, and the one place errors become exits.
+
+Exit codes: 0 ok, 1 a check failed or regressed, 2 bad input or usage, 3 a crash (with a log), 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from esc_cli import __version__
+from esc_cli.cli.common import State
+from esc_cli.errors import EscError
+
+EXIT_CRASH = 3
+EXIT_INTERRUPT = 130
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="esc")
+@click.option(
+    "--bank",
+    "bank_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ESC_BANK",
+    help="Bank root (a folder whose pyproject.toml has [tool.esc]). Default: found by walking up from here.",
+)
+@click.pass_context
+def cli(ctx: click.Context, bank_path: Path | None) -> None:
+    """ESC-Skills: emotional-support skills kept as code.
+
+    \b
+    The pipeline, each step a command group:
+      esc iu extract     cut real support dialogues into Intervention Units
+      esc skill discover turn Intervention Units into skill files with evidence
+      esc sim run        talk the agent with simulated SAGE seekers and score it
+      esc evolve         propose skill edits on a git branch, checked in simulation
+      esc skill verify   the CI gate: base vs head on the verify profiles
+      esc export claude  write Agent Skills folders for Claude-style agents
+
+    Everything runs offline by default, with no network and no API key.
+    This is a research tool, not a clinical tool.
+    """
+    ctx.obj = State(bank_path)
+
+
+def _register() -> None:
+    """Attach every command group. Each lives in its own module under esc_cli/cli/."""
+    from esc_cli.cli import groups
+
+    for command in groups.commands():
+        cli.add_command(command)
+
+
+def _crash_log(exc: BaseException) -> Path:
+    handle = tempfile.NamedTemporaryFile("w", prefix="esc-crash-", suffix=".log", delete=False)
+    with handle:
+        handle.write(f"esc {__version__}\nargv: {sys.argv!r}\n\n")
+        handle.write("".join(traceback.format_exception(exc)))
+    return Path(handle.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and map every outcome to an exit code. Returns the code (also used by tests)."""
+    _register()
+    try:
+        # Without standalone mode, click returns the code given to ctx.exit() instead of raising.
+        returned = cli.main(args=argv, prog_name="esc", standalone_mode=False)
+    except EscError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_INTERRUPT
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPT
+    except Exception as exc:
+        log = _crash_log(exc)
+        click.echo(f"esc crashed: {type(exc).__name__}: {exc} (details in {log}; please report it)", err=True)
+        return EXIT_CRASH
+    return returned if isinstance(returned, int) else 0
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""`esc skill ...`: lint, list, show, schema and fmt. Discover, why and verify attach from their own modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from esc_cli.bank.files import dump_skill, load_skill, write_skill
+from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
+from esc_cli.bank.load import load_skills
+from esc_cli.bank.model import SkillMeta
+from esc_cli.cli.common import get_bank
+from esc_cli.cli.output import console, table
+from esc_cli.errors import CheckFailed, InputError
+from esc_cli.fileio import atomic_write_text
+
+
+@click.group()
+def skill() -> None:
+    """Work with the skill files of the bank (skills/<id>.md).
+
+    Each skill is Markdown with YAML front matter: when it applies, when to avoid it, the outcome to
+    expect, its risks, and a body with Guidance, Examples and Pitfalls.
+    """
+
+
+def _render_report(report: LintReport, fmt: str) -> None:
+    if fmt == "json":
+        payload = {
+            "files": report.files,
+            "exit_code": report.exit_code,
+            "findings": [
+                {"path": f.path, "where": f.where, "message": f.message, "rule": f.rule, "severity": f.severity, "fix": f.fix}
+                for f in report.findings
+            ],
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    for finding in report.findings:
+        click.echo(finding.render(), err=finding.severity != "warning")
+    errors = report.count("unreadable") + report.count("error")
+    warnings = report.count("warning")
+    status = "clean" if not errors else f"{errors} error(s)"
+    click.echo(f"{report.files} skill file(s): {status}, {warnings} warning(s)")
+
+
+@skill.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.pass_context
+def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Check skill files against the schema and the bank's rules.
+
+    With no PATHS, lints the whole bank, including the bank-wide rules (unique ids, exactly one active
+    crisis skill, tie-breaks). Exit 0 clean, 1 when a rule fails, 2 when a file is unreadable or
+    breaks the schema. Messages read `skills/x.md -> key.path: problem (fix)`.
+    """
+    if paths:
+        report = lint_paths(paths, base=Path.cwd(), bank_rules=False)
+    else:
+        report = lint_bank(get_bank(ctx).skills_dir, base=Path.cwd())
+    _render_report(report, fmt)
+    ctx.exit(report.exit_code)
+
+
+@skill.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include draft and deprecated skills.")
+@click.pass_context
+def list_skills(ctx: click.Context, show_all: bool) -> None:
+    """List the skills of the bank: id, stage, strategies, status and version."""
+    skills = load_skills(get_bank(ctx).skills_dir, include_inactive=show_all)
+    rows = [
+        (s.id + (" (crisis)" if s.meta.crisis else ""), s.meta.stage, ", ".join(s.meta.strategies), s.meta.status, s.meta.version)
+        for s in skills
+    ]
+    console.print(table(f"{len(rows)} skills", ("id", "stage", "strategies", "status", "version"), rows))
+
+
+@skill.command("show")
+@click.argument("skill_id")
+@click.pass_context
+def show(ctx: click.Context, skill_id: str) -> None:
+    """Print one skill file in normalised form."""
+    path = get_bank(ctx).skills_dir / f"{skill_id}.md"
+    if not path.exists():
+        raise InputError(path, f"no skill '{skill_id}'", fix="see `esc skill list` for the ids")
+    click.echo(dump_skill(load_skill(path)), nl=False)
+
+
+@skill.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def schema(output: Path | None) -> None:
+    """Write the JSON Schema of skill front matter, for editor validation.
+
+    \b
+    For VS Code with the YAML extension, for example:
+      esc skill schema -o .esc/skill.schema.json
+    then map it to skills/*.md front matter in your editor settings.
+    """
+    text = json.dumps(SkillMeta.model_json_schema(), indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+        click.echo(f"wrote {output}")
+
+
+@skill.command("fmt")
+@click.option("--check", is_flag=True, help="Only report files that are not normalised; exit 1 if any.")
+@click.pass_context
+def fmt(ctx: click.Context, check: bool) -> None:
+    """Rewrite skill files in normalised form (key order, list style, one final newline)."""
+    folder = get_bank(ctx).skills_dir
+    changed: list[Path] = []
+    for path in sorted(folder.glob("*.md")):
+        skill_obj = load_skill(path)
+        if dump_skill(skill_obj) != path.read_text(encoding="utf-8"):
+            changed.append(path)
+            if not check:
+                write_skill(path, skill_obj)
+    for path in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+    if check and changed:
+        raise CheckFailed(f"{len(changed)} skill file(s) not normalised (run `esc skill fmt`)")
+    click.echo(f"{len(changed)} file(s) {'to reformat' if check else 'reformatted'}")

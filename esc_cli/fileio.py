@@ -1,0 +1,134 @@
+"""Reading untrusted text files safely and writing outputs atomically.
+
+Every reader in the project goes through `read_text` so that empty, binary, oversized and non-UTF-8
+files fail the same way: one `InputError` naming the file and the fix. Writers go through
+`atomic_write_text` so a crash never leaves a half-written file that looks complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+from pydantic import ValidationError
+
+from esc_cli.errors import InputError
+
+DEFAULT_MAX_BYTES = 64 * 1024
+
+
+def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: str = "file") -> str:
+    """Read a UTF-8 text file, refusing missing, empty, oversized, binary and badly encoded files."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise InputError(path, f"no such {what}", fix="check the path") from exc
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}", fix="check the permissions") from exc
+    if path.is_dir():
+        raise InputError(path, f"is a folder, not a {what}", fix="pass a file")
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(
+            path,
+            f"{size} bytes is over the {max_bytes // 1024} KiB limit",
+            fix="split or shorten the file",
+        )
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(path, f"empty {what}", fix=f"write the {what} or delete it")
+    if b"\x00" in raw:
+        raise InputError(path, f"binary data, not a text {what}", fix="save it as UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            fix="re-save the file as UTF-8",
+        ) from exc
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(text: str, path: Path, *, line_offset: int = 0) -> Any:
+    """`yaml.safe_load` with errors that name the file and line. Python object tags are refused."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1 + line_offset}" if mark is not None else ""
+        raise InputError(
+            path,
+            f"YAML tag not allowed: {exc.problem}",
+            where=where,
+            fix="use plain YAML values; tags that build objects are refused",
+        ) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(path, f"malformed YAML: {problem}", where=where, fix="fix the YAML syntax") from exc
+
+
+def key_path(loc: Sequence[int | str]) -> str:
+    """Render a pydantic location tuple as `applies_when.seeker_states[2]`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def validation_errors(path: Path, exc: ValidationError, *, prefix: str = "") -> list[InputError]:
+    """One InputError per pydantic error, each with its key path and a readable message."""
+    found: list[InputError] = []
+    for error in exc.errors():
+        loc = [p for p in error["loc"] if p not in ("function-after",)]
+        where = key_path([prefix, *loc] if prefix else loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message, fix = "unknown key", "remove it or check its spelling"
+        elif kind == "missing":
+            message, fix = "required key is missing", "add it"
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            fix = ""
+        found.append(InputError(path, message, where=where, fix=fix))
+    return found
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[str]]:
+    """A text handle whose content replaces `path` only when the block ends without an error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

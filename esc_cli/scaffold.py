@@ -1,0 +1,73 @@
+"""`esc init`: lay out a new bank from the defaults shipped in the package.
+
+In a wheel the defaults live at esc_cli/defaults/ (copied there at build time from the repository's
+skills/, profiles/, prompts/ and ci/). In a source checkout they are read from the checkout itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from esc_cli.errors import InputError
+
+DEFAULT_FOLDERS = ("skills", "profiles", "prompts", "ci")
+TOOL_TABLE = """
+[tool.esc]
+skills = "skills"
+profiles = "profiles"
+prompts = "prompts"
+runs = "runs"
+engine = "offline"
+concurrency = 8
+"""
+NEW_PYPROJECT = '[project]\nname = "my-esc-bank"\nversion = "0.1.0"\n' + TOOL_TABLE
+GITIGNORE = "runs/\n.esc/\n"
+
+
+def defaults_root() -> Path:
+    """The folder that holds the default skills/, profiles/, prompts/ and ci/."""
+    package = Path(__file__).resolve().parent
+    packaged = package / "defaults"
+    if (packaged / "skills").is_dir():
+        return packaged
+    checkout = package.parent
+    if (checkout / "skills").is_dir() and (checkout / "setup.py").is_file():
+        return checkout
+    raise InputError(packaged, "the default bank is missing from this installation", fix="reinstall esc-skills")
+
+
+def init_bank(target: Path, *, force: bool = False) -> list[Path]:
+    """Write a new bank into `target`. Returns what was created. Never overwrites without `force`."""
+    source = defaults_root()
+    target.mkdir(parents=True, exist_ok=True)
+    existing = [target / name for name in DEFAULT_FOLDERS if (target / name).exists()]
+    if existing and not force:
+        names = ", ".join(p.name for p in existing)
+        raise InputError(target, f"already has {names}", fix="choose an empty folder or pass --force to merge")
+    created: list[Path] = []
+    for name in DEFAULT_FOLDERS:
+        if (source / name).is_dir():  # an empty folder does not survive a wheel
+            shutil.copytree(source / name, target / name, dirs_exist_ok=True)
+        else:
+            (target / name).mkdir(exist_ok=True)
+        created.append(target / name)
+    created.append(_write_pyproject(target))
+    gitignore = target / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text(GITIGNORE, encoding="utf-8")
+        created.append(gitignore)
+    return created
+
+
+def _write_pyproject(target: Path) -> Path:
+    """Create pyproject.toml, or append the [tool.esc] table to an existing one (never rewrite it)."""
+    path = target / "pyproject.toml"
+    if not path.exists():
+        path.write_text(NEW_PYPROJECT.lstrip("\n"), encoding="utf-8")
+        return path
+    text = path.read_text(encoding="utf-8")
+    if "[tool.esc]" not in text:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(("\n" if not text.endswith("\n") else "") + TOOL_TABLE)
+    return path
