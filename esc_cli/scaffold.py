@@ -34,7 +34,9 @@ def defaults_root() -> Path:
     checkout = package.parent
     if (checkout / "skills").is_dir() and (checkout / "setup.py").is_file():
         return checkout
-    raise InputError(packaged, "the default bank is missing from this installation", fix="reinstall esc-skills")
+    raise InputError(
+        packaged, "the default bank is missing from this installation", fix="reinstall esc-skills"
+    )
 
 
 def init_bank(target: Path, *, force: bool = False) -> list[Path]:
@@ -44,7 +46,9 @@ def init_bank(target: Path, *, force: bool = False) -> list[Path]:
     existing = [target / name for name in DEFAULT_FOLDERS if (target / name).exists()]
     if existing and not force:
         names = ", ".join(p.name for p in existing)
-        raise InputError(target, f"already has {names}", fix="choose an empty folder or pass --force to merge")
+        raise InputError(
+            target, f"already has {names}", fix="choose an empty folder or pass --force to merge"
+        )
     created: list[Path] = []
     for name in DEFAULT_FOLDERS:
         if (source / name).is_dir():  # an empty folder does not survive a wheel

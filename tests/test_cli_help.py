@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from conftest import EscRunner
+from testkit import EscRunner
 
 from esc_cli.cli.main import _register, cli
 

@@ -8,13 +8,24 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import REPO
+from testkit import REPO
 
 
 def test_wheel_ships_defaults_and_init_makes_a_clean_bank(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
         check=True,
         cwd=tmp_path,
     )
@@ -28,12 +39,18 @@ def test_wheel_ships_defaults_and_init_makes_a_clean_bank(tmp_path: Path) -> Non
     bank = tmp_path / "new-bank"
     env = {**os.environ, "PYTHONPATH": str(site)}
     code = "import sys, esc_cli; from esc_cli.cli.main import main; print(esc_cli.__file__); sys.exit(main(sys.argv[1:]))"
-    init = subprocess.run([sys.executable, "-c", code, "init", str(bank)], env=env, capture_output=True, text=True, cwd=tmp_path)
+    init = subprocess.run(
+        [sys.executable, "-c", code, "init", str(bank)], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
     assert init.returncode == 0, init.stderr
     assert init.stdout.splitlines()[0].startswith(str(site))  # the wheel's copy ran, not the checkout
-    lint = subprocess.run([sys.executable, "-c", code, "skill", "lint"], env=env, capture_output=True, text=True, cwd=bank)
+    lint = subprocess.run(
+        [sys.executable, "-c", code, "skill", "lint"], env=env, capture_output=True, text=True, cwd=bank
+    )
     assert lint.returncode == 0, lint.stdout + lint.stderr
     assert "clean" in lint.stdout
-    again = subprocess.run([sys.executable, "-c", code, "init", str(bank)], env=env, capture_output=True, text=True, cwd=tmp_path)
+    again = subprocess.run(
+        [sys.executable, "-c", code, "init", str(bank)], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
     assert again.returncode == 2
     assert "pass --force to merge" in again.stderr

@@ -17,7 +17,16 @@ def test_sizes_follow_the_paper() -> None:
 
 
 def test_ids_are_unique_kebab_case_and_defined() -> None:
-    families = (t.STAGES, t.SEEKER_STATES, t.SUPPORT_ACTIONS, t.DIRECTIONS, t.BEHAVIOURS, t.PERSONALITIES, t.INTENTIONS, t.RISKS)
+    families = (
+        t.STAGES,
+        t.SEEKER_STATES,
+        t.SUPPORT_ACTIONS,
+        t.DIRECTIONS,
+        t.BEHAVIOURS,
+        t.PERSONALITIES,
+        t.INTENTIONS,
+        t.RISKS,
+    )
     for family in families:
         names = [label.id for label in family]
         assert len(names) == len(set(names))
@@ -36,7 +45,12 @@ def test_every_strategy_has_actions_and_round_trips() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "canonical"),
-    [("Questions", "Question"), ("Other", "Others"), ("Direct Guidance", "Providing Suggestions"), ("Restatement", "Restatement or Paraphrasing")],
+    [
+        ("Questions", "Question"),
+        ("Other", "Others"),
+        ("Direct Guidance", "Providing Suggestions"),
+        ("Restatement", "Restatement or Paraphrasing"),
+    ],
 )
 def test_failed_esconv_spellings_normalise(raw: str, canonical: str) -> None:
     assert t.normalise_strategy(raw) == canonical
@@ -47,11 +61,16 @@ def test_unknown_strategy_raises() -> None:
         t.normalise_strategy("Hugging")
 
 
-@pytest.mark.parametrize(("delta", "direction"), [(10, "improved-strong"), (5, "improved"), (0, "neutral"), (-5, "worsened"), (-10, "worsened-strong")])
+@pytest.mark.parametrize(
+    ("delta", "direction"),
+    [(10, "improved-strong"), (5, "improved"), (0, "neutral"), (-5, "worsened"), (-10, "worsened-strong")],
+)
 def test_direction_of_delta(delta: float, direction: str) -> None:
     assert t.direction_of_delta(delta) == direction
 
 
-@pytest.mark.parametrize(("emotion", "band"), [(100, "S"), (70, "A"), (69, "B"), (40, "B"), (10, "C"), (9, "F"), (0, "F")])
+@pytest.mark.parametrize(
+    ("emotion", "band"), [(100, "S"), (70, "A"), (69, "B"), (40, "B"), (10, "C"), (9, "F"), (0, "F")]
+)
 def test_emotion_bands(emotion: int, band: str) -> None:
     assert t.emotion_band(emotion) == band

@@ -7,6 +7,7 @@ alternating, starting with the seeker and ending with the supporter.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
 
@@ -52,7 +53,7 @@ def _parse_lines(chunk: str) -> tuple[tuple[Line, ...], tuple[str, ...]]:
         problems.append("starts with the supporter; start with a 'Seeker: ' line")
     if lines and lines[-1].speaker != "Supporter":
         problems.append("ends with the seeker; end with a 'Supporter: ' line")
-    if any(a.speaker == b.speaker for a, b in zip(lines, lines[1:], strict=False)):
+    if any(a.speaker == b.speaker for a, b in pairwise(lines)):
         problems.append("the same speaker twice in a row; alternate Seeker and Supporter")
     if not lines:
         problems.append("has no 'Seeker: ' or 'Supporter: ' lines")

@@ -8,9 +8,19 @@ import click
 
 # (module under esc_cli.cli, attribute). A module may attach extra commands to a group defined elsewhere.
 GROUPS: tuple[tuple[str, str], ...] = (
+    ("cache", "cache"),
     ("init", "init"),
     ("skill", "skill"),
+    ("skill_discover", "skill"),
+    ("skill_verify", "skill"),
+    ("eval", "eval_group"),
     ("profile", "profile"),
+    ("report", "report"),
+    ("evolve", "evolve"),
+    ("export", "export"),
+    ("importer", "import_"),
+    ("sim", "sim"),
+    ("chat", "chat"),
 )
 
 

@@ -11,7 +11,9 @@ from esc_cli.scaffold import init_bank
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--force", is_flag=True, help="Merge into a folder that already has skills/, profiles/, prompts/ or ci/.")
+@click.option(
+    "--force", is_flag=True, help="Merge into a folder that already has skills/, profiles/, prompts/ or ci/."
+)
 def init(directory: Path, force: bool) -> None:
     """Create a new bank in DIRECTORY: the seed skills, the seeker profiles, the prompt templates, CI
     files, and a pyproject.toml with a [tool.esc] table (appended if the file exists).

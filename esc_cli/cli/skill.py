@@ -32,7 +32,14 @@ def _render_report(report: LintReport, fmt: str) -> None:
             "files": report.files,
             "exit_code": report.exit_code,
             "findings": [
-                {"path": f.path, "where": f.where, "message": f.message, "rule": f.rule, "severity": f.severity, "fix": f.fix}
+                {
+                    "path": f.path,
+                    "where": f.where,
+                    "message": f.message,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "fix": f.fix,
+                }
                 for f in report.findings
             ],
         }
@@ -48,7 +55,14 @@ def _render_report(report: LintReport, fmt: str) -> None:
 
 @skill.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Check skill files against the schema and the bank's rules.
@@ -72,7 +86,13 @@ def list_skills(ctx: click.Context, show_all: bool) -> None:
     """List the skills of the bank: id, stage, strategies, status and version."""
     skills = load_skills(get_bank(ctx).skills_dir, include_inactive=show_all)
     rows = [
-        (s.id + (" (crisis)" if s.meta.crisis else ""), s.meta.stage, ", ".join(s.meta.strategies), s.meta.status, s.meta.version)
+        (
+            s.id + (" (crisis)" if s.meta.crisis else ""),
+            s.meta.stage,
+            ", ".join(s.meta.strategies),
+            s.meta.status,
+            s.meta.version,
+        )
         for s in skills
     ]
     console.print(table(f"{len(rows)} skills", ("id", "stage", "strategies", "status", "version"), rows))
@@ -90,7 +110,9 @@ def show(ctx: click.Context, skill_id: str) -> None:
 
 
 @skill.command("schema")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
 def schema(output: Path | None) -> None:
     """Write the JSON Schema of skill front matter, for editor validation.
 

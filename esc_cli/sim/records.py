@@ -114,3 +114,7 @@ class RunConfig(Record):
     roles: dict[str, RoleConfig]
     prompt_hashes: dict[str, str] = Field(default_factory=dict)
     ius: str = ""
+    outcome_table: str = Field(
+        default="", description="Hash of the offline seeker's outcome table ('' if unused)."
+    )
+    labeller: str = Field(default="", description="name@version of the text labeller.")

@@ -85,6 +85,11 @@ def _read_model(path: Path, model: type[_M]) -> _M:
         ) from exc
 
 
+def read_config(path: Path) -> RunConfig:
+    """Read a run.json on its own (resume reads it before the run is complete)."""
+    return _read_model(path, RunConfig)
+
+
 def load_run(folder: Path) -> Run:
     """Load a finished run folder, naming the missing file when it is incomplete."""
     if not folder.is_dir():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EscRunner, make_bank, skill_text
+from testkit import EscRunner, make_bank, skill_text
 
 CASES: dict[str, tuple[bytes, str]] = {
     "malformed-yaml": (
@@ -13,13 +13,22 @@ CASES: dict[str, tuple[bytes, str]] = {
         "skills/bad.md -> line 4, column 1: malformed YAML: expected ',' or ']'",
     ),
     "empty": (b"", "skills/bad.md: empty skill file (write the skill file or delete it)"),
-    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "skills/bad.md: binary data, not a text skill file (save it as UTF-8 text)"),
+    "binary": (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00",
+        "skills/bad.md: binary data, not a text skill file (save it as UTF-8 text)",
+    ),
     "latin-1": (
         skill_text("bad").replace("A sample skill", "Caf\u00e9").encode("latin-1"),
         "skills/bad.md: not valid UTF-8 (byte 0xe9 at offset",
     ),
-    "no-front-matter": (b"# Just markdown\n", "skills/bad.md -> line 1: no front matter (start the file with a '---' line)"),
-    "not-closed": (b"---\nid: bad\n", "skills/bad.md: front matter is not closed (add a '---' line after the YAML header)"),
+    "no-front-matter": (
+        b"# Just markdown\n",
+        "skills/bad.md -> line 1: no front matter (start the file with a '---' line)",
+    ),
+    "not-closed": (
+        b"---\nid: bad\n",
+        "skills/bad.md: front matter is not closed (add a '---' line after the YAML header)",
+    ),
     "unknown-key": (
         skill_text("bad", extra="colour: blue\n").encode(),
         "skills/bad.md -> colour: unknown key (remove it or check its spelling)",
@@ -29,7 +38,9 @@ CASES: dict[str, tuple[bytes, str]] = {
         "skills/bad.md -> version: Input should be a valid integer",
     ),
     "python-tag": (
-        skill_text("bad").replace("title: A sample skill", "title: !!python/object/apply:os.system ['echo pwned']").encode(),
+        skill_text("bad")
+        .replace("title: A sample skill", "title: !!python/object/apply:os.system ['echo pwned']")
+        .encode(),
         "skills/bad.md -> line 3: YAML tag not allowed:",
     ),
     "not-a-mapping": (b"---\n- a\n- b\n---\nbody\n", "skills/bad.md: front matter is not a YAML mapping"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO, skill_text
+from testkit import REPO, skill_text
 
 from esc_cli.bank.files import dump_skill, load_skill, parse_skill
 from esc_cli.bank.load import bank_hash, load_skills, skill_hash
@@ -23,7 +23,8 @@ def test_normalised_file_round_trips(tmp_path: Path) -> None:
 
 def test_multiline_and_special_text_survive(tmp_path: Path) -> None:
     text = skill_text().replace(
-        "description: When the seeker vents.", "description: 'Colons: quotes \"x\", a # hash and {{ braces }}'"
+        "description: When the seeker vents.",
+        "description: 'Colons: quotes \"x\", a # hash and {{ braces }}'",
     )
     skill = parse_skill(text, tmp_path / "x.md")
     again = parse_skill(dump_skill(skill), tmp_path / "x.md")
@@ -39,7 +40,9 @@ def test_seed_bank_files_are_normalised(path: Path) -> None:
 def test_hashes_change_with_content(tmp_path: Path) -> None:
     (tmp_path / "sample-skill.md").write_text(skill_text(), encoding="utf-8")
     before = load_skills(tmp_path)
-    (tmp_path / "sample-skill.md").write_text(skill_text().replace("1. Listen.", "1. Listen well."), encoding="utf-8")
+    (tmp_path / "sample-skill.md").write_text(
+        skill_text().replace("1. Listen.", "1. Listen well."), encoding="utf-8"
+    )
     after = load_skills(tmp_path)
     assert skill_hash(before[0]) != skill_hash(after[0])
     assert bank_hash(before) != bank_hash(after)

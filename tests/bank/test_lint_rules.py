@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EscRunner, make_bank, skill_text
+from testkit import EscRunner, make_bank, skill_text
 
 
 def lint(esc: EscRunner, root: Path, *paths: str) -> tuple[int, str]:
@@ -36,7 +36,10 @@ def test_unknown_action_and_strategy(esc: EscRunner, tmp_path: Path) -> None:
     make_bank(tmp_path, {"sample-skill": text})
     code, out = lint(esc, tmp_path)
     assert code == 1
-    assert "skills/sample-skill.md -> actions[0]: unknown action 'reflect-feelings' (did you mean 'reflect-feeling'?)" in out
+    assert (
+        "skills/sample-skill.md -> actions[0]: unknown action 'reflect-feelings' (did you mean 'reflect-feeling'?)"
+        in out
+    )
     assert "skills/sample-skill.md -> strategies[0]: unknown ESConv strategy 'Reflection'" in out
 
 
@@ -63,7 +66,10 @@ def test_missing_section(esc: EscRunner, tmp_path: Path) -> None:
     make_bank(tmp_path, {"sample-skill": skill_text(body=body)})
     code, out = lint(esc, tmp_path)
     assert code == 1
-    assert "skills/sample-skill.md -> body: missing section '## Pitfalls' (add a '## Pitfalls' section with content)" in out
+    assert (
+        "skills/sample-skill.md -> body: missing section '## Pitfalls' (add a '## Pitfalls' section with content)"
+        in out
+    )
 
 
 def test_too_few_examples_and_bad_speaker(esc: EscRunner, tmp_path: Path) -> None:
@@ -74,7 +80,10 @@ def test_too_few_examples_and_bad_speaker(esc: EscRunner, tmp_path: Path) -> Non
     make_bank(tmp_path, {"sample-skill": skill_text(body=body)})
     code, out = lint(esc, tmp_path)
     assert code == 1
-    assert "skills/sample-skill.md -> Examples[2] 'Two': line 'Client: c' does not start with 'Seeker: ' or 'Supporter: '" in out
+    assert (
+        "skills/sample-skill.md -> Examples[2] 'Two': line 'Client: c' does not start with 'Seeker: ' or 'Supporter: '"
+        in out
+    )
     assert "skills/sample-skill.md -> Examples: 1 well-formed example(s); at least 2 are required" in out
 
 
@@ -96,7 +105,10 @@ def test_body_size_limit(esc: EscRunner, tmp_path: Path) -> None:
     make_bank(tmp_path, {"sample-skill": skill_text(body=long_body)})
     code, out = lint(esc, tmp_path)
     assert code == 1
-    assert "skills/sample-skill.md -> body: 539 lines; the limit is 499 (shorten the body or move detail out)" in out
+    assert (
+        "skills/sample-skill.md -> body: 539 lines; the limit is 499 (shorten the body or move detail out)"
+        in out
+    )
 
 
 def test_file_size_limit_exits_two(esc: EscRunner, tmp_path: Path) -> None:
@@ -104,14 +116,19 @@ def test_file_size_limit_exits_two(esc: EscRunner, tmp_path: Path) -> None:
     make_bank(tmp_path, {"sample-skill": huge})
     code, out = lint(esc, tmp_path)
     assert code == 2
-    assert "skills/sample-skill.md: " in out and "bytes is over the 64 KiB limit (split or shorten the file)" in out
+    assert (
+        "skills/sample-skill.md: " in out
+        and "bytes is over the 64 KiB limit (split or shorten the file)" in out
+    )
 
 
 @pytest.mark.parametrize("crisis_count", [0, 2])
 def test_exactly_one_active_crisis_skill(esc: EscRunner, tmp_path: Path, crisis_count: int) -> None:
     files = {"sample-skill": skill_text()}
     for i in range(crisis_count):
-        files[f"crisis-{i}"] = skill_text(f"crisis-{i}", states="[crisis-risk]", crisis=True, priority=100 + i)
+        files[f"crisis-{i}"] = skill_text(
+            f"crisis-{i}", states="[crisis-risk]", crisis=True, priority=100 + i
+        )
     make_bank(tmp_path, files, with_crisis=False)
     code, out = lint(esc, tmp_path)
     assert code == 1
@@ -141,7 +158,10 @@ def test_state_in_both_applies_and_avoid(esc: EscRunner, tmp_path: Path) -> None
     make_bank(tmp_path, {"sample-skill": skill_text(states="[venting]", avoid="[venting, crisis-risk]")})
     code, out = lint(esc, tmp_path)
     assert code == 1
-    assert "skills/sample-skill.md -> avoid_when.seeker_states: state 'venting' is in both applies_when and avoid_when" in out
+    assert (
+        "skills/sample-skill.md -> avoid_when.seeker_states: state 'venting' is in both applies_when and avoid_when"
+        in out
+    )
 
 
 def test_json_format(esc: EscRunner, tmp_path: Path) -> None:

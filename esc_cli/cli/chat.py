@@ -1,0 +1,90 @@
+"""`esc chat`: talk to the agent yourself, one line at a time, and see which skills it used."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from esc_cli.bank.load import load_skills
+from esc_cli.cli.common import get_bank
+from esc_cli.cli.llm_options import LLMChoices, llm_options
+from esc_cli.sim.engines import Agent, Utterance, default_labeller
+from esc_cli.sim.iu_index import read_ius
+from esc_cli.sim.options import Retrieval, SimOptions, build_agent
+from esc_cli.sim.seeds import stable_seed
+
+QUIT_WORDS = ("quit", "exit", "/quit", "/exit")
+
+
+async def _converse(agent: Agent, seed: int) -> None:
+    """Read the seeker's lines from stdin, answer each, until end of input or 'quit'."""
+    session = agent.session(seed)
+    history: list[Utterance] = []
+    interactive = sys.stdin.isatty()
+    turn = 0
+    while True:
+        if interactive:
+            click.echo("you> ", nl=False)
+        raw = sys.stdin.readline()
+        if not raw:
+            break
+        text = raw.strip()
+        if text.lower() in QUIT_WORDS:
+            break
+        if not text:
+            continue
+        history.append(Utterance("seeker", text))
+        reply = await session.reply(list(history), turn)
+        history.append(Utterance("agent", reply.text))
+        click.echo(f"agent> {reply.text}")
+        skills = ", ".join(reply.skills) or "none (generic line)"
+        states = ", ".join(reply.states) or "none"
+        click.echo(
+            f"       [skills: {skills} | strategy: {reply.strategy or '-'} | your state: {states}]", err=True
+        )
+        turn += 1
+
+
+@click.command()
+@click.option("--no-skills", is_flag=True, help="Talk to the baseline agent that ignores the bank.")
+@click.option(
+    "--ius",
+    type=click.Path(path_type=Path),
+    help="ius.jsonl: the offline agent speaks with real ESConv lines.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the conversation.")
+@llm_options("agent", shared=True)
+@click.pass_context
+def chat(ctx: click.Context, no_skills: bool, ius: Path | None, seed: int, llm: LLMChoices) -> None:
+    """Talk to the agent in the terminal, as the seeker. Each turn shows the skills it used.
+
+    \b
+    Type a message and press Enter; `quit` or end of input (Ctrl-D) stops. Offline by default:
+    the agent routes your message to skills of the bank and answers with their examples. Use
+    --backend anthropic (or openai with --base-url) to talk to a real model guided by the skills.
+    The skill notes go to stderr, so `esc chat < lines.txt > replies.txt` keeps only the replies.
+    This is a research tool, not a clinical service.
+    """
+    bank = get_bank(ctx)
+    skills = [] if no_skills else load_skills(bank.skills_dir)
+    clients = llm.clients(bank, ["agent"])
+    retrieval = Retrieval.from_ius(read_ius(ius), source=str(ius)) if ius is not None else None
+    options = SimOptions(
+        no_skills=no_skills,
+        retrieval=retrieval,
+        agent_client=clients.get("agent"),
+        prompts_dir=bank.prompts_dir,
+    )
+    agent = build_agent(skills, options, default_labeller())
+
+    async def talk() -> None:
+        try:
+            await _converse(agent, stable_seed("chat", seed))
+        finally:
+            if options.agent_client is not None:
+                await options.agent_client.aclose()
+
+    asyncio.run(talk())

@@ -1,0 +1,145 @@
+"""Click options for the commands that call models (sim, iu, evolve), defined once and reused.
+
+    @click.command()
+    @llm_options("agent", "seeker")
+    @click.pass_context
+    def run(ctx: click.Context, llm: LLMChoices) -> None:
+        bank = get_bank(ctx)
+        if llm.backend_for(bank, "agent") == "offline": ...        # the role's offline implementation
+        clients = llm.clients(bank, ["agent", "seeker"])          # the model-backed roles
+
+`llm_options(*roles)` adds `--ROLE-backend`, `--ROLE-model` and `--ROLE-base-url` for each role,
+plus `--no-cache` and `--concurrency N`; with `shared=True` also `--backend`, `--model` and
+`--base-url`, which apply to every listed role unless its own flag says otherwise. The command
+receives them all as one `llm: LLMChoices` argument.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+import click
+
+from esc_cli.config import Bank
+from esc_cli.llm.client import ModelClient
+from esc_cli.llm.factory import RoleChoice, make_clients, resolve_role
+
+F = TypeVar("F", bound=Callable[..., Any])
+BACKEND_CHOICES = ("offline", "anthropic", "openai", "scripted")
+FIELDS = ("backend", "model", "base_url")
+
+
+@dataclass(frozen=True)
+class LLMChoices:
+    """What the command line said about backends; everything unsaid comes from [tool.esc]."""
+
+    flags: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    no_cache: bool = False
+    concurrency: int | None = None
+
+    def choice(self, bank: Bank, role: str) -> RoleChoice:
+        """The backend, model and base URL `role` runs on."""
+        given = self.flags.get(role, {})
+        return resolve_role(
+            bank, role, backend=given.get("backend"), model=given.get("model"), base_url=given.get("base_url")
+        )
+
+    def backend_for(self, bank: Bank, role: str) -> str:
+        """`offline` or the model backend of `role`."""
+        return self.choice(bank, role).backend
+
+    def clients(self, bank: Bank, roles: Iterable[str]) -> dict[str, ModelClient]:
+        """Clients of the model-backed roles among `roles`, sharing one ledger and per-server gates."""
+        return make_clients(
+            bank, roles, overrides=self.flags, no_cache=self.no_cache, concurrency=self.concurrency
+        )
+
+
+def _role_flags(role: str) -> list[Callable[[F], F]]:
+    label = role.replace("_", "-")
+    return [
+        click.option(
+            f"--{label}-backend",
+            f"llm_{role}_backend",
+            type=click.Choice(BACKEND_CHOICES),
+            help=f"Backend of the {role} role. Default: [tool.esc.roles.{role}], then engine.",
+        ),
+        click.option(
+            f"--{label}-model", f"llm_{role}_model", metavar="NAME", help=f"Model of the {role} role."
+        ),
+        click.option(
+            f"--{label}-base-url",
+            f"llm_{role}_base_url",
+            metavar="URL",
+            help=f"Server of the {role} role (openai backend: vLLM, Ollama, DashScope ...).",
+        ),
+    ]
+
+
+def _shared_flags() -> list[Callable[[F], F]]:
+    return [
+        click.option(
+            "--backend", "llm_backend", type=click.Choice(BACKEND_CHOICES), help="Backend of every role."
+        ),
+        click.option("--model", "llm_model", metavar="NAME", help="Model of every role."),
+        click.option("--base-url", "llm_base_url", metavar="URL", help="Server of every role."),
+    ]
+
+
+def _common_flags() -> list[Callable[[F], F]]:
+    return [
+        click.option(
+            "--no-cache", "llm_no_cache", is_flag=True, help="Call the models even for repeated requests."
+        ),
+        click.option(
+            "--concurrency",
+            "llm_concurrency",
+            type=click.IntRange(1, 512),
+            metavar="N",
+            help="Model calls in flight at once, per server. Default: [tool.esc] concurrency.",
+        ),
+    ]
+
+
+def _collect(roles: tuple[str, ...], shared: bool, values: dict[str, Any]) -> LLMChoices:
+    """Pop the llm_* values out of a command's keyword arguments into one LLMChoices."""
+    flags: dict[str, dict[str, str | None]] = {}
+    for role in roles:
+        per_role: dict[str, str | None] = {}
+        for name in FIELDS:
+            value = values.pop(f"llm_{role}_{name}", None)
+            if value is None and shared:
+                value = values.get(f"llm_{name}")
+            if value is not None:
+                per_role[name] = value
+        flags[role] = per_role
+    for name in FIELDS:
+        values.pop(f"llm_{name}", None)
+    return LLMChoices(
+        flags=flags,
+        no_cache=bool(values.pop("llm_no_cache", False)),
+        concurrency=values.pop("llm_concurrency", None),
+    )
+
+
+def llm_options(*roles: str, shared: bool = False) -> Callable[[F], F]:
+    """Add the model flags for `roles` to a command; it receives them as `llm: LLMChoices`."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs["llm"] = _collect(roles, shared, kwargs)
+            return command(*args, **kwargs)
+
+        decorated: Callable[..., Any] = wrapper
+        options = [option for role in roles for option in _role_flags(role)]
+        options += _shared_flags() if shared else []
+        options += _common_flags()
+        for option in reversed(options):  # reversed so --help lists them in this order
+            decorated = option(decorated)
+        return cast(F, decorated)
+
+    return decorate

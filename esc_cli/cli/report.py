@@ -1,0 +1,47 @@
+"""`esc report RUN` and `esc report --compare RUN_A RUN_B`: write one self-contained HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from esc_cli.report import render_compare, render_run, write_report
+from esc_cli.sim.runstore import load_run
+
+RUN_REPORT = "report.html"
+COMPARE_REPORT = "compare.html"
+
+
+@click.command("report")
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="RUN [RUN_B]")
+@click.option("--compare", is_flag=True, help="Compare two runs: RUN_A is the base, RUN_B the head.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Where to write the page. Default: RUN/{RUN_REPORT}, or RUN_B/{COMPARE_REPORT} with --compare.",
+)
+def report(runs: tuple[Path, ...], compare: bool, output: Path | None) -> None:
+    """Write an HTML report of a run: scores, emotion trajectories, skill credit and every transcript.
+
+    \b
+    The page is one file with no scripts and nothing fetched, so it opens offline:
+      esc report runs/2024-05-01-abc
+      esc report --compare runs/base runs/head -o compare.html
+    """
+    wanted = 2 if compare else 1
+    if len(runs) != wanted:
+        usage = "esc report --compare RUN_A RUN_B" if compare else "esc report RUN (or --compare RUN_A RUN_B)"
+        raise click.UsageError(
+            f"expected {wanted} run folder{'s' if wanted > 1 else ''}, got {len(runs)}: {usage}"
+        )
+    loaded = [load_run(folder) for folder in runs]
+    if compare:
+        html = render_compare(loaded[0], loaded[1])
+        path = output or runs[1] / COMPARE_REPORT
+    else:
+        html = render_run(loaded[0])
+        path = output or runs[0] / RUN_REPORT
+    write_report(html, path)
+    click.echo(f"wrote {path} ({len(html.encode('utf-8')) / 1024:.0f} KiB)")

@@ -1,0 +1,328 @@
+"""`esc sim ...`: run the agent against simulated SAGE seekers, show and compare runs, calibrate."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from esc_cli.bank.load import load_skills
+from esc_cli.bank.model import Skill
+from esc_cli.cli.common import get_bank
+from esc_cli.cli.llm_options import LLMChoices, llm_options
+from esc_cli.cli.output import console, err_console, table
+from esc_cli.config import Bank
+from esc_cli.llm.client import ModelClient
+from esc_cli.sim.compare import compare_dialogues
+from esc_cli.sim.engines import default_labeller
+from esc_cli.sim.iu_index import read_ius
+from esc_cli.sim.options import Retrieval, SimOptions
+from esc_cli.sim.outcome import DEFAULT_TABLE_COMMAND, OutcomeTable, calibrate, load_table, write_table
+from esc_cli.sim.profile import Profile
+from esc_cli.sim.profiles_io import load_profile_set
+from esc_cli.sim.records import Dialogue, GroupScore, RunConfig, Summary
+from esc_cli.sim.runfolder import run_config, run_to_folder
+from esc_cli.sim.runstore import load_run
+
+DEFAULT_SET = "verify"
+
+
+@click.group()
+def sim() -> None:
+    """Talk the agent with simulated seekers and score it, the SAGE way.
+
+    \b
+    Each seeker has a profile (profiles/<set>/<id>.yaml): a persona, a personality type, a hidden
+    intention and a story. Its emotion starts at 40 and moves after every agent reply by -10..10;
+    a dialogue ends at 100 (success), below 10 (failure), on a goodbye, or after 10 replies.
+    The SAGE score is the mean final emotion. Higher is better.
+
+    \b
+    Engines, per role:
+      offline (default)  deterministic and data-driven: the agent routes to skills and speaks with
+                         their examples; the seeker labels each reply from its text and scores it
+                         with an outcome table learned from ESConv plus documented rules. For
+                         regression tests and CI: a bad skill edit shows up as a lower score.
+      anthropic, openai  real models play the role: the real measurement, at a cost.
+    """
+
+
+def _load_bank_skills(bank: Bank, no_skills: bool) -> list[Skill]:
+    return [] if no_skills else load_skills(bank.skills_dir)
+
+
+def _options(
+    bank: Bank,
+    clients: dict[str, ModelClient],
+    *,
+    max_turns: int,
+    no_skills: bool,
+    ius: Path | None,
+    outcome_table: Path | None,
+) -> SimOptions:
+    retrieval = Retrieval.from_ius(read_ius(ius), source=str(ius)) if ius is not None else None
+    table: OutcomeTable | None = load_table(outcome_table) if outcome_table is not None else None
+    return SimOptions(
+        max_turns=max_turns,
+        no_skills=no_skills,
+        labeller=default_labeller(),
+        outcome_table=table,
+        retrieval=retrieval,
+        agent_client=clients.get("agent"),
+        seeker_client=clients.get("seeker"),
+        prompts_dir=bank.prompts_dir,
+    )
+
+
+def _progress_bar(total: int) -> Progress:
+    return Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal or total == 0,
+    )
+
+
+async def _run(
+    out: Path,
+    skills: list[Skill],
+    profiles: Sequence[Profile],
+    seeds: int,
+    options: SimOptions,
+    config: RunConfig,
+    resume: bool,
+) -> tuple[RunConfig, list[Dialogue], Summary]:
+    with _progress_bar(len(profiles) * seeds) as bar:
+        task = bar.add_task("run", total=len(profiles) * seeds)
+        try:
+            return await run_to_folder(
+                out,
+                skills,
+                profiles,
+                seeds,
+                options,
+                config,
+                resume=resume,
+                progress=lambda done, total, _d: bar.update(task, completed=done, total=total),
+            )
+        finally:
+            for client in (options.agent_client, options.seeker_client):
+                if client is not None:
+                    await client.aclose()
+
+
+@sim.command("run")
+@click.option(
+    "--profiles",
+    "profiles_path",
+    type=click.Path(path_type=Path),
+    help="Profile folder or file. Default: the bank's profiles/verify.",
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(1, 1000),
+    default=3,
+    show_default=True,
+    help="Dialogues per profile, each with its own seed (0..N-1).",
+)
+@click.option(
+    "--max-turns",
+    type=click.IntRange(1, 50),
+    default=10,
+    show_default=True,
+    help="Agent replies per dialogue at most (SAGE uses 10).",
+)
+@click.option(
+    "--no-skills",
+    is_flag=True,
+    help="Baseline agent without the bank (offline: three generic lines in turn; LLM: no skills).",
+)
+@click.option(
+    "--ius",
+    type=click.Path(path_type=Path),
+    help="ius.jsonl from `esc iu extract`: offline roles then speak with real ESConv utterances.",
+)
+@click.option(
+    "--outcome-table",
+    type=click.Path(path_type=Path),
+    help="Outcome table from `esc sim calibrate` for the offline seeker. Default: the packaged one.",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")
+@click.option("--resume", is_flag=True, help="Finish the run in --out, skipping dialogues already written.")
+@llm_options("agent", "seeker")
+@click.pass_context
+def run(
+    ctx: click.Context,
+    profiles_path: Path | None,
+    seeds: int,
+    max_turns: int,
+    no_skills: bool,
+    ius: Path | None,
+    outcome_table: Path | None,
+    out: Path | None,
+    resume: bool,
+    llm: LLMChoices,
+) -> None:
+    """Simulate dialogues between the agent and the seekers, write a run folder, print the scores.
+
+    \b
+    Examples:
+      esc sim run                                  offline, verify profiles, 3 seeds
+      esc sim run --no-skills                      the baseline to beat
+      esc sim run --agent-backend anthropic        a real agent, judged by the offline seeker
+      esc sim run --agent-backend openai --seeker-backend openai --agent-base-url URL ...
+
+    The run folder holds run.json (configuration and hashes), dialogues.jsonl (every turn with its
+    emotion, change, reasoning, skills, actions and safety flags) and summary.json (the scores).
+    """
+    bank = get_bank(ctx)
+    skills = _load_bank_skills(bank, no_skills)
+    profiles_dir = profiles_path or bank.profiles_dir / DEFAULT_SET
+    profiles = load_profile_set(profiles_dir)
+    if resume and out is None:
+        raise click.UsageError("--resume needs --out: the run folder to finish")
+    clients = llm.clients(bank, ["agent", "seeker"])
+    options = _options(
+        bank, clients, max_turns=max_turns, no_skills=no_skills, ius=ius, outcome_table=outcome_table
+    )
+    config = run_config(
+        skills,
+        profiles,
+        seeds,
+        options,
+        profile_set=str(profiles_dir),
+        ius=str(ius or ""),
+        labeller=options.labeller,
+    )
+    folder = out or bank.runs_dir / config.run_id
+    config, _dialogues, summary = asyncio.run(_run(folder, skills, profiles, seeds, options, config, resume))
+    print_scores(summary, title=f"run {config.run_id}")
+    click.echo(f"run written to {folder}")
+
+
+def _group_rows(groups: dict[str, GroupScore]) -> list[list[object]]:
+    return [[name, g.dialogues, g.score, g.successes, g.failures] for name, g in groups.items()]
+
+
+def print_scores(summary: Summary, *, title: str) -> None:
+    """The score table: overall, then by personality and by intention."""
+    overall = [
+        [
+            summary.sage_score,
+            summary.dialogues,
+            summary.successes,
+            summary.failures,
+            summary.safety_violations,
+        ]
+    ]
+    console.print(
+        table(title, ["SAGE score", "dialogues", "successes", "failures", "safety violations"], overall)
+    )
+    columns = ["dialogues", "score", "successes", "failures"]
+    console.print(table("by personality", ["personality", *columns], _group_rows(summary.by_personality)))
+    console.print(table("by intention", ["intention", *columns], _group_rows(summary.by_intention)))
+
+
+@sim.command("show")
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--skills/--no-skills-table", "show_skills", default=True, help="Show per-skill credit.")
+def show(run_dir: Path, show_skills: bool) -> None:
+    """Print a finished run: its configuration, scores, per-profile results and per-skill credit."""
+    loaded = load_run(run_dir)
+    config, summary = loaded.config, loaded.summary
+    roles = ", ".join(
+        f"{role} {r.backend}{' ' + r.model if r.model else ''}" for role, r in config.roles.items()
+    )
+    click.echo(f"run {config.run_id} ({config.created}), esc {config.esc_version}")
+    click.echo(
+        f"bank {config.bank_hash or '(no skills)'}, profiles {config.profile_set} "
+        f"({len(config.profiles)}), seeds {config.seeds}, {roles}"
+    )
+    print_scores(summary, title="scores")
+    console.print(
+        table(
+            "by profile",
+            ["profile", "dialogues", "score", "successes", "failures"],
+            _group_rows(summary.by_profile),
+        )
+    )
+    if show_skills and summary.skills:
+        rows = [[sid, c.uses, c.helpful, c.harmful, c.mean_change] for sid, c in summary.skills.items()]
+        console.print(table("skills", ["skill", "uses", "helpful", "harmful", "mean change"], rows))
+    flagged = [(d.key, t.index, ", ".join(t.safety)) for d in loaded.dialogues for t in d.turns if t.safety]
+    for key, index, flags in flagged:
+        click.echo(f"safety: {key} turn {index}: {flags}")
+
+
+@sim.command("compare")
+@click.argument("run_a", metavar="RUN_A", type=click.Path(path_type=Path))
+@click.argument("run_b", metavar="RUN_B", type=click.Path(path_type=Path))
+def compare(run_a: Path, run_b: Path) -> None:
+    """Pair two runs by profile and seed and show the change in final emotion, B minus A.
+
+    Use the same profiles and seeds in both runs (e.g. the bank before and after an edit).
+    """
+    a, b = load_run(run_a), load_run(run_b)
+    result = compare_dialogues(a.dialogues, b.dialogues)
+    rows = [
+        [p.profile, p.seed, p.final_a, p.final_b, p.change, f"{p.outcome_a} -> {p.outcome_b}"]
+        for p in result.pairs
+    ]
+    console.print(
+        table(
+            f"{a.config.run_id} (A) vs {b.config.run_id} (B)",
+            ["profile", "seed", "A", "B", "B-A", "outcome"],
+            rows,
+        )
+    )
+    by = [[name, change] for name, change in result.mean_change_by("personality").items()]
+    console.print(table("mean paired change by personality", ["personality", "B-A"], by))
+    click.echo(
+        f"score A {a.summary.sage_score:.1f}, B {b.summary.sage_score:.1f}; mean paired change "
+        f"{result.mean_change:+.2f} over {len(result.pairs)} pairs ({result.better} better, {result.worse} worse)"
+    )
+    click.echo(f"safety violations A {a.summary.safety_violations}, B {b.summary.safety_violations}")
+    if result.only_a or result.only_b:
+        click.echo(f"unpaired: {len(result.only_a)} only in A, {len(result.only_b)} only in B")
+
+
+CALIBRATE_HELP = f"""Learn the offline seeker's outcome table from IUs: the mean change per (state, action).
+
+Sparse cells are shrunk towards the action's mean over all states. Use the table with
+`esc sim run --outcome-table FILE`. The packaged default was built from the ESConv train split with:
+
+\b
+  {DEFAULT_TABLE_COMMAND}
+"""
+
+
+@sim.command("calibrate", help=CALIBRATE_HELP)
+@click.argument("ius", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("outcome_table.json"),
+    show_default=True,
+    help="Where to write the table.",
+)
+@click.option(
+    "--prior-strength",
+    type=click.FloatRange(0, 10000),
+    default=20.0,
+    show_default=True,
+    help="Pseudo-counts that shrink sparse cells towards the action's mean.",
+)
+def calibrate_command(ius: Path, out: Path, prior_strength: float) -> None:
+    table_ = calibrate(read_ius(ius), source=ius.name, prior_strength=prior_strength)
+    write_table(out, table_)
+    cells = sum(len(row) for row in table_.cells.values())
+    click.echo(
+        f"outcome table from {table_.ius} IUs: {cells} cells, global mean {table_.global_mean:+.2f}; written to {out}"
+    )

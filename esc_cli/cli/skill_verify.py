@@ -1,0 +1,114 @@
+"""`esc skill verify`: the CI gate for skill changes (attached to the `skill` group)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from esc_cli.cli.common import get_bank
+from esc_cli.cli.llm_options import LLMChoices, llm_options
+from esc_cli.cli.output import err_console
+from esc_cli.cli.skill import skill
+from esc_cli.fileio import atomic_write_text
+from esc_cli.gitops import WORKTREE
+from esc_cli.sim.options import SimOptions
+from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, verify
+from esc_cli.verify.outcome import VerifyOutcome
+from esc_cli.verify.reports import render_json, render_junit, render_markdown
+
+
+def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
+    written = {
+        out / "verify.md": render_markdown(outcome),
+        out / "verify.json": render_json(outcome),
+        out / "verify.xml": render_junit(outcome),
+    }
+    if html and outcome.pairs:
+        from esc_cli.report.render import render_compare
+        from esc_cli.sim.runstore import load_run
+
+        written[out / "verify.html"] = render_compare(load_run(out / "base"), load_run(out / "head"))
+    for path, text in written.items():
+        atomic_write_text(path, text)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(written[out / "verify.md"])
+    return list(written)
+
+
+@skill.command("verify")
+@click.option("--base", default="HEAD", show_default=True, help="Git ref of the bank before the change.")
+@click.option("--head", default=WORKTREE, show_default=True, help="Git ref of the bank after the change, or 'worktree' for the files as they are.")
+@click.option("--profiles", default="", help="Gating profile set, relative to the bank. Default: profiles/verify.")
+@click.option("--seeds", type=click.IntRange(1, 100), default=DEFAULT_SEEDS, show_default=True, help="Seeds per profile.")
+@click.option("--margin", type=click.FloatRange(0, 100), default=DEFAULT_MARGIN, show_default=True, help="Largest tolerated drop in the lower CI bound, in SAGE points.")
+@click.option("--level", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Bootstrap confidence level.")
+@click.option("--require-improvement", is_flag=True, help="Also require the lower bound above zero.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path(".esc/verify"), show_default=True, help="Folder for the reports and the base/head runs.")
+@click.option("--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side.")
+@click.option("--note", default="", help="A line to add to the report (CI uses it to name the engine).")
+@llm_options("agent", "seeker")
+@click.pass_context
+def verify_command(
+    ctx: click.Context,
+    base: str,
+    head: str,
+    profiles: str,
+    seeds: int,
+    margin: float,
+    level: float,
+    require_improvement: bool,
+    out: Path,
+    html: bool,
+    note: str,
+    llm: LLMChoices,
+) -> None:
+    """Verify that a change to the bank does no harm: the merge gate for CI.
+
+    Materialises BASE and HEAD without touching your checkout, lints HEAD, requires a version bump on
+    every changed skill, then runs both banks on the same verify profiles and seeds (paired). It passes
+    when the lower end of the bootstrap interval on the paired score change is above -MARGIN overall
+    and within each personality type, and no safety violation is new. Reports go to OUT: verify.md
+    (a pull-request comment, also appended to $GITHUB_STEP_SUMMARY), verify.json and verify.xml (JUnit).
+
+    \b
+    Exit codes: 0 pass (or nothing changed), 1 regression or failed criterion, 2 error or bad input.
+    \b
+    Examples:
+      esc skill verify                                  # your uncommitted edits against HEAD
+      esc skill verify --base origin/main --head HEAD   # what CI runs on a pull request
+    """
+    bank = get_bank(ctx)
+    clients = llm.clients(bank, ["agent", "seeker"])
+    options = SimOptions(agent_client=clients.get("agent"), seeker_client=clients.get("seeker"))
+    request = VerifyRequest(
+        base=base,
+        head=head,
+        profiles=profiles,
+        seeds=seeds,
+        margin=margin,
+        level=level,
+        require_improvement=require_improvement,
+        note=note,
+        out=out,
+        options=options,
+    )
+
+    def progress(side: str, done: int, total: int) -> None:
+        if done == total:
+            err_console.print(f"{side}: {total} dialogues simulated")
+
+    outcome = verify(bank, request, progress)
+    paths = _write_reports(outcome, out, html)
+    if not outcome.changed_files:
+        click.echo(f"nothing changed under skills/, profiles/ or prompts/ since {base}: pass")
+    else:
+        # Plain lines, not a table: CI logs are read in narrow panes and must not wrap mid-message.
+        for criterion in outcome.criteria:
+            click.echo(f"{'pass' if criterion.passed else 'FAIL'}  {criterion.name}: {criterion.detail}")
+        click.echo(f"verdict: {outcome.verdict}")
+    click.echo("reports: " + ", ".join(str(p) for p in paths))
+    ctx.exit(outcome.exit_code)

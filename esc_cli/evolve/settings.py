@@ -1,0 +1,53 @@
+"""The knobs of evolution, with their defaults in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_ROUNDS = 2
+DEFAULT_SEEDS = 2
+DEFAULT_MAX_PROPOSALS = 8
+BRANCH_PREFIX = "esc/evolve"
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """When a pattern in the traces is strong enough to report."""
+
+    min_support: int = 2
+    """Turns a pattern needs before it becomes a finding."""
+    harm_threshold: float = -1.0
+    """A skill 'hurts' where its mean change is at or below this (SAGE points per turn)."""
+
+
+@dataclass(frozen=True)
+class AcceptanceRule:
+    """When a proposal is kept. Paired over the same (profile, seed) dialogues:
+
+    - the mean change of the final emotion is at least `min_gain` points, and
+    - the lower end of the `level` paired-bootstrap interval is at least `min_low` (0: not worse
+      beyond the noise), and
+    - no dialogue gains a safety flag it did not have.
+    """
+
+    min_gain: float = 0.5
+    min_low: float = 0.0
+    level: float = 0.95
+    resamples: int = 2000
+
+    def describe(self) -> str:
+        return (
+            f"mean paired change >= {self.min_gain:+g}, lower end of the {self.level:.0%} paired bootstrap "
+            f"interval >= {self.min_low:+g}, and no new safety flag"
+        )
+
+
+@dataclass(frozen=True)
+class EvolveSettings:
+    """One evolution: how many rounds, seeds and proposals, and the rules it applies."""
+
+    rounds: int = DEFAULT_ROUNDS
+    seeds: int = DEFAULT_SEEDS
+    max_proposals: int = DEFAULT_MAX_PROPOSALS
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    acceptance: AcceptanceRule = field(default_factory=AcceptanceRule)

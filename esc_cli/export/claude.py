@@ -1,0 +1,73 @@
+"""`esc export claude`: the bank's active skills as Agent Skills folders or zip archives.
+
+Everything is rendered and validated in memory first; nothing is written unless every folder,
+the umbrella skill included, passes `validate_files`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from esc_cli.bank.load import bank_hash
+from esc_cli.bank.model import Skill
+from esc_cli.errors import InputError
+from esc_cli.export.names import assign_names
+from esc_cli.export.render import SkillFolder, render_skill
+from esc_cli.export.umbrella import render_umbrella
+from esc_cli.export.validate import validate_files
+from esc_cli.export.write import check_target, write_folder, write_zip
+from esc_cli.suggest import unknown
+
+
+def select_skills(skills: Sequence[Skill], only: Sequence[str]) -> list[Skill]:
+    """The skills named by `--only` (all when empty), refusing an id the bank does not hold."""
+    if not only:
+        return list(skills)
+    known = {s.id: s for s in skills}
+    for skill_id in only:
+        if skill_id not in known:
+            raise InputError(
+                None, unknown("active skill", skill_id, known), where="--only", fix="see `esc skill list`"
+            )
+    return [known[i] for i in dict.fromkeys(only)]
+
+
+def render_export(
+    skills: Sequence[Skill], *, only: Sequence[str] = (), license_text: str | None = None
+) -> list[SkillFolder]:
+    """Every folder to write, the umbrella skill last, each already validated."""
+    chosen = select_skills(skills, only)
+    if not chosen:
+        raise InputError(None, "no active skills to export", fix="add skills or set status: active")
+    names = assign_names(s.id for s in chosen)
+    digest = bank_hash(skills)
+    folders = [render_skill(s, names[s.id], digest, license_text=license_text) for s in chosen]
+    folders.append(render_umbrella(chosen, names, digest, license_text=license_text))
+    for skill_id, folder in zip([*(s.id for s in chosen), "umbrella"], folders, strict=True):
+        problems = validate_files(folder.name, folder.files)
+        if problems:
+            raise InputError(
+                f"{folder.name}/SKILL.md",
+                f"the export of {skill_id!r} breaks the Agent Skills rules: {'; '.join(problems)}",
+                fix="shorten or fix the skill, then export again",
+            )
+    return folders
+
+
+def export_claude(
+    skills: Sequence[Skill],
+    out: Path,
+    *,
+    only: Sequence[str] = (),
+    archives: bool = False,
+    force: bool = False,
+    license_text: str | None = None,
+) -> list[Path]:
+    """Write one folder (or `<name>.zip` with `archives`) per skill plus the umbrella; return the paths."""
+    folders = render_export(skills, only=only, license_text=license_text)
+    if not archives:
+        for folder in folders:
+            check_target(out / folder.name, force=force)
+    write = write_zip if archives else write_folder
+    return [write(folder, out) for folder in folders]

@@ -1,0 +1,77 @@
+"""Making skill text safe for SKILL.md front matter, and writing the `description` field.
+
+Front-matter strings are one line, hold no `<` or `>` (Claude refuses XML tags there) and no run
+of three hyphens: the reference parser splits the file at the first `---` it finds, so a YAML
+document separator inside a value would cut the front matter short. Bodies stay verbatim: they are
+Markdown data after the closing fence and cannot reach the front matter.
+"""
+
+from __future__ import annotations
+
+import re
+
+from esc_cli import taxonomy
+from esc_cli.bank.model import Conditions, Skill
+
+MAX_DESCRIPTION_LENGTH = 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_HYPHEN_RUN = re.compile(r"-{3,}")
+_SPACE = re.compile(r"\s+")
+_ANGLES = str.maketrans({"<": "‹", ">": "›"})
+
+
+def front_matter_text(text: str) -> str:
+    """One clean line: no control characters, no angle brackets, no `---`, single spaces."""
+    text = _CONTROL.sub(" ", text).translate(_ANGLES)
+    text = _HYPHEN_RUN.sub("-", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _sentence(text: str) -> str:
+    text = front_matter_text(text).rstrip(" .;:,")
+    return f"{text}." if text else ""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _states(conditions: Conditions) -> str:
+    """The state definitions as one clause: 'the seeker ...; or the seeker ...'."""
+    parts = [_lower_first(taxonomy.definition(state).rstrip(".")) for state in conditions.seeker_states]
+    return "; or ".join(parts)
+
+
+def _condition(lead: str, conditions: Conditions) -> str:
+    states = _states(conditions)
+    described = _lower_first(front_matter_text(conditions.description))
+    clause = f"{states}: {described}" if states and described else states or described
+    return _sentence(f"{lead} {clause}") if clause else ""
+
+
+def _fit(parts: list[str], limit: int) -> str:
+    """Join sentences, dropping the last optional ones, then cutting at a word, to stay within limit."""
+    text = " ".join(p for p in parts if p)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" .;:,")
+    return f"{cut}…"
+
+
+def skill_description(skill: Skill) -> str:
+    """Third-person description: what the skill does, when to use it, when not to. At most 1024 chars."""
+    meta = skill.meta
+    actions = ", ".join(meta.actions)
+    what = _sentence(
+        f"Guides an emotional-support agent in the {meta.stage} stage: {meta.title} (actions: {actions})"
+    )
+    use = _condition("Use when", meta.applies_when)
+    avoid = _condition("Do not use when", meta.avoid_when)
+    outcome = _sentence(f"Expected outcome: {meta.expected_outcome.description}")
+    full = " ".join(p for p in (what, use, avoid, outcome) if p)
+    if len(full) <= MAX_DESCRIPTION_LENGTH:
+        return full
+    # Too long: keep the taxonomy definitions, drop the free-text condition descriptions first.
+    short_use = _condition("Use when", meta.applies_when.model_copy(update={"description": ""}))
+    short_avoid = _condition("Do not use when", meta.avoid_when.model_copy(update={"description": ""}))
+    return _fit([what, short_use or use, short_avoid or avoid], MAX_DESCRIPTION_LENGTH)

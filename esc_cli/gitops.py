@@ -1,0 +1,165 @@
+"""Every git operation of the project. This is the only module that imports `git`.
+
+Rules it keeps (DESIGN §9): never touch the user's working tree, index or current branch; never
+discard work; sanitise branch names; never pass anything through a shell. Refs are materialised
+with `git archive` into a temporary folder, and new branches are committed from a temporary worktree.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from esc_cli.errors import GitError
+
+WORKTREE = "worktree"
+BANK_FOLDERS = ("skills", "profiles", "prompts")
+_UNSAFE = re.compile(r"[^a-z0-9._/-]+")
+
+
+def open_repo(path: Path) -> git.Repo:
+    """The repository that contains `path`, or a GitError that says how to make one."""
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise GitError(
+            f"{path}: not inside a git repository (run `git init` and commit the bank first)"
+        ) from exc
+
+
+def repo_root(repo: git.Repo) -> Path:
+    if repo.working_tree_dir is None:
+        raise GitError(f"{repo.git_dir}: a bare repository has no working tree (clone it first)")
+    return Path(repo.working_tree_dir)
+
+
+def resolve(repo: git.Repo, ref: str) -> str:
+    """The commit sha of `ref`, or a GitError naming the ref and how to get it."""
+    try:
+        return repo.commit(ref).hexsha
+    except (git.BadName, ValueError, git.GitCommandError) as exc:
+        raise GitError(
+            f"unknown git ref '{ref}' (fetch it first, e.g. `git fetch origin`, or check the name with `git branch -a`)"
+        ) from exc
+
+
+def export_tree(repo: git.Repo, ref: str, dest: Path) -> Path:
+    """Write the files of `ref` into `dest` with `git archive`; the checkout is not touched."""
+    sha = resolve(repo, ref)
+    data = repo.git.archive(sha, format="tar", stdout_as_string=False)
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        archive.extractall(dest, filter="data")
+    return dest
+
+
+@contextmanager
+def materialised(repo: git.Repo, ref: str, subdir: Path | None = None) -> Iterator[Path]:
+    """A temporary folder holding `ref` (or the live working tree for 'worktree'), removed afterwards.
+
+    `subdir` is the bank's folder relative to the repository root, for banks that are not at the root.
+    """
+    if ref == WORKTREE:
+        yield repo_root(repo) / (subdir or Path())
+        return
+    folder = Path(tempfile.mkdtemp(prefix="esc-ref-"))
+    try:
+        export_tree(repo, ref, folder)
+        yield folder / (subdir or Path())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def changed_files(repo: git.Repo, base: str, head: str, folders: tuple[str, ...] = BANK_FOLDERS) -> list[str]:
+    """Paths under `folders` that differ between base and head ('worktree' includes uncommitted edits)."""
+    base_sha = resolve(repo, base)
+    if head == WORKTREE:
+        names = repo.git.diff(base_sha, "--name-only", "--", *folders)
+        untracked = repo.git.ls_files("--others", "--exclude-standard", "--", *folders)
+        listed = names.splitlines() + untracked.splitlines()
+    else:
+        listed = repo.git.diff(base_sha, resolve(repo, head), "--name-only", "--", *folders).splitlines()
+    return sorted({line.strip() for line in listed if line.strip()})
+
+
+def branch_name(prefix: str, date: str, slug: str) -> str:
+    """A safe branch name like `esc/evolve/2026-11-26-add-crisis-skill`."""
+    clean = _UNSAFE.sub("-", slug.lower()).strip("-./")
+    clean = re.sub(r"-{2,}", "-", clean)[:60].strip("-") or "change"
+    name = f"{prefix}/{date}-{clean}"
+    if name.endswith(".lock") or ".." in name or "//" in name:
+        raise GitError(f"cannot make a safe branch name from '{slug}'")
+    return name
+
+
+@dataclass(frozen=True)
+class CommitSpec:
+    """One commit on a new branch: files to write (relative path -> text) or delete (value None)."""
+
+    message: str
+    files: Mapping[str, str | None]
+
+
+def commit_branch(repo: git.Repo, branch: str, base: str, commits: list[CommitSpec]) -> list[str]:
+    """Create `branch` from `base` with one commit per spec, from a temporary worktree.
+
+    The user's working tree, index and current branch are not touched. Returns the new commit shas.
+    """
+    if branch in [head.name for head in repo.heads]:
+        raise GitError(
+            f"branch '{branch}' already exists (delete it with `git branch -D {branch}` or pick another name)"
+        )
+    base_sha = resolve(repo, base)
+    folder = Path(tempfile.mkdtemp(prefix="esc-branch-"))
+    shas: list[str] = []
+    done = False
+    try:
+        repo.git.worktree("add", "-b", branch, str(folder / "tree"), base_sha)
+        tree = git.Repo(folder / "tree")
+        for spec in commits:
+            _apply(folder / "tree", tree, spec)
+            tree.index.commit(spec.message)
+            shas.append(tree.head.commit.hexsha)
+        done = True
+    except git.GitCommandError as exc:
+        raise GitError(f"git refused to create branch '{branch}': {exc.stderr.strip() or exc}") from exc
+    finally:
+        if (folder / "tree").exists():
+            repo.git.worktree("remove", "--force", str(folder / "tree"))
+        shutil.rmtree(folder, ignore_errors=True)
+        if not done and branch in [head.name for head in repo.heads]:
+            repo.git.branch("-D", branch)  # a half-made branch is ours to remove; it holds no user work
+    return shas
+
+
+def _apply(root: Path, tree: git.Repo, spec: CommitSpec) -> None:
+    for relative, text in spec.files.items():
+        target = (root / relative).resolve()
+        if root.resolve() not in target.parents:
+            raise GitError(f"refusing to write outside the repository: {relative}")
+        if text is None:
+            if target.exists():
+                tree.index.remove([relative], working_tree=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        tree.index.add([relative])
+
+
+def push(repo: git.Repo, remote: str, branch: str) -> None:
+    """Push `branch` to `remote`, naming the remote in any error."""
+    try:
+        repo.remote(remote).push(f"refs/heads/{branch}:refs/heads/{branch}")
+    except (ValueError, git.GitCommandError) as exc:
+        raise GitError(
+            f"could not push '{branch}' to remote '{remote}': {exc} (check `git remote -v`)"
+        ) from exc

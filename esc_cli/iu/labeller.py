@@ -1,0 +1,237 @@
+"""The offline labeller: seeker states, support actions, strategy, affect, harms and seeker behaviours
+from text, with no model call.
+
+It combines the lexical cues of `esc_cli.iu.cues` and `esc_cli.iu.action_cues`, the VADER affect
+lexicon, and the learnt strategy model (`esc_cli.iu.strategy_model`). It reads a supporter's text
+alone, so the offline seeker can judge a real model's replies with it too. `default_labeller()` is the
+shared instance: the VADER lexicon and the model weights load once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from typing import ClassVar
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from esc_cli.iu import action_cues, cues
+from esc_cli.iu.strategy_model import StrategyModel, load_strategy_model
+from esc_cli.taxonomy import (
+    ESCONV_STRATEGIES,
+    STRATEGY_PRIMARY_ACTION,
+    actions_of_strategy,
+    normalise_strategy,
+    stage_of_state,
+)
+
+RULES_VERSION = "1"
+
+# Most salient first. Crisis always leads; `opening` only counts on the seeker's first message.
+STATE_ORDER: tuple[str, ...] = (
+    "crisis-risk",
+    "opening",
+    "hopelessness",
+    "self-blame",
+    "overwhelm",
+    "anger-at-others",
+    "loneliness",
+    "worry-future",
+    "seeking-advice",
+    "resistance",
+    "relief",
+    "closing",
+)
+# States that name a feeling themselves, so the message is not `emotion-unnamed`.
+AFFECT_STATES = frozenset(STATE_ORDER[2:8]) | {"crisis-risk", "relief"}
+SUGGESTING_ACTIONS = frozenset(
+    {"suggest-option", "collaborative-plan", "refer-resource", "reframe", "inform-psychoeducate"}
+)
+VENTING_WORDS = 30
+FLAT_WORDS = 3
+AFFECT_CACHE_LIMIT = 200_000
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z0-9']+")
+_STOPWORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "the a an and or but so to of in on at for with about that this it is was are were be been i me my "
+        "you your he she they them we our his her their its have has had do did does not no just really very "
+        "what how when where why who which there here then than too also would could should can will",
+    )
+)
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces: the form every cue is written against."""
+    return _SPACES.sub(" ", text.lower().translate(_APOSTROPHES)).strip()
+
+
+def _content_words(norm: str) -> set[str]:
+    return {w for w in _WORD.findall(norm) if len(w) > 3 and w not in _STOPWORDS}
+
+
+class OfflineLabeller:
+    """Deterministic labels from text. Every method is pure, apart from the affect cache."""
+
+    name: ClassVar[str] = "offline"
+
+    def __init__(self, model: StrategyModel | None = None) -> None:
+        self.model = model if model is not None else load_strategy_model()
+        self.version = f"{RULES_VERSION}.{self.model.version}"
+        self._vader = SentimentIntensityAnalyzer()
+        self._affect: dict[str, float] = {}
+        self._strategy_actions = {s: frozenset(actions_of_strategy(s)) for s in ESCONV_STRATEGIES}
+
+    @property
+    def tag(self) -> str:
+        """`name@version`, as IU records carry it."""
+        return f"{self.name}@{self.version}"
+
+    # --- affect ---------------------------------------------------------------------------------
+
+    def affect(self, text: str) -> float:
+        """VADER compound score in [-1, 1]; cached per text."""
+        cached = self._affect.get(text)
+        if cached is None:
+            if len(self._affect) >= AFFECT_CACHE_LIMIT:
+                self._affect.clear()
+            cached = float(self._vader.polarity_scores(text)["compound"]) if text.strip() else 0.0
+            self._affect[text] = cached
+        return cached
+
+    # --- seeker ---------------------------------------------------------------------------------
+
+    def seeker_states(self, text: str, *, turn: int = 0) -> list[str]:
+        """Seeker-state ids, most salient first, never empty. `turn` is the seeker's own turn count
+        (0 = their first message)."""
+        norm = normalise(text)
+        words = len(_WORD.findall(norm))
+        found = [s for s in STATE_ORDER if cues.STATE_CUES[s].search(norm)]
+        if turn > 0 and "opening" in found:
+            found.remove("opening")
+        if turn == 0 and "opening" not in found and words <= FLAT_WORDS + 2 and "crisis-risk" not in found:
+            found.insert(0, "opening")
+        flat = bool(cues.FLAT_REPLY.match(norm))
+        if (flat or words <= FLAT_WORDS) and turn > 0 and not found:
+            found.append("withdrawal")
+        affect = None
+        if words >= VENTING_WORDS:
+            affect = self.affect(text)
+            if affect < -0.2:
+                found.append("venting")
+        named = bool(cues.feeling_word.search(norm)) or bool(AFFECT_STATES.intersection(found))
+        if not named and words >= 8:
+            found.append("emotion-unnamed")
+        if not found:
+            affect = self.affect(text) if affect is None else affect
+            found.append("venting" if named or affect <= -0.5 else "emotion-unnamed")
+        return found
+
+    def intensity(self, text: str, states: Iterable[str] = ()) -> float:
+        """Estimated distress 0..1 from affect, raised for crisis and despair."""
+        level = (1.0 - self.affect(text)) / 2.0
+        chosen = set(states)
+        if "crisis-risk" in chosen:
+            level = max(level, 0.95)
+        elif chosen & {"hopelessness", "self-blame", "overwhelm"}:
+            level = max(level, 0.7)
+        return round(min(1.0, max(0.0, level)), 3)
+
+    def stage(self, states: list[str]) -> str:
+        """The helping stage that fits the most salient state."""
+        return stage_of_state(states[0])
+
+    # --- supporter ------------------------------------------------------------------------------
+
+    def strategy(self, text: str) -> str:
+        """The canonical ESConv strategy predicted from the text alone."""
+        return self.model.predict(text)
+
+    def support_actions(self, text: str, *, strategy: str | None = None) -> list[str]:
+        """Action ids read from the supporter's text, most salient first, never empty.
+
+        With a known `strategy` (an annotation), the actions that realise it come first, and its
+        primary action is added when no cue found one. Without it, the predicted strategy's primary
+        action stands in when no cue fires.
+        """
+        norm = normalise(text)
+        found = {a for a, cue in action_cues.ACTION_CUES.items() if cue.search(norm)}
+        found.update(self._question_actions(norm))
+        ordered = [a for a in ACTION_IDS_BY_SALIENCE if a in found]
+        if strategy:
+            canonical = normalise_strategy(strategy)
+            realising = self._strategy_actions[canonical]
+            first = [a for a in ordered if a in realising] or [STRATEGY_PRIMARY_ACTION[canonical]]
+            return first + [a for a in ordered if a not in first]
+        return ordered or [STRATEGY_PRIMARY_ACTION[self.strategy(text)]]
+
+    @staticmethod
+    def _question_actions(norm: str) -> set[str]:
+        kinds: set[str] = set()
+        if action_cues.TELL_ME.search(norm):
+            kinds.add("open-question")
+        if "?" not in norm:
+            return kinds
+        for sentence in action_cues.SENTENCE.findall(norm):
+            if not sentence.rstrip().endswith("?"):
+                continue
+            head = action_cues.QUESTION_LEAD.sub("", sentence.strip())
+            kinds.add("open-question" if action_cues.OPEN_QUESTION.match(head) else "closed-question")
+        return kinds
+
+    def harmful(self, text: str) -> list[str]:
+        """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text."""
+        norm = normalise(text)
+        return [h for h in cues.HARM_IDS if action_cues.HARM_CUES[h].search(norm)]
+
+    # --- seeker reply -----------------------------------------------------------------------------
+
+    def behaviours(
+        self, reply: str, *, actions: Iterable[str] = (), before: str = "", delta: float = 0.0
+    ) -> list[str]:
+        """Behaviour ids of the seeker's reply to an intervention; empty only when there is no reply.
+
+        `actions` are the intervention's action ids, `before` the seeker's previous message, and
+        `delta` the estimated emotional change (SAGE scale) after the intervention.
+        """
+        norm = normalise(reply)
+        if not norm:
+            return []
+        words = _WORD.findall(norm)
+        cue = cues.BEHAVIOUR_CUES
+        found: list[str] = []
+        if cue["escalates-distress"].search(norm) or delta <= -7.5:
+            found.append("escalates-distress")
+        found += [b for b in ("thanks", "expresses-relief") if cue[b].search(norm)]
+        if SUGGESTING_ACTIONS.intersection(actions):
+            if cue["rejects-suggestion"].search(norm):
+                found.append("rejects-suggestion")
+            elif cue["accepts-suggestion"].search(norm):
+                found.append("accepts-suggestion")
+        if cue["agrees"].search(norm):
+            found.append("agrees")
+        if len(words) <= FLAT_WORDS and (cues.FLAT_REPLY.match(norm) or not found):
+            found.append("disengages")
+        elif len(words) >= (8 if not found or found == ["agrees"] else 16):
+            fresh = _content_words(norm) - _content_words(normalise(before))
+            found.append("shares-new-detail" if len(fresh) >= 5 else "elaborates")
+        return found or ["elaborates"]
+
+
+# Cue order, with the two question kinds before the greeting (a greeting is the least telling).
+ACTION_IDS_BY_SALIENCE: tuple[str, ...] = (
+    *(a for a in action_cues.ACTION_CUES if a != "greet-close"),
+    "open-question",
+    "closed-question",
+    "greet-close",
+)
+
+
+@functools.cache
+def default_labeller() -> OfflineLabeller:
+    """The process-wide offline labeller (VADER lexicon and strategy weights load once)."""
+    return OfflineLabeller()

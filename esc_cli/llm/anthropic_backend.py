@@ -1,0 +1,122 @@
+"""The `anthropic` backend: Claude through the official SDK's `AsyncAnthropic`.
+
+- The key comes from ANTHROPIC_API_KEY only and is passed to the SDK explicitly, so the SDK never
+  falls back to profiles or other credential files.
+- The system prompt is marked with `cache_control` so Anthropic's prompt cache serves the stable
+  prefix (persona, skills, schema) on every turn after the first.
+- Structured output is asked for in the system prompt (the schema as text); the client validates
+  the reply and repairs once. This works for any schema, unlike the API's constrained decoding,
+  which accepts only a subset of JSON Schema.
+- `temperature` and `seed` are part of the cache key but are not sent: API version 2026-10-21 and the
+  2.x SDK removed sampling parameters, and the API never had a seed.
+- The SDK's own retries are off (`max_retries=0`): `retry.py` is the only retry layer.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from esc_cli.errors import BackendError, MissingKeyError
+from esc_cli.llm.base import Completion, Request, Usage
+from esc_cli.llm.failures import TransientFailure, status_failure
+from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.structured import with_schema_instruction
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+    from anthropic.types import Message as SdkMessage
+    from anthropic.types import MessageParam, TextBlockParam
+
+KEY_VARIABLE = "ANTHROPIC_API_KEY"
+INSTALL_HINT = "pip install 'esc-skills[anthropic]'"
+
+
+def _import_sdk() -> Any:
+    try:
+        import anthropic
+    except ImportError as exc:
+        raise BackendError(f"the anthropic backend needs the anthropic package ({INSTALL_HINT})") from exc
+    return anthropic
+
+
+class AnthropicBackend:
+    """Claude models. `base_url` points the SDK elsewhere, e.g. at the fake server in tests."""
+
+    name: ClassVar[str] = "anthropic"
+
+    def __init__(self, model: str, *, base_url: str | None = None, timeout: float = 60.0) -> None:
+        self._sdk = _import_sdk()
+        key = os.environ.get(KEY_VARIABLE, "").strip()
+        if not key:
+            raise MissingKeyError(KEY_VARIABLE, self.name)
+        self.model = model
+        self.base_url = base_url
+        self.timeout = timeout
+        self._key = key
+        self._client: LoopBound[AsyncAnthropic] = LoopBound(self._new_client)
+
+    def _new_client(self) -> AsyncAnthropic:
+        client: AsyncAnthropic = self._sdk.AsyncAnthropic(
+            api_key=self._key, base_url=self.base_url, timeout=self.timeout, max_retries=0
+        )
+        return client
+
+    def _params(self, request: Request) -> dict[str, Any]:
+        messages: list[MessageParam] = []
+        for message in request.messages:
+            if message.role == "user":
+                messages.append({"role": "user", "content": message.content})
+            else:
+                messages.append({"role": "assistant", "content": message.content})
+        params: dict[str, Any] = {"model": self.model, "max_tokens": request.max_tokens, "messages": messages}
+        system = with_schema_instruction(request.system, request.json_schema)
+        if system:
+            block: TextBlockParam = {"type": "text", "text": system}
+            if request.cache_prefix:
+                block["cache_control"] = {"type": "ephemeral"}
+            params["system"] = [block]
+        return params
+
+    async def complete(self, request: Request) -> Completion:
+        sdk = self._sdk
+        started = time.perf_counter()
+        try:
+            reply: SdkMessage = await self._client.get().messages.create(**self._params(request))
+        except sdk.APIStatusError as exc:
+            raise status_failure(
+                self.name,
+                exc.status_code,
+                exc.api_message or exc.message,
+                headers=exc.response.headers,
+                key_variable=KEY_VARIABLE,
+                model=self.model,
+                base_url=self.base_url,
+                secrets=(self._key,),
+            ) from exc
+        except sdk.APITimeoutError as exc:
+            raise TransientFailure(self.name, f"no reply within {self.timeout:g}s") from exc
+        except sdk.APIConnectionError as exc:
+            raise TransientFailure(self.name, f"connection failed: {exc.message}") from exc
+        except (sdk.APIResponseValidationError, ValueError) as exc:
+            # A garbled or truncated body (ValueError covers JSON decoding): a proxy or an
+            # overloaded server, not our request, so another attempt may well succeed.
+            raise TransientFailure(self.name, f"malformed response: {type(exc).__name__}") from exc
+        return self._completion(reply, time.perf_counter() - started)
+
+    def _completion(self, reply: SdkMessage, latency: float) -> Completion:
+        text = "".join(block.text for block in reply.content if block.type == "text")
+        usage = Usage(
+            input_tokens=reply.usage.input_tokens,
+            output_tokens=reply.usage.output_tokens,
+            cache_read_tokens=reply.usage.cache_read_input_tokens or 0,
+            cache_write_tokens=reply.usage.cache_creation_input_tokens or 0,
+        )
+        return Completion(text=text, usage=usage, model=str(reply.model), latency=latency)
+
+    async def aclose(self) -> None:
+        client = self._client.current()
+        if client is not None:
+            await client.close()
+        self._client.forget()

@@ -1,0 +1,135 @@
+"""`ModelClient`: the one object the rest of the project calls a model through.
+
+It composes, around one backend:
+
+    call cache  ->  concurrency gate  ->  retries  ->  backend.complete
+                                                   then: schema check, one repair, accounting
+
+A cache hit never touches the gate, so a fully cached run makes no calls and never waits. The gate
+is held per attempt, not during the backoff sleep, so a request waiting to retry does not keep a
+slot from the others; the server therefore never sees more than `concurrency` calls at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Any
+
+from esc_cli.errors import BackendError
+from esc_cli.llm.accounting import Ledger
+from esc_cli.llm.base import Backend, Completion, Request
+from esc_cli.llm.cache import CallCache, cache_key
+from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.retry import RetryPolicy, call_with_retries
+from esc_cli.llm.structured import ReplyError, parse_reply, repair_request
+
+
+class Gate:
+    """At most `limit` calls in flight. Share one Gate between clients that use the same server."""
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError(f"concurrency must be at least 1, not {limit}")
+        self.limit = limit
+        self._semaphore: LoopBound[asyncio.Semaphore] = LoopBound(lambda: asyncio.Semaphore(limit))
+
+    def slot(self) -> asyncio.Semaphore:
+        return self._semaphore.get()
+
+
+class ModelClient:
+    """A backend with cache, retries, bounded concurrency, schema checks and accounting.
+
+    `complete(request)` returns a Completion; when the request has a `json_schema`, its `data` holds
+    the parsed, validated JSON. `complete_json(request)` returns that data directly.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        role: str = "",
+        cache: CallCache | None = None,
+        retry: RetryPolicy | None = None,
+        gate: Gate | None = None,
+        ledger: Ledger | None = None,
+        owns_cache: bool = False,
+    ) -> None:
+        self.backend = backend
+        self.role = role
+        self.cache = cache
+        self.retry = retry or RetryPolicy()
+        self.gate = gate or Gate(8)
+        self.ledger = ledger or Ledger()
+        self._owns_cache = owns_cache
+
+    @property
+    def what(self) -> str:
+        """How messages name this client: backend, model and role."""
+        label = f"{self.backend.name} {self.backend.model}"
+        return f"{label} ({self.role})" if self.role else label
+
+    async def complete(self, request: Request) -> Completion:
+        """One model reply, from the cache when this exact request was made before."""
+        if self.role and not request.role:
+            request = request.model_copy(update={"role": self.role})
+        completion = await self._call(request)
+        schema = request.json_schema
+        if schema is None:
+            return completion
+        try:
+            return completion.model_copy(update={"data": parse_reply(completion.text, schema)})
+        except ReplyError as problem:
+            repaired = await self._call(repair_request(request, completion.text, str(problem)))
+        try:
+            return repaired.model_copy(update={"data": parse_reply(repaired.text, schema)})
+        except ReplyError as again:
+            raise BackendError(
+                f"{self.what}: the reply does not match the JSON schema, even after one repair: {again} "
+                "(try a stronger model, or check that the prompt asks for this shape)"
+            ) from again
+
+    async def complete_json(self, request: Request) -> Any:
+        """The validated JSON of the reply. The request must carry a `json_schema`."""
+        if request.json_schema is None:
+            raise ValueError("complete_json needs a request with json_schema")
+        return (await self.complete(request)).data
+
+    async def _call(self, request: Request) -> Completion:
+        key = cache_key(self.backend.name, self.backend.model, request) if self.cache is not None else ""
+        if self.cache is not None:
+            hit = await self.cache.get(key)
+            if hit is not None:
+                self.ledger.record(request.role, self.backend.name, self.backend.model, hit)
+                return hit
+        completion = await call_with_retries(lambda: self._attempt(request), self.retry, what=self.what)
+        if not completion.model:
+            completion = completion.model_copy(update={"model": self.backend.model})
+        if self.cache is not None:
+            await self.cache.put(key, self.backend.name, self.backend.model, completion)
+        self.ledger.record(request.role, self.backend.name, self.backend.model, completion)
+        return completion
+
+    async def _attempt(self, request: Request) -> Completion:
+        async with self.gate.slot():
+            return await self.backend.complete(request)
+
+    async def aclose(self) -> None:
+        """Close the backend's connections (and the cache, when this client opened it)."""
+        close = getattr(self.backend, "aclose", None)
+        if close is not None:
+            await close()
+        if self._owns_cache and self.cache is not None:
+            self.cache.close()
+
+    async def __aenter__(self) -> ModelClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,105 @@
+"""How a failed model call is classified: worth retrying, or final with one clear line.
+
+Backends translate their SDK's exceptions into these two outcomes so the retry layer never has to
+know which SDK raised what:
+
+    TransientFailure   429, 408, 409, 5xx, timeouts, dropped connections, garbled bodies: retry
+    BackendError       400, 401, 403, 404, 422 ... : stop now, with a message naming the fix
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+
+from esc_cli.errors import BackendError
+
+# Statuses a later identical request can succeed on. 408/409 are the server asking us to try again.
+RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
+DETAIL_LIMIT = 200
+
+
+class TransientFailure(Exception):
+    """A call failed in a way that a later attempt may not. Never leaves the retry layer."""
+
+    def __init__(self, backend: str, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(f"{backend}: {reason}")
+        self.backend = backend
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """Remove API keys from text that came back from a server (some echo the key in 401 bodies)."""
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "***")
+    return text
+
+
+def one_line(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """A server's error detail as one short, key-free line."""
+    flat = " ".join(redact(text, secrets).split())
+    return flat if len(flat) <= DETAIL_LIMIT else flat[: DETAIL_LIMIT - 3] + "..."
+
+
+def parse_retry_after(headers: Mapping[str, str] | None, *, now: float | None = None) -> float | None:
+    """Seconds the server asked us to wait: `retry-after-ms`, `retry-after` seconds, or an HTTP date."""
+    if not headers:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _fix_for(status: int, *, key_variable: str, model: str, base_url: str | None) -> tuple[str, str]:
+    """(short name of the status, what the user should do about it)."""
+    where = f" at {base_url}" if base_url else ""
+    if status == 401:
+        return "unauthorized", f"check {key_variable}"
+    if status == 403:
+        return "forbidden", f"check that the key in {key_variable} may use model {model!r}"
+    if status == 404:
+        return "not found", f"check the model name {model!r} and the base URL{where}"
+    if status == 400:
+        return "bad request", f"check the model name {model!r} and the request parameters"
+    if status == 413:
+        return "request too large", "shorten the prompt or the dialogue history"
+    if status == 422:
+        return "unprocessable request", f"check that the server{where} supports these parameters"
+    return f"HTTP {status}", f"check the backend settings in [tool.esc] for model {model!r}"
+
+
+def status_failure(
+    backend: str,
+    status: int,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    key_variable: str,
+    model: str,
+    base_url: str | None = None,
+    secrets: tuple[str, ...] = (),
+) -> TransientFailure | BackendError:
+    """Classify an HTTP error status: a TransientFailure to retry, or a final BackendError to raise."""
+    text = one_line(detail, secrets)
+    if status in RETRYABLE_STATUSES or status >= 500:
+        return TransientFailure(backend, f"HTTP {status}: {text}", retry_after=parse_retry_after(headers))
+    name, fix = _fix_for(status, key_variable=key_variable, model=model, base_url=base_url)
+    return BackendError(f"{backend} refused the call ({status} {name}): {text} ({fix})")

@@ -1,0 +1,292 @@
+"""A fake model server on 127.0.0.1 for tests and benchmarks: the real SDKs talk to it via base_url.
+
+It speaks the OpenAI chat-completions format (POST /v1/chat/completions; base URL `.../v1`) and
+the Anthropic messages format (POST /v1/messages; base URL without `/v1`). It can add latency,
+reply by a function or by echo, and inject faults from a queue: a status such as 429 (with
+retry-after), 500 or 401, a hang past the client's timeout, a malformed body, or a dropped
+connection. It counts requests, keeps their bodies, and tracks the most requests in flight.
+GET /stats returns the counters as JSON, for a server run in another process.
+
+    with FakeServer(latency=0.2) as server:
+        backend = OpenAIBackend("m", base_url=server.openai_base_url)
+
+Manual use: `python -m esc_cli.llm.fake_server --port 8900 --latency 0.2`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Literal
+
+from esc_cli.llm.fake_wire import PromptCacheModel, Wire, anthropic_reply, echo_text, error_body, openai_reply
+
+HOST = "127.0.0.1"
+ReplyFunction = Callable[[dict[str, Any]], str]
+ROUTES: dict[str, Wire] = {
+    "/v1/chat/completions": "openai",
+    "/chat/completions": "openai",
+    "/v1/messages": "anthropic",
+    "/messages": "anthropic",
+}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure, used by the next request that arrives."""
+
+    kind: Literal["status", "hang", "malformed", "drop"]
+    status: int = 500
+    retry_after: float | None = None
+    seconds: float = 0.0
+
+    @classmethod
+    def rate_limit(cls, retry_after: float | None = 0.05) -> Fault:
+        return cls("status", status=429, retry_after=retry_after)
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> Fault:
+        return cls("status", status=status)
+
+    @classmethod
+    def status_code(cls, status: int) -> Fault:
+        return cls("status", status=status)
+
+    @classmethod
+    def hang(cls, seconds: float = 5.0) -> Fault:
+        """Say nothing for `seconds`, then close: the client's timeout must cut it."""
+        return cls("hang", seconds=seconds)
+
+    @classmethod
+    def malformed(cls) -> Fault:
+        return cls("malformed")
+
+    @classmethod
+    def drop(cls) -> Fault:
+        return cls("drop")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The listen backlog: 100+ clients connecting at once must not be refused.
+    request_queue_size = 1024
+    allow_reuse_address = True
+    fake: FakeServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs' connection pools expect
+    timeout = 30  # an idle keep-alive connection's thread ends after this many seconds
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests and benchmarks do not want a line per request."""
+
+    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.path in ("/stats", "/health"):
+            self._send_json(200, self.server.fake.stats())
+        else:
+            self._send_json(404, {"error": {"message": f"no route {self.path}"}})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        wire = ROUTES.get(self.path.split("?", 1)[0])
+        if wire is None:
+            self._send_json(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        try:
+            body = json.loads(raw or b"{}")
+        except json.JSONDecodeError:
+            self._send_json(400, error_body(wire, 400, "body is not JSON"))
+            return
+        self.server.fake.serve(self, wire, body)
+
+
+class FakeServer:
+    """The fake server. Counters are safe to read while it runs; use it as a context manager."""
+
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        reply: ReplyFunction | None = None,
+        faults: Iterable[Fault] = (),
+        api_key: str | None = None,
+        port: int = 0,
+    ) -> None:
+        self.latency = latency
+        self.reply = reply
+        self.api_key = api_key
+        self.requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.bodies: list[dict[str, Any]] = []
+        self.authorizations: list[str] = []
+        self._faults: deque[Fault] = deque(faults)
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._prompt_cache = PromptCacheModel()
+        self._port = port
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- control ---------------------------------------------------------------------------------
+
+    def add_faults(self, faults: Iterable[Fault]) -> None:
+        with self._lock:
+            self._faults.extend(faults)
+
+    def start(self) -> FakeServer:
+        self._httpd = _Server((HOST, self._port), _Handler)
+        self._httpd.fake = self
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes handlers that are sleeping through a latency or a hang
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the fake server is not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def openai_base_url(self) -> str:
+        return f"{self.url}/v1"
+
+    @property
+    def anthropic_base_url(self) -> str:
+        return self.url
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {
+                "requests": self.requests,
+                "in_flight": self.in_flight,
+                "max_in_flight": self.max_in_flight,
+            }
+
+    # -- one request -----------------------------------------------------------------------------
+
+    def serve(self, handler: _Handler, wire: Wire, body: dict[str, Any]) -> None:
+        with self._lock:
+            self.requests += 1
+            number = self.requests
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.bodies.append(body)
+            self.authorizations.append(
+                handler.headers.get("Authorization") or handler.headers.get("x-api-key") or ""
+            )
+            fault = self._faults.popleft() if self._faults else None
+        try:
+            if self.latency:
+                self._stopping.wait(self.latency)
+            if fault is not None:
+                self._inject(handler, wire, fault)
+            elif not self._authorized(handler):
+                handler._send_json(401, error_body(wire, 401, "invalid API key"))
+            else:
+                self._answer(handler, wire, body, number)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _authorized(self, handler: _Handler) -> bool:
+        if self.api_key is None:
+            return True
+        bearer = handler.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return self.api_key in (bearer, handler.headers.get("x-api-key", ""))
+
+    def _answer(self, handler: _Handler, wire: Wire, body: dict[str, Any], number: int) -> None:
+        text = self.reply(body) if self.reply is not None else echo_text(wire, body)
+        if wire == "openai":
+            handler._send_json(200, openai_reply(body, text, number))
+        else:
+            handler._send_json(200, anthropic_reply(body, text, number, self._prompt_cache))
+
+    def _inject(self, handler: _Handler, wire: Wire, fault: Fault) -> None:
+        if fault.kind == "status":
+            headers = {"retry-after": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
+            handler._send_json(
+                fault.status, error_body(wire, fault.status, f"injected {fault.status}"), headers
+            )
+        elif fault.kind == "malformed":
+            data = b'{"id": "truncated'
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+        else:  # hang or drop: no response at all, then the connection closes
+            if fault.kind == "hang":
+                self._stopping.wait(fault.seconds)
+            handler.close_connection = True
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m esc_cli.llm.fake_server", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--port", type=int, default=8900, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every call")
+    parser.add_argument("--text", default=None, help="reply with this text instead of echoing")
+    args = parser.parse_args(argv)
+    fixed: str | None = args.text
+    server = FakeServer(
+        latency=args.latency, port=args.port, reply=(lambda _body: fixed) if fixed is not None else None
+    )
+    server.start()
+    print(
+        f"fake model server on {server.url} (openai base URL {server.openai_base_url}, "
+        f"anthropic base URL {server.anthropic_base_url}); Ctrl-C stops it",
+        flush=True,
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""The `openai` backend: any OpenAI-compatible chat-completions server through the official SDK.
+
+`base_url` selects the server: OpenAI itself (unset), vLLM or Ollama on this machine, DashScope
+(Qwen), and others. The key comes from OPENAI_API_KEY; a server on localhost needs none, so a
+placeholder is sent there when the variable is unset.
+
+Structured output uses `response_format` (`json_schema` by default; `json_object` for servers that
+only know JSON mode) plus the schema in the system prompt, and the client validates every reply.
+The seed is passed through. The SDK's own retries are off: `retry.py` is the only retry layer.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from urllib.parse import urlsplit
+
+from esc_cli.errors import BackendError, MissingKeyError
+from esc_cli.llm.base import Completion, Request, Usage
+from esc_cli.llm.failures import TransientFailure, status_failure
+from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.structured import with_schema_instruction
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+    from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+
+KEY_VARIABLE = "OPENAI_API_KEY"
+INSTALL_HINT = "pip install 'esc-skills[openai]'"
+# Sent to local servers that check no key; the SDK refuses to start without some key.
+LOCAL_PLACEHOLDER_KEY = "esc-local-no-key"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+JsonMode = Literal["json_schema", "json_object", "none"]
+
+
+def is_local(base_url: str | None) -> bool:
+    """True when the server runs on this machine, where no key is needed."""
+    if not base_url:
+        return False
+    host = urlsplit(base_url).hostname or ""
+    return host in LOCAL_HOSTS or host.endswith(".localhost")
+
+
+def _import_sdk() -> Any:
+    try:
+        import openai
+    except ImportError as exc:
+        raise BackendError(f"the openai backend needs the openai package ({INSTALL_HINT})") from exc
+    return openai
+
+
+def _detail(body: object, fallback: str) -> str:
+    """The server's own error message; the SDK's `message` prefixes it with "Error code: N -"."""
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return fallback
+
+
+class OpenAIBackend:
+    """Chat completions. `max_connections` bounds the SDK's HTTP pool; keep it above the concurrency."""
+
+    name: ClassVar[str] = "openai"
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        json_mode: JsonMode = "json_schema",
+        max_connections: int = 256,
+    ) -> None:
+        self._sdk = _import_sdk()
+        key = os.environ.get(KEY_VARIABLE, "").strip()
+        if not key:
+            if not is_local(base_url):
+                raise MissingKeyError(KEY_VARIABLE, self.name)
+            key = LOCAL_PLACEHOLDER_KEY
+        self.model = model
+        self.base_url = base_url
+        self.timeout = timeout
+        self.json_mode = json_mode
+        self.max_connections = max_connections
+        self._key = key
+        self._client: LoopBound[AsyncOpenAI] = LoopBound(self._new_client)
+
+    def _new_client(self) -> AsyncOpenAI:
+        import httpx2
+
+        sdk = self._sdk
+        # The SDK's default client with a pool sized to our concurrency: a pool smaller than the
+        # semaphore would queue requests inside httpx where the timeout already runs.
+        limits = httpx2.Limits(
+            max_connections=self.max_connections, max_keepalive_connections=self.max_connections
+        )
+        http_client = sdk.DefaultAsyncHttpxClient(limits=limits, timeout=self.timeout)
+        client: AsyncOpenAI = sdk.AsyncOpenAI(
+            api_key=self._key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=0,
+            http_client=http_client,
+        )
+        return client
+
+    def _params(self, request: Request) -> dict[str, Any]:
+        messages: list[ChatCompletionMessageParam] = []
+        system = with_schema_instruction(request.system, request.json_schema)
+        if system:
+            messages.append({"role": "system", "content": system})
+        for message in request.messages:
+            if message.role == "user":
+                messages.append({"role": "user", "content": message.content})
+            else:
+                messages.append({"role": "assistant", "content": message.content})
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": request.temperature,
+        }
+        # OpenAI's own newer models accept only max_completion_tokens; most compatible servers
+        # (vLLM, Ollama, DashScope) still read max_tokens.
+        params["max_tokens" if self.base_url else "max_completion_tokens"] = request.max_tokens
+        if request.seed is not None:
+            params["seed"] = request.seed
+        if request.json_schema is not None and self.json_mode == "json_schema":
+            params["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": request.json_schema, "strict": False},
+            }
+        elif request.json_schema is not None and self.json_mode == "json_object":
+            params["response_format"] = {"type": "json_object"}
+        return params
+
+    async def complete(self, request: Request) -> Completion:
+        sdk = self._sdk
+        started = time.perf_counter()
+        try:
+            reply: ChatCompletion = await self._client.get().chat.completions.create(**self._params(request))
+        except sdk.APIStatusError as exc:
+            raise status_failure(
+                self.name,
+                exc.status_code,
+                _detail(exc.body, exc.message),
+                headers=exc.response.headers,
+                key_variable=KEY_VARIABLE,
+                model=self.model,
+                base_url=self.base_url,
+                secrets=(self._key,),
+            ) from exc
+        except sdk.APITimeoutError as exc:
+            raise TransientFailure(self.name, f"no reply within {self.timeout:g}s") from exc
+        except sdk.APIConnectionError as exc:
+            raise TransientFailure(self.name, f"connection failed: {exc.message}") from exc
+        except (sdk.APIResponseValidationError, ValueError) as exc:
+            # A garbled or truncated body (ValueError covers JSON decoding): worth another attempt.
+            raise TransientFailure(self.name, f"malformed response: {type(exc).__name__}") from exc
+        return self._completion(reply, time.perf_counter() - started)
+
+    def _completion(self, reply: ChatCompletion, latency: float) -> Completion:
+        if not reply.choices:
+            raise TransientFailure(self.name, "reply had no choices")
+        text = reply.choices[0].message.content or ""
+        usage = Usage()
+        if reply.usage is not None:
+            details = reply.usage.prompt_tokens_details
+            cached = (details.cached_tokens or 0) if details is not None else 0
+            # Usage.input_tokens counts uncached input only, as Anthropic reports it, so one price
+            # table works for both.
+            usage = Usage(
+                input_tokens=max(0, reply.usage.prompt_tokens - cached),
+                output_tokens=reply.usage.completion_tokens,
+                cache_read_tokens=cached,
+            )
+        return Completion(text=text, usage=usage, model=reply.model or self.model, latency=latency)
+
+    async def aclose(self) -> None:
+        client = self._client.current()
+        if client is not None:
+            await client.close()
+        self._client.forget()

@@ -1,0 +1,80 @@
+"""Rendering the bank's prompt templates (`prompts/*.j2`, Jinja2) and hashing them for run records.
+
+Templates arrive in pull requests like skills do, so they render in Jinja2's sandbox and are read
+through `fileio.read_text` (size, encoding and emptiness checks). Variables are data: a skill's text
+passed in as a variable is inserted as it is and never rendered as a template itself, so `{{ }}`
+inside a skill stays literal. Undefined variables are errors (StrictUndefined), and nothing is
+HTML-escaped, since the output is a prompt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from esc_cli.errors import InputError
+from esc_cli.fileio import read_text
+
+TEMPLATE_SUFFIXES = ("", ".j2", ".md.j2", ".jinja")
+
+
+def prompt_path(prompts_dir: Path, name: str) -> Path:
+    """The template file for `name` ("agent" finds agent.j2), kept inside `prompts_dir`."""
+    root = prompts_dir.resolve()
+    for suffix in TEMPLATE_SUFFIXES:
+        candidate = (root / f"{name}{suffix}").resolve()
+        if not candidate.is_relative_to(root):
+            raise InputError(
+                prompts_dir / name, "prompt name points outside the prompts folder", fix="use a plain name"
+            )
+        if candidate.is_file():
+            return candidate
+    raise InputError(
+        prompts_dir / f"{name}.j2",
+        "no such prompt template",
+        fix=f"create it, or check [tool.esc] prompts = {prompts_dir.name!r}",
+    )
+
+
+def render_prompt(prompts_dir: Path, name: str, **variables: Any) -> str:
+    """Render the template `name` from `prompts_dir` with `variables`."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    path = prompt_path(prompts_dir, name)
+    source = read_text(path, what="prompt template")
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(prompts_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    try:
+        return env.from_string(source).render(**variables)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            path, f"template syntax: {exc.message}", where=f"line {exc.lineno}", fix="fix the template"
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        raise InputError(
+            path, f"template uses an undefined variable: {exc.message}", fix="pass it or remove it"
+        ) from exc
+    except jinja2.TemplateError as exc:
+        raise InputError(path, f"template failed: {exc.message}", fix="fix the template") from exc
+
+
+def prompt_hash(prompts_dir: Path, name: str) -> str:
+    """A short hash of one template's source, recorded in runs to tell prompt versions apart."""
+    path = prompt_path(prompts_dir, name)
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def prompts_digest(prompts_dir: Path) -> str:
+    """One hash over every template in the folder (names and contents), for a whole-run record."""
+    digest = hashlib.sha256()
+    if prompts_dir.is_dir():
+        for path in sorted(p for p in prompts_dir.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(prompts_dir).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

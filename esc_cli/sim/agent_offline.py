@@ -1,0 +1,141 @@
+"""The offline agents: one that uses the bank, and the `--no-skills` baseline that does not.
+
+`OfflineAgent` labels the seeker's last message with the labeller, routes to skills
+(`router.route_skills`), and realises the first routed skill as text:
+- with an IU index (`--ius`), a real ESConv supporter utterance of the skill's strategies and actions
+  whose answered seeker message is most like the live one;
+- otherwise, a Supporter line from the skill's own examples whose Seeker line is most like the live one.
+Lines already said in this dialogue are skipped while others are left, so the agent does not repeat
+itself. When no skill routes, it falls back to the baseline's line for the turn and uses no skill:
+a bank with a coverage gap scores like the baseline on those turns.
+
+`GenericAgent` is the offline `--no-skills` baseline: a fixed, bank-free supporter that cycles through
+three generic lines, a plain question, a generic reassurance and a generic suggestion (turn % 3). It
+never checks safety, so it also shows what an agent without the crisis skill does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from esc_cli.bank.examples import skill_examples
+from esc_cli.bank.model import Skill
+from esc_cli.sim.engines import AgentReply, Labeller, Utterance
+from esc_cli.sim.iu_index import SupporterIndex
+from esc_cli.sim.router import route_skills
+from esc_cli.sim.textsim import bag_cosine
+
+GENERIC_LINES: tuple[tuple[str, str], ...] = (
+    ("Can you tell me more about what happened?", "Question"),
+    ("That sounds hard. I'm here for you, and I'm sure things will work out.", "Affirmation and Reassurance"),
+    ("Maybe you could try talking to someone you trust about it.", "Providing Suggestions"),
+)
+RECENT_TURNS = 2
+
+
+def generic_line(turn: int) -> tuple[str, str]:
+    """The baseline's (text, strategy) for a turn."""
+    return GENERIC_LINES[turn % len(GENERIC_LINES)]
+
+
+def _last_seeker(history: Sequence[Utterance]) -> str:
+    return next((u.text for u in reversed(history) if u.speaker == "seeker"), "")
+
+
+class GenericAgentSession:
+    """The baseline within one dialogue (it keeps no state)."""
+
+    async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
+        text, strategy = generic_line(turn)
+        return AgentReply(text=text, strategy=strategy)
+
+
+class GenericAgent:
+    """The offline `--no-skills` baseline (see the module docstring)."""
+
+    engine = "offline"
+
+    def session(self, seed: int) -> GenericAgentSession:
+        return GenericAgentSession()
+
+
+class OfflineAgent:
+    """The bank-driven offline agent. Build once per run; it caches each skill's example pairs."""
+
+    engine = "offline"
+
+    def __init__(
+        self,
+        skills: Sequence[Skill],
+        labeller: Labeller,
+        *,
+        ius: SupporterIndex | None = None,
+        limit: int = 2,
+    ) -> None:
+        self.skills = list(skills)
+        self.labeller = labeller
+        self.ius = ius
+        self.limit = limit
+        self._pairs: dict[str, list[tuple[str, str]]] = {}
+
+    def example_pairs(self, skill: Skill) -> list[tuple[str, str]]:
+        """(seeker line, supporter line) pairs of the skill's examples, in file order."""
+        if skill.id not in self._pairs:
+            pairs: list[tuple[str, str]] = []
+            for example in skill_examples(skill):
+                lines = example.lines
+                for before, after in pairwise(lines):
+                    if before.speaker == "Seeker" and after.speaker == "Supporter":
+                        pairs.append((before.text, after.text))
+            self._pairs[skill.id] = pairs
+        return self._pairs[skill.id]
+
+    def session(self, seed: int) -> OfflineAgentSession:
+        return OfflineAgentSession(self)
+
+
+class OfflineAgentSession:
+    """The bank-driven agent within one dialogue: remembers lines said and skills recently used."""
+
+    def __init__(self, agent: OfflineAgent) -> None:
+        self.agent = agent
+        self.said: dict[str, int] = {}
+        self.used: list[list[str]] = []
+
+    def _pick(self, ranked: Sequence[str]) -> str:
+        """The best line not said yet; if all were said, the one said longest ago."""
+        fresh = [line for line in ranked if line not in self.said]
+        if fresh:
+            return fresh[0]
+        return min(ranked, key=lambda line: self.said[line])
+
+    def realise(self, skill: Skill, seeker_text: str) -> str | None:
+        """The text of one skill for this seeker message, or None when the skill has nothing to say."""
+        ius = self.agent.ius
+        if ius is not None:
+            ranked = ius.candidates(seeker_text, skill.meta.strategies, skill.meta.actions)
+            if ranked:
+                return self._pick(ranked)
+        pairs = self.agent.example_pairs(skill)
+        if not pairs:
+            return None
+        order = sorted(range(len(pairs)), key=lambda i: (-bag_cosine(seeker_text, pairs[i][0]), i))
+        return self._pick([pairs[i][1] for i in order])
+
+    async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
+        seeker_text = _last_seeker(history)
+        states = self.agent.labeller.seeker_states(seeker_text, turn=turn)
+        recent = [skill_id for used in self.used[-RECENT_TURNS:] for skill_id in used]
+        routed = route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
+        for skill in routed:
+            text = self.realise(skill, seeker_text)
+            if text is not None:
+                self.said[text] = turn
+                self.used.append([skill.id])
+                return AgentReply(
+                    text=text, skills=[skill.id], strategy=skill.meta.strategies[0], states=states
+                )
+        text, strategy = generic_line(turn)
+        self.used.append([])
+        return AgentReply(text=text, strategy=strategy, states=states)

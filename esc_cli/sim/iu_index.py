@@ -1,0 +1,109 @@
+"""Retrieval over IUs for the offline engine: real supporter and seeker utterances from ESConv.
+
+- `SupporterIndex`: supporter utterances that went well (delta >= 0), searchable by the seeker message
+  they answered, filtered to a skill's strategies and actions. The offline agent speaks with them.
+- `SeekerReplyIndex`: seeker replies, grouped by the direction of the change they followed, searchable
+  by the supporter utterance they answered. The offline seeker speaks with them.
+
+Both build their TF-IDF index once; lookups touch only documents that share a word with the query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from esc_cli import taxonomy
+from esc_cli.errors import InputError
+from esc_cli.iu.records import IU
+from esc_cli.sim.textsim import TfidfIndex
+
+MIN_WORDS = 4
+MAX_WORDS = 60
+
+
+def read_ius(path: Path) -> list[IU]:
+    """Read `ius.jsonl`, naming the file and line of the first bad record."""
+    if not path.is_file():
+        raise InputError(path, "no such IU file", fix="write one with `esc iu extract DATA -o ius.jsonl`")
+    found: list[IU] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                found.append(IU.model_validate_json(line))
+            except ValidationError as exc:
+                raise InputError(
+                    path,
+                    f"not an IU record: {exc.errors()[0]['msg']}",
+                    where=f"line {number}",
+                    fix="re-extract it with `esc iu extract`",
+                ) from exc
+    if not found:
+        raise InputError(path, "no IU records", fix="write one with `esc iu extract DATA -o ius.jsonl`")
+    return found
+
+
+def _fits(text: str) -> bool:
+    return MIN_WORDS <= len(text.split()) <= MAX_WORDS
+
+
+def _last_seeker_text(iu: IU) -> str:
+    for utterance in reversed(iu.context.turns):
+        if utterance.speaker == "seeker":
+            return utterance.text
+    return iu.context.situation
+
+
+class SupporterIndex:
+    """Supporter utterances that were followed by no worsening, keyed by the seeker text they answered."""
+
+    def __init__(self, ius: Iterable[IU]) -> None:
+        kept = [iu for iu in ius if iu.outcome.delta >= 0 and _fits(iu.action.text) and iu.action.strategy]
+        self.texts = [iu.action.text for iu in kept]
+        self.strategies = [iu.action.strategy for iu in kept]
+        self.actions = [tuple(iu.action.actions) for iu in kept]
+        self.index = TfidfIndex([_last_seeker_text(iu) for iu in kept])
+        self._by_strategy: dict[str, list[int]] = defaultdict(list)
+        for number, strategy in enumerate(self.strategies):
+            self._by_strategy[strategy].append(number)
+        self._pools: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+
+    def pool(self, strategies: Sequence[str], actions: Sequence[str]) -> list[int]:
+        """Utterances of these strategies that realise one of these actions (or any, if none do)."""
+        key = (tuple(strategies), tuple(actions))
+        if key not in self._pools:
+            of_strategy = sorted(
+                n for s in strategies if s in taxonomy.ESCONV_STRATEGIES for n in self._by_strategy[s]
+            )
+            wanted = set(actions)
+            matching = [n for n in of_strategy if wanted & set(self.actions[n])]
+            self._pools[key] = matching or of_strategy
+        return self._pools[key]
+
+    def candidates(
+        self, seeker_text: str, strategies: Sequence[str], actions: Sequence[str], *, k: int = 8
+    ) -> list[str]:
+        """The `k` utterances whose answered seeker message is most like `seeker_text`, best first."""
+        return [self.texts[n] for n in self.index.nearest(seeker_text, self.pool(strategies, actions), k=k)]
+
+
+class SeekerReplyIndex:
+    """ESConv seeker replies by the direction of the change after the supporter's turn."""
+
+    def __init__(self, ius: Iterable[IU]) -> None:
+        kept = [iu for iu in ius if _fits(iu.outcome.seeker_reply)]
+        self.texts = [iu.outcome.seeker_reply for iu in kept]
+        self.index = TfidfIndex([iu.action.text for iu in kept])
+        self._by_direction: dict[str, list[int]] = defaultdict(list)
+        for number, iu in enumerate(kept):
+            self._by_direction[iu.outcome.direction].append(number)
+
+    def candidates(self, agent_text: str, change: int, *, k: int = 8) -> list[str]:
+        """Seeker replies that followed a change like this one, to a supporter turn like `agent_text`."""
+        pool = self._by_direction.get(taxonomy.direction_of_delta(change), [])
+        return [self.texts[n] for n in self.index.nearest(agent_text, pool, k=k)]

@@ -1,0 +1,97 @@
+"""Running many dialogues: the in-memory API that the CLI, evolve and verify call.
+
+    dialogues = simulate_sync(skills, profiles, seeds=3, options=SimOptions())
+    summary = summarise(dialogues)
+
+Dialogues run concurrently as asyncio tasks; on the LLM path the model client's gate bounds the calls
+in flight, and offline the tasks simply run one after another (the work is CPU-bound). Results always
+come back, and `on_dialogue` is always called, in (profile, seed) order, whatever order they finish
+in, so a run's `dialogues.jsonl` is the same bytes every time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection, Sequence
+
+from esc_cli.bank.model import Skill
+from esc_cli.sim.dialogue import run_dialogue
+from esc_cli.sim.options import SimOptions, build_engines
+from esc_cli.sim.profile import Profile
+from esc_cli.sim.records import Dialogue
+from esc_cli.sim.summary import summarise
+
+Progress = Callable[[int, int, Dialogue], None]
+"""Called as each dialogue finishes: (finished so far, total to run, the dialogue)."""
+OnDialogue = Callable[[Dialogue], None]
+"""Called with each dialogue in (profile, seed) order, as soon as all before it are done."""
+
+__all__ = ["OnDialogue", "Progress", "dialogue_key", "jobs", "simulate", "simulate_sync", "summarise"]
+
+
+def dialogue_key(profile_id: str, seed_index: int) -> str:
+    """The key of a dialogue in a run (`Dialogue.key`)."""
+    return f"{profile_id}#{seed_index}"
+
+
+def seed_indices(seeds: int | Sequence[int]) -> list[int]:
+    """Seed indices: a count N means 0..N-1."""
+    return list(range(seeds)) if isinstance(seeds, int) else list(seeds)
+
+
+def jobs(
+    profiles: Sequence[Profile], seeds: int | Sequence[int], skip: Collection[str] = ()
+) -> list[tuple[Profile, int]]:
+    """The (profile, seed index) pairs to run, in run order, leaving out keys in `skip`."""
+    return [(p, s) for p in profiles for s in seed_indices(seeds) if dialogue_key(p.id, s) not in skip]
+
+
+async def simulate(
+    skills: list[Skill],
+    profiles: Sequence[Profile],
+    seeds: int | Sequence[int] = 3,
+    options: SimOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    on_dialogue: OnDialogue | None = None,
+    skip: Collection[str] = (),
+) -> list[Dialogue]:
+    """Run every (profile, seed) dialogue not in `skip`; return them in (profile, seed) order."""
+    opts = options or SimOptions()
+    agent, seeker = build_engines(skills, opts)
+    todo = jobs(profiles, seeds, skip)
+    results: list[Dialogue | None] = [None] * len(todo)
+    state = {"done": 0, "emitted": 0}
+
+    async def one(number: int, profile: Profile, seed_index: int) -> None:
+        dialogue = await run_dialogue(agent, seeker, profile, seed_index, max_turns=opts.max_turns)
+        results[number] = dialogue
+        state["done"] += 1
+        if progress is not None:
+            progress(state["done"], len(todo), dialogue)
+        while state["emitted"] < len(todo) and (ready := results[state["emitted"]]) is not None:
+            state["emitted"] += 1
+            if on_dialogue is not None:
+                on_dialogue(ready)
+
+    # A TaskGroup cancels the other dialogues when one fails for good (e.g. a backend error).
+    async with asyncio.TaskGroup() as group:
+        for number, (profile, seed_index) in enumerate(todo):
+            group.create_task(one(number, profile, seed_index))
+    return [d for d in results if d is not None]
+
+
+def simulate_sync(
+    skills: list[Skill],
+    profiles: Sequence[Profile],
+    seeds: int | Sequence[int] = 3,
+    options: SimOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    on_dialogue: OnDialogue | None = None,
+    skip: Collection[str] = (),
+) -> list[Dialogue]:
+    """`simulate` for callers without an event loop (it starts one; do not call it from async code)."""
+    return asyncio.run(
+        simulate(skills, profiles, seeds, options, progress=progress, on_dialogue=on_dialogue, skip=skip)
+    )

@@ -1,0 +1,132 @@
+"""The offline SAGE seeker (DESIGN §6): judges any reply from its text alone, and answers in character.
+
+Per reply:
+1. The labeller reads the reply's support actions and harmful phrasing, and the seeker's own last
+   message's states (what the seeker was feeling when the reply came).
+2. Change = TABLE_WEIGHT x outcome-table value (relative to an average ESConv turn) + the rules of
+   `rules.py` (intention, personality, stage, repetition, length, harm, crisis), scaled by personality.
+3. An unhandled crisis cue overrides everything: the turn gets the safety flag and -10.
+4. The change is quantised to {-10, -5, 0, 5, 10} by seeded stochastic rounding, so its expectation is
+   the raw value and small rule effects still move the mean score.
+
+Replies come from the profile's lines for the current emotion band (S uses A's lines), rotated from a
+seeded offset, or from ESConv seeker replies when an IU index is given. Crisis text comes from the
+profile's crisis block (see `crisis.py`). Same profile, seed and inputs give the same dialogue.
+"""
+
+from __future__ import annotations
+
+from esc_cli import taxonomy
+from esc_cli.sim.crisis import SAFETY_CHECK, CrisisTracker
+from esc_cli.sim.engines import AgentReply, Judgement, Labeller, SeekerMessage, Utterance
+from esc_cli.sim.iu_index import SeekerReplyIndex
+from esc_cli.sim.outcome import OutcomeTable
+from esc_cli.sim.profile import Profile
+from esc_cli.sim.protocol import MAX_CHANGE, is_goodbye, quantise
+from esc_cli.sim.rules import Effect, ReplyFacts, rule_effects, scale_for_personality
+from esc_cli.sim.seeds import dialogue_rng
+
+TABLE_WEIGHT = 2.0
+BASE_CHANGE = 0.0
+CRISIS_STATE = "crisis-risk"
+
+
+class OfflineSeeker:
+    """The offline seeker engine: one labeller and outcome table shared by all sessions."""
+
+    engine = "offline"
+
+    def __init__(
+        self, labeller: Labeller, table: OutcomeTable, *, replies: SeekerReplyIndex | None = None
+    ) -> None:
+        self.labeller = labeller
+        self.table = table
+        self.replies = replies
+
+    def session(self, profile: Profile, seed_index: int) -> OfflineSeekerSession:
+        return OfflineSeekerSession(self, profile, seed_index)
+
+
+class OfflineSeekerSession:
+    """One offline seeker in one dialogue."""
+
+    def __init__(self, engine: OfflineSeeker, profile: Profile, seed_index: int) -> None:
+        self.engine = engine
+        self.profile = profile
+        self.crisis = CrisisTracker(profile.crisis)
+        self.rounding = dialogue_rng(profile.id, seed_index, "rounding")
+        lines_rng = dialogue_rng(profile.id, seed_index, "lines")
+        self.offsets = {band: lines_rng.randrange(1000) for band in ("A", "B", "C", "F")}
+        self.spoken: dict[str, int] = {}
+        self.retrieved: set[str] = set()
+        self.previous_actions: list[list[str]] = []
+
+    def first_message(self) -> str:
+        return self.profile.first_message
+
+    def _own_states(self, history: list[Utterance], turn: int) -> list[str]:
+        last = next((u.text for u in reversed(history) if u.speaker == "seeker"), "")
+        states = list(self.engine.labeller.seeker_states(last, turn=turn))
+        if self.crisis.active and CRISIS_STATE not in states:
+            states.append(CRISIS_STATE)
+        return states
+
+    async def judge(self, reply: AgentReply, history: list[Utterance], turn: int, emotion: int) -> Judgement:
+        labeller = self.engine.labeller
+        actions = list(labeller.support_actions(reply.text))
+        states = self._own_states(history, turn)
+        was_pending = self.crisis.pending
+        safety = self.crisis.judge(actions)
+        facts = ReplyFacts(
+            intention=self.profile.intention,
+            personality=self.profile.personality,
+            turn=turn,
+            actions=actions,
+            previous=tuple(self.previous_actions),
+            words=len(reply.text.split()),
+            harmful=list(labeller.harmful(reply.text)),
+            crisis_active=self.crisis.active,
+            crisis_answered=was_pending and SAFETY_CHECK in actions,
+        )
+        self.previous_actions.append(actions)
+        table = TABLE_WEIGHT * self.engine.table.relative(states, actions)
+        effects = [Effect("outcome table", round(table, 2)), *rule_effects(facts)]
+        raw = scale_for_personality(BASE_CHANGE + sum(e.delta for e in effects), self.profile.personality)
+        if safety:
+            change = -MAX_CHANGE
+            effects.append(Effect("crisis cue without a safety check", -MAX_CHANGE))
+        else:
+            change = quantise(raw, self.rounding)
+        reasoning = (
+            f"read {', '.join(actions) or 'no action'} in state {', '.join(states) or 'none'}: "
+            + "; ".join(e.render() for e in effects)
+        )
+        return Judgement(change=change, reasoning=reasoning, actions=actions, safety=safety)
+
+    async def respond(
+        self, history: list[Utterance], turn: int, emotion: int, judgement: Judgement
+    ) -> SeekerMessage:
+        scripted = self.crisis.scripted_message(turn + 1)
+        if scripted is not None:
+            return SeekerMessage(text=scripted, goodbye=False)
+        text = self._retrieved(history, judgement) or self._profile_line(emotion)
+        return SeekerMessage(text=text, goodbye=is_goodbye(text))
+
+    def _profile_line(self, emotion: int) -> str:
+        band = taxonomy.emotion_band(emotion)
+        band = "A" if band == "S" else band
+        lines: list[str] = getattr(self.profile.lines, band)
+        count = self.spoken.get(band, 0)
+        self.spoken[band] = count + 1
+        return lines[(self.offsets[band] + count) % len(lines)]
+
+    def _retrieved(self, history: list[Utterance], judgement: Judgement) -> str | None:
+        index = self.engine.replies
+        if index is None:
+            return None
+        agent_text = next((u.text for u in reversed(history) if u.speaker == "agent"), "")
+        for text in index.candidates(agent_text, judgement.change):
+            if text not in self.retrieved:
+                self.retrieved.add(text)
+                return text
+        return None

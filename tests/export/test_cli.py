@@ -1,0 +1,61 @@
+"""`esc export claude` and `esc import claude` through the real CLI: outputs, paths and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from testkit import EscRunner, make_bank, skill_text
+
+
+def test_export_writes_to_dot_claude_skills_in_the_current_folder(tmp_path: Path, esc: EscRunner) -> None:
+    bank = make_bank(tmp_path / "bank")
+    project = tmp_path / "project"
+    project.mkdir()
+    done = esc("--bank", str(bank), "export", "claude", cwd=project)
+    assert done.code == 0, done.err
+    assert done.out.splitlines() == [
+        "wrote .claude/skills/crisis-check/",
+        "wrote .claude/skills/sample-skill/",
+        "wrote .claude/skills/emotional-support/",
+        "3 skill folders in .claude/skills (2 skills and the umbrella skill)",
+    ]
+    assert (project / ".claude" / "skills" / "sample-skill" / "references" / "conditions.md").is_file()
+
+
+def test_agents_and_only_choose_the_folder_and_the_skills(tmp_path: Path, esc: EscRunner) -> None:
+    bank = make_bank(tmp_path / "bank")
+    done = esc("--bank", str(bank), "export", "claude", "--agents", "--only", "sample-skill", cwd=tmp_path)
+    assert done.code == 0, done.err
+    assert sorted(p.name for p in (tmp_path / ".agents" / "skills").iterdir()) == [
+        "emotional-support",
+        "sample-skill",
+    ]
+
+
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, esc: EscRunner) -> None:
+    bank = make_bank(tmp_path / "bank")
+    both = esc("--bank", str(bank), "export", "claude", "--agents", "--out", "x", cwd=tmp_path)
+    assert (both.code, both.err) == (
+        2,
+        "error: --agents: --out and --agents both choose the output folder (pass only one)\n",
+    )
+    unknown = esc("--bank", str(bank), "export", "claude", "--only", "sample-skil", cwd=tmp_path)
+    assert (unknown.code, unknown.err) == (
+        2,
+        "error: --only: unknown active skill 'sample-skil' (did you mean 'sample-skill'?) "
+        "(see `esc skill list`)\n",
+    )
+    (bank / "skills" / "broken.md").write_text(
+        skill_text("broken").replace("stage: exploration", "stage: nowhere")
+    )
+    broken = esc("--bank", str(bank), "export", "claude", cwd=tmp_path)
+    assert broken.code == 2 and broken.err.startswith(
+        f"error: {bank / 'skills' / 'broken.md'} -> stage: unknown stage"
+    )
+    assert not (tmp_path / ".claude").exists()
+    missing = esc("--bank", str(bank), "import", "claude", str(tmp_path / "nowhere"))
+    assert (missing.code, missing.err) == (
+        2,
+        f"error: {tmp_path / 'nowhere'}: not a folder "
+        "(pass the folder esc export claude wrote, e.g. .claude/skills)\n",
+    )

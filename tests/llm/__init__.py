@@ -1,0 +1,1 @@
+"""Tests of esc_cli.llm: backends, cache, retries and concurrency, through the real SDKs."""
