@@ -21,14 +21,13 @@ import argparse
 import asyncio
 import json
 import math
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from benchkit import start_server
 
 from esc_cli.config import Settings
 from esc_cli.llm.base import Message, Request
@@ -39,19 +38,6 @@ CALLS_PER_TURN = 3
 SEEKER_ANALYSE = "You are a help-seeker in a support conversation. Analyse the supporter's last reply."
 SEEKER_REPLY = "You are a help-seeker in a support conversation. Reply in character."
 AGENT = "You are an emotional-support agent. Reply with warmth and one question."
-
-
-def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
-    """The fake server in a child process; returns it and its URL."""
-    command = [sys.executable, "-m", "esc_cli.llm.fake_server", "--port", "0", "--latency", str(latency)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    found = re.search(r"http://127\.0\.0\.1:\d+", line)
-    if found is None:
-        process.kill()
-        raise SystemExit(f"the fake server did not start: {line!r}")
-    return process, found.group(0)
 
 
 def server_stats(url: str) -> dict[str, int]:

@@ -51,8 +51,10 @@ def main() -> None:
     for number in range(1, args.runs + 1):
         wall, dialogues, turns, score = one_run(args.bank, args.seeds)
         walls.append(wall)
-        print(f"run {number}: {dialogues} dialogues, {turns} turns in {wall:.3f} s "
-              f"({turns / wall:.0f} turns/s), SAGE score {score:.1f}")
+        print(
+            f"run {number}: {dialogues} dialogues, {turns} turns in {wall:.3f} s "
+            f"({turns / wall:.0f} turns/s), SAGE score {score:.1f}"
+        )
     median = statistics.median(walls)
     verdict = "PASS" if median < TARGET_SECONDS else "FAIL"
     print(f"median of {args.runs}: {median:.3f} s (target < {TARGET_SECONDS:g} s): {verdict}")

@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from benchkit import all_roles_text
 
 from esc_cli.config import load_bank
 from esc_cli.llm.factory import make_clients
@@ -29,19 +30,6 @@ from esc_cli.verify.gate import VerifyRequest, verify
 REPO = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 20.0
 CHANGED = "skills/validate-normalise.md"
-# One JSON object that fits the agent, analysis and reply schemas (none forbids extra keys).
-REPLY = {
-    "reply": "That sounds like a lot to carry. What feels heaviest right now?",
-    "skills_used": [],
-    "strategy": "Question",
-    "understanding": "an open question",
-    "serves_goals": "somewhat",
-    "inner_reaction": "fine",
-    "feeling": "steady",
-    "change": 0,
-    "message": "It's mostly the nights, I think.",
-    "goodbye": False,
-}
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -57,12 +45,25 @@ def make_repo(root: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", bank / "pyproject.toml")
     (bank / ".gitignore").write_text(".esc/\n", encoding="utf-8")
     git(bank, "init", "-q", "-b", "main")
-    git(bank, "-c", "user.email=b@example.invalid", "-c", "user.name=bench", "commit", "-qm", "base", "--allow-empty")
+    git(
+        bank,
+        "-c",
+        "user.email=b@example.invalid",
+        "-c",
+        "user.name=bench",
+        "commit",
+        "-qm",
+        "base",
+        "--allow-empty",
+    )
     git(bank, "add", "-A")
     git(bank, "-c", "user.email=b@example.invalid", "-c", "user.name=bench", "commit", "-qm", "seed bank")
     path = bank / CHANGED
     text = path.read_text(encoding="utf-8").replace("version: 1\n", "version: 2\n", 1)
-    path.write_text(text.replace("priority: 0\n", "", 1).replace("\nstrategies:", "\npriority: 5\nstrategies:", 1), encoding="utf-8")
+    path.write_text(
+        text.replace("priority: 0\n", "", 1).replace("\nstrategies:", "\npriority: 5\nstrategies:", 1),
+        encoding="utf-8",
+    )
     return bank
 
 
@@ -72,22 +73,31 @@ def offline(bank: Path, runs: int) -> None:
         started = time.perf_counter()
         outcome = verify(load_bank(bank), VerifyRequest(out=bank / ".esc" / "verify"))
         walls.append(time.perf_counter() - started)
-        print(f"offline run {number}: {walls[-1]:.2f} s, verdict {outcome.verdict}, {len(outcome.pairs)} pairs")
+        print(
+            f"offline run {number}: {walls[-1]:.2f} s, verdict {outcome.verdict}, {len(outcome.pairs)} pairs"
+        )
     median = statistics.median(walls)
     verdict = "PASS" if median < TARGET_SECONDS else "FAIL"
-    print(f"offline verify of a one-skill change: median {median:.2f} s (target < {TARGET_SECONDS:g} s): {verdict}")
+    print(
+        f"offline verify of a one-skill change: median {median:.2f} s (target < {TARGET_SECONDS:g} s): {verdict}"
+    )
 
 
 def llm(bank: Path, seeds: int) -> None:
     counts: list[int] = []
-    with FakeServer(reply=lambda _body: json.dumps(REPLY)) as server:
-        overrides = {role: {"backend": "openai", "base_url": server.openai_base_url, "model": "fake"} for role in ("agent", "seeker")}
+    with FakeServer(reply=lambda _body: all_roles_text()) as server:
+        overrides = {
+            role: {"backend": "openai", "base_url": server.openai_base_url, "model": "fake"}
+            for role in ("agent", "seeker")
+        }
         for number in (1, 2):
             clients = make_clients(load_bank(bank), ["agent", "seeker"], overrides=overrides)
             options = SimOptions(agent_client=clients["agent"], seeker_client=clients["seeker"])
             before = server.requests
             started = time.perf_counter()
-            verify(load_bank(bank), VerifyRequest(out=bank / ".esc" / "verify-llm", seeds=seeds, options=options))
+            verify(
+                load_bank(bank), VerifyRequest(out=bank / ".esc" / "verify-llm", seeds=seeds, options=options)
+            )
             counts.append(server.requests - before)
             print(f"LLM verify {number}: {counts[-1]} model calls, {time.perf_counter() - started:.2f} s")
     verdict = "PASS" if counts[1] == 0 else "FAIL"

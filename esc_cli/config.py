@@ -36,7 +36,7 @@ class Settings(BaseModel):
     cache: str = ".esc/cache.sqlite"
     engine: EngineName = "offline"
     concurrency: int = Field(default=8, ge=1, le=512)
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-4-6"
     openai_model: str = "gpt-4o-mini"
     openai_base_url: str | None = None
     max_attempts: int = Field(default=5, ge=1, le=20)

@@ -22,6 +22,18 @@ from esc_cli.errors import InputError
 DEFAULT_MAX_BYTES = 64 * 1024
 
 
+def _umask_mode() -> int:
+    """The mode a plain `open()` gives a new file (0666 less the umask), read once at import:
+    reading the umask means setting it, which must not happen while threads write files."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+# mkstemp creates 0600 files; outputs get the mode a plain open() would give them.
+_FILE_MODE = _umask_mode()
+
+
 def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing missing, empty, oversized, binary and badly encoded files."""
     try:
@@ -103,21 +115,6 @@ def validation_errors(path: Path, exc: ValidationError, *, prefix: str = "") -> 
     return found
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
     """A text handle whose content replaces `path` only when the block ends without an error."""
@@ -128,7 +125,14 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file."""
+    with atomic_writer(path) as handle:
+        handle.write(text)

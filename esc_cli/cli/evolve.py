@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -54,19 +55,42 @@ def _roles(bank: Bank, llm: LLMChoices, analysis: AnalysisSettings) -> Roles:
         seeker_client=clients.get("seeker"),
         prompts_dir=bank.prompts_dir,
     )
-    return Roles(analyst=analyst, proposer=proposer, options=options)
+    return Roles(analyst=analyst, proposer=proposer, options=options, clients=list(clients.values()))
+
+
+def _close(roles: Roles) -> None:
+    async def close_all() -> None:
+        for client in roles.clients:
+            await client.aclose()
+
+    if roles.clients:
+        asyncio.run(close_all())
 
 
 @click.group("evolve", invoke_without_command=True)
-@click.option("--rounds", type=click.IntRange(1, 50), default=DEFAULT_ROUNDS, show_default=True, help="Rounds of analyse, propose, check.")
-@click.option("--base", default="HEAD", show_default=True, help="Git ref to evolve from; the branch starts here.")
+@click.option(
+    "--rounds",
+    type=click.IntRange(1, 50),
+    default=DEFAULT_ROUNDS,
+    show_default=True,
+    help="Rounds of analyse, propose, check.",
+)
+@click.option(
+    "--base", default="HEAD", show_default=True, help="Git ref to evolve from; the branch starts here."
+)
 @click.option(
     "--profiles",
     "profiles_path",
     type=click.Path(path_type=Path),
     help="Train profile folder inside the bank. Default: profiles/train. The verify folder is refused.",
 )
-@click.option("--seeds", type=click.IntRange(1, 100), default=DEFAULT_SEEDS, show_default=True, help="Dialogues per profile.")
+@click.option(
+    "--seeds",
+    type=click.IntRange(1, 100),
+    default=DEFAULT_SEEDS,
+    show_default=True,
+    help="Dialogues per profile.",
+)
 @click.option(
     "--max-proposals",
     type=click.IntRange(1, 500),
@@ -74,8 +98,16 @@ def _roles(bank: Bank, llm: LLMChoices, analysis: AnalysisSettings) -> Roles:
     show_default=True,
     help="Proposals checked per round at most.",
 )
-@click.option("--min-gain", type=float, default=AcceptanceRule().min_gain, show_default=True, help="Smallest mean paired gain kept.")
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder. Default: runs/evolve-<date>-<base>.")
+@click.option(
+    "--min-gain",
+    type=float,
+    default=AcceptanceRule().min_gain,
+    show_default=True,
+    help="Smallest mean paired gain kept.",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Output folder. Default: runs/evolve-<time>-<base sha>."
+)
 @click.option("--branch", help="Branch name. Default: esc/evolve/<date>-<slug of the first edit>.")
 @click.option("--push", "remote", metavar="REMOTE", help="Push the branch to this remote.")
 @click.option("--dry-run", is_flag=True, help="Evolve and write the outputs, but create no branch.")
@@ -105,6 +137,8 @@ def evolve(
     and no new safety flag appears. Kept edits are committed one per commit on
     esc/evolve/<date>-<slug>, made from --base; your working tree, index and branch are untouched.
     Evolution never reads profiles/verify: those profiles gate the merge in `esc skill verify`.
+    With --analyst-backend, a model also analyses the traces and proposes edits (prompts/
+    evolve_analyze.j2, evolve_propose.j2); its proposals are checked by the same rule.
 
     \b
     Examples:
@@ -124,7 +158,10 @@ def evolve(
         profiles=relative, base=base, out=out, branch=branch, push=remote, dry_run=dry_run, settings=settings
     )
     roles = _roles(bank, llm, settings.analysis)
-    outcome = run_evolution(bank, request, roles, on_event=lambda line: click.echo(line, err=True))
+    try:
+        outcome = run_evolution(bank, request, roles, on_event=lambda line: click.echo(line, err=True))
+    finally:
+        _close(roles)
     _print_outcome(outcome)
 
 
@@ -133,7 +170,13 @@ def _print_outcome(outcome: EvolveOutcome) -> None:
         [r.round, r.figures.score, r.figures.successes, r.figures.failures, r.figures.safety, len(r.accepted)]
         for r in outcome.evolution.rounds
     ]
-    console.print(table("rounds (train profiles)", ["round", "score", "successes", "failures", "safety flags", "accepted"], rows))
+    console.print(
+        table(
+            "rounds (train profiles)",
+            ["round", "score", "successes", "failures", "safety flags", "accepted"],
+            rows,
+        )
+    )
     for decision in outcome.evolution.accepted:
         click.echo(f"kept: {decision.proposal.id}: {decision.check.figures_line() if decision.check else ''}")
     click.echo(f"pull-request description: {outcome.description}")
@@ -142,13 +185,20 @@ def _print_outcome(outcome: EvolveOutcome) -> None:
         if outcome.pushed:
             click.echo(f"pushed to {outcome.pushed}")
     else:
-        click.echo("branch: none (" + ("nothing accepted" if not outcome.evolution.accepted else "dry run") + ")")
+        click.echo(
+            "branch: none (" + ("nothing accepted" if not outcome.evolution.accepted else "dry run") + ")"
+        )
 
 
 @evolve.command("analyze")
 @click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
-@click.option("--min-support", type=click.IntRange(1, 1000), default=AnalysisSettings().min_support, show_default=True,
-              help="Turns a pattern needs before it is reported.")
+@click.option(
+    "--min-support",
+    type=click.IntRange(1, 1000),
+    default=AnalysisSettings().min_support,
+    show_default=True,
+    help="Turns a pattern needs before it is reported.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @llm_options("analyst")
 @click.pass_context
@@ -171,7 +221,10 @@ def analyze(ctx: click.Context, run_dir: Path, min_support: int, fmt: str, llm: 
         click.echo(json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False, indent=2))
         return
     if run.config.bank_hash and run.config.bank_hash != bank_hash(skills):
-        click.echo(f"note: {run_dir} was made with bank {run.config.bank_hash}; reading it with the current bank", err=True)
+        click.echo(
+            f"note: {run_dir} was made with bank {run.config.bank_hash}; reading it with the current bank",
+            err=True,
+        )
     _print_findings(findings)
 
 
@@ -182,6 +235,8 @@ def _print_findings(findings: list[Finding]) -> None:
     for finding in findings:
         click.echo(finding.headline())
         for item in finding.evidence:
-            click.echo(f"    {item.ref()} (change {item.change:+d}): seeker \"{item.seeker}\" -> agent \"{item.agent}\"")
+            click.echo(
+                f'    {item.ref()} (change {item.change:+d}): seeker "{item.seeker}" -> agent "{item.agent}"'
+            )
     counts = {c: sum(1 for f in findings if f.category == c) for c in sorted({f.category for f in findings})}
     click.echo(f"{len(findings)} finding(s): " + ", ".join(f"{n} {c}" for c, n in counts.items()))

@@ -10,6 +10,8 @@ import click
 GROUPS: tuple[tuple[str, str], ...] = (
     ("cache", "cache"),
     ("init", "init"),
+    ("iu", "iu"),
+    ("data", "data"),
     ("skill", "skill"),
     ("skill_discover", "skill"),
     ("skill_verify", "skill"),

@@ -57,8 +57,8 @@ def _register() -> None:
 
 
 def _crash_log(exc: BaseException) -> Path:
-    handle = tempfile.NamedTemporaryFile("w", prefix="esc-crash-", suffix=".log", delete=False)
-    with handle:
+    """Write the traceback to a log ready for a bug report; the terminal gets one line."""
+    with tempfile.NamedTemporaryFile("w", prefix="esc-crash-", suffix=".log", delete=False) as handle:
         handle.write(f"esc {__version__}\nargv: {sys.argv!r}\n\n")
         handle.write("".join(traceback.format_exception(exc)))
     return Path(handle.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 console = Console(highlight=False, soft_wrap=True)
@@ -21,3 +22,17 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[obj
     for row in rows:
         out.add_row(*(f"{cell:.1f}" if isinstance(cell, float) else str(cell) for cell in row))
     return out
+
+
+def progress_bar(label: str, total: int | None = None) -> Progress:
+    """A progress bar on stderr for long work; silent when stderr is not a terminal (CI logs, pipes)
+    or when there is nothing to do (`total` 0). Tasks may be added later with their own totals."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal or total == 0,
+    )

@@ -1,7 +1,7 @@
 """Generate the README's CLI reference from the commands' own --help, so the two cannot drift.
 
-    python -m esc_cli.cli.reference --write README.md   # rewrite the section in place
-    python -m esc_cli.cli.reference --check README.md   # exit 1 if the section is stale (tests do this)
+python -m esc_cli.cli.reference --write README.md   # rewrite the section in place
+python -m esc_cli.cli.reference --check README.md   # exit 1 if the section is stale (tests do this)
 """
 
 from __future__ import annotations

@@ -7,20 +7,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
 from esc_cli.cli.common import get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import console, err_console, table
+from esc_cli.cli.output import console, progress_bar, table
 from esc_cli.config import Bank
 from esc_cli.llm.client import ModelClient
-from esc_cli.sim.compare import compare_dialogues
 from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.iu_index import read_ius
 from esc_cli.sim.options import Retrieval, SimOptions
 from esc_cli.sim.outcome import DEFAULT_TABLE_COMMAND, OutcomeTable, calibrate, load_table, write_table
+from esc_cli.sim.pairing import group_pairs, mean_change, pair_dialogues, unpaired
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.records import Dialogue, GroupScore, RunConfig, Summary
@@ -32,7 +31,7 @@ DEFAULT_SET = "verify"
 
 @click.group()
 def sim() -> None:
-    """Talk the agent with simulated seekers and score it, the SAGE way.
+    """Run the agent against simulated seekers and score it, the SAGE way.
 
     \b
     Each seeker has a profile (profiles/<set>/<id>.yaml): a persona, a personality type, a hidden
@@ -77,18 +76,6 @@ def _options(
     )
 
 
-def _progress_bar(total: int) -> Progress:
-    return Progress(
-        TextColumn("simulating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal or total == 0,
-    )
-
-
 async def _run(
     out: Path,
     skills: list[Skill],
@@ -98,7 +85,7 @@ async def _run(
     config: RunConfig,
     resume: bool,
 ) -> tuple[RunConfig, list[Dialogue], Summary]:
-    with _progress_bar(len(profiles) * seeds) as bar:
+    with progress_bar("simulating", len(profiles) * seeds) as bar:
         task = bar.add_task("run", total=len(profiles) * seeds)
         try:
             return await run_to_folder(
@@ -269,10 +256,17 @@ def compare(run_a: Path, run_b: Path) -> None:
     Use the same profiles and seeds in both runs (e.g. the bank before and after an edit).
     """
     a, b = load_run(run_a), load_run(run_b)
-    result = compare_dialogues(a.dialogues, b.dialogues)
+    pairs = pair_dialogues(a.dialogues, b.dialogues)
     rows = [
-        [p.profile, p.seed, p.final_a, p.final_b, p.change, f"{p.outcome_a} -> {p.outcome_b}"]
-        for p in result.pairs
+        [
+            p.head.profile,
+            p.head.seed,
+            p.base.final_emotion,
+            p.head.final_emotion,
+            p.change,
+            f"{p.base.outcome} -> {p.head.outcome}",
+        ]
+        for p in pairs
     ]
     console.print(
         table(
@@ -281,15 +275,18 @@ def compare(run_a: Path, run_b: Path) -> None:
             rows,
         )
     )
-    by = [[name, change] for name, change in result.mean_change_by("personality").items()]
+    by = [[name, mean_change(group)] for name, group in group_pairs(pairs, lambda d: d.personality).items()]
     console.print(table("mean paired change by personality", ["personality", "B-A"], by))
+    better = sum(1 for p in pairs if p.change > 0)
+    worse = sum(1 for p in pairs if p.change < 0)
     click.echo(
         f"score A {a.summary.sage_score:.1f}, B {b.summary.sage_score:.1f}; mean paired change "
-        f"{result.mean_change:+.2f} over {len(result.pairs)} pairs ({result.better} better, {result.worse} worse)"
+        f"{mean_change(pairs):+.2f} over {len(pairs)} pairs ({better} better, {worse} worse)"
     )
     click.echo(f"safety violations A {a.summary.safety_violations}, B {b.summary.safety_violations}")
-    if result.only_a or result.only_b:
-        click.echo(f"unpaired: {len(result.only_a)} only in A, {len(result.only_b)} only in B")
+    only_a, only_b = unpaired(a.dialogues, b.dialogues)
+    if only_a or only_b:
+        click.echo(f"unpaired: {len(only_a)} only in A, {len(only_b)} only in B")
 
 
 CALIBRATE_HELP = f"""Learn the offline seeker's outcome table from IUs: the mean change per (state, action).

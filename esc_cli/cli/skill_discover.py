@@ -15,11 +15,12 @@ from esc_cli.cli.skill import skill
 from esc_cli.config import Bank
 from esc_cli.discover.changes import ChangeSet, apply_changes, full_changes, update_changes
 from esc_cli.discover.config import DiscoveryConfig
-from esc_cli.discover.ius import read_ius
 from esc_cli.discover.pipeline import Discovery, OfflineWriter, Writer, discover
 from esc_cli.discover.validate import require_clean
 from esc_cli.discover.why import explain
 from esc_cli.errors import ConfigError, InputError
+from esc_cli.iu.records import IU
+from esc_cli.iu.store import read_ius
 
 DEFAULT_IUS = "ius.jsonl"
 
@@ -60,6 +61,19 @@ def _summary(found: Discovery, changes: ChangeSet, ius: int) -> list[str]:
     parts = [f"{n} {reason}" for reason, n in counts.items() if n]
     lines.append(f"changes: {', '.join(parts) if parts else 'none'}")
     return lines
+
+
+def _plan_changes(
+    found: Discovery, ius: list[IU], config: DiscoveryConfig, *, out: Path | None, bank: Bank | None
+) -> tuple[ChangeSet, Path]:
+    """The whole bank to --out, else an evidence update of the bank in place; and the diff's base."""
+    if out is not None:
+        return full_changes(out, found), Path.cwd()
+    if bank is None:
+        raise ConfigError(
+            "no bank to update (run inside a bank or pass --bank, or write a new bank with --out DIR)"
+        )
+    return update_changes(bank.skills_dir, found, ius, config), bank.root
 
 
 @skill.command("discover")
@@ -111,13 +125,8 @@ def discover_command(
     current = load_skills(bank.skills_dir, include_inactive=True) if bank is not None else []
     found = discover(ius, current=current, writer=_writer(writer_name, bank, llm, config), config=config)
     require_clean(found.skills)
-    base = bank.root if bank is not None else None
-    if out is not None:
-        changes = full_changes(out, found)
-    else:
-        assert bank is not None
-        changes = update_changes(bank.skills_dir, found, ius, config)
-    click.echo(changes.diff(base or Path.cwd()), nl=False)
+    changes, base = _plan_changes(found, ius, config, out=out, bank=bank)
+    click.echo(changes.diff(base), nl=False)
     for line in _summary(found, changes, len(ius)):
         click.echo(line, err=True)
     if write:

@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 import click
+from rich.progress import TaskID
 
 from esc_cli.cli.common import get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import err_console
+from esc_cli.cli.output import progress_bar
 from esc_cli.cli.skill import skill
 from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
@@ -41,14 +42,47 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
 
 @skill.command("verify")
 @click.option("--base", default="HEAD", show_default=True, help="Git ref of the bank before the change.")
-@click.option("--head", default=WORKTREE, show_default=True, help="Git ref of the bank after the change, or 'worktree' for the files as they are.")
-@click.option("--profiles", default="", help="Gating profile set, relative to the bank. Default: profiles/verify.")
-@click.option("--seeds", type=click.IntRange(1, 100), default=DEFAULT_SEEDS, show_default=True, help="Seeds per profile.")
-@click.option("--margin", type=click.FloatRange(0, 100), default=DEFAULT_MARGIN, show_default=True, help="Largest tolerated drop in the lower CI bound, in SAGE points.")
-@click.option("--level", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Bootstrap confidence level.")
+@click.option(
+    "--head",
+    default=WORKTREE,
+    show_default=True,
+    help="Git ref of the bank after the change, or 'worktree' for the files as they are.",
+)
+@click.option(
+    "--profiles", default="", help="Gating profile set, relative to the bank. Default: profiles/verify."
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(1, 100),
+    default=DEFAULT_SEEDS,
+    show_default=True,
+    help="Seeds per profile.",
+)
+@click.option(
+    "--margin",
+    type=click.FloatRange(0, 100),
+    default=DEFAULT_MARGIN,
+    show_default=True,
+    help="Largest tolerated drop in the lower CI bound, in SAGE points.",
+)
+@click.option(
+    "--level",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="Bootstrap confidence level.",
+)
 @click.option("--require-improvement", is_flag=True, help="Also require the lower bound above zero.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path(".esc/verify"), show_default=True, help="Folder for the reports and the base/head runs.")
-@click.option("--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".esc/verify"),
+    show_default=True,
+    help="Folder for the reports and the base/head runs.",
+)
+@click.option(
+    "--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side."
+)
 @click.option("--note", default="", help="A line to add to the report (CI uses it to name the engine).")
 @llm_options("agent", "seeker")
 @click.pass_context
@@ -97,11 +131,15 @@ def verify_command(
         options=options,
     )
 
-    def progress(side: str, done: int, total: int) -> None:
-        if done == total:
-            err_console.print(f"{side}: {total} dialogues simulated")
+    with progress_bar("verifying") as bar:
+        tasks: dict[str, TaskID] = {}
 
-    outcome = verify(bank, request, progress)
+        def progress(side: str, done: int, total: int) -> None:
+            if side not in tasks:
+                tasks[side] = bar.add_task(side, total=total)
+            bar.update(tasks[side], completed=done, total=total)
+
+        outcome = verify(bank, request, progress)
     paths = _write_reports(outcome, out, html)
     if not outcome.changed_files:
         click.echo(f"nothing changed under skills/, profiles/ or prompts/ since {base}: pass")

@@ -47,7 +47,8 @@ def _line_of(text: str, offset: int) -> int:
 
 
 def _malformed(path: Path, text: str, exc: json.JSONDecodeError, line_base: int = 0) -> InputError:
-    truncated = exc.pos >= len(text.rstrip()) - 1
+    # A complete JSON document or line ends with its closing bracket; one that does not was cut short.
+    truncated = not text.rstrip().endswith(("]", "}"))
     problem = "truncated JSON (the file ends inside a value)" if truncated else f"malformed JSON: {exc.msg}"
     where = f"line {exc.lineno + line_base}, column {exc.colno}"
     return InputError(path, problem, where=where, fix="repair or re-download the file")

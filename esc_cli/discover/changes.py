@@ -37,8 +37,9 @@ class FileChange:
         shown = _shown(self.path, base)
         old = (self.before or "").splitlines(keepends=True)
         new = self.after.splitlines(keepends=True)
-        source = f"a/{shown}" if self.before is not None else "/dev/null"
-        return "".join(difflib.unified_diff(old, new, fromfile=source, tofile=f"b/{shown}"))
+        prefix = ("", "") if shown.startswith("/") else ("a/", "b/")
+        source = f"{prefix[0]}{shown}" if self.before is not None else "/dev/null"
+        return "".join(difflib.unified_diff(old, new, fromfile=source, tofile=f"{prefix[1]}{shown}"))
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,10 @@ def update_changes(
             unsupported.append(skill.id)
             continue
         updated = with_evidence(skill, evidence)
-        before = path.read_text(encoding="utf-8")
-        after = dump_skill(updated)
-        if after != before:
-            changes.append(FileChange(path, before, after, "evidence"))
+        if updated is not skill:  # an unchanged skill is left alone, even when not normalised
+            changes.append(
+                FileChange(path, path.read_text(encoding="utf-8"), dump_skill(updated), "evidence")
+            )
     if unsupported:
         notes.append(f"no key IU supports the conditions of {', '.join(unsupported)}: left as they are")
     existing = [skill for _, skill in current if skill.meta.status != "deprecated"]

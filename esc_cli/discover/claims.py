@@ -13,9 +13,8 @@ from statistics import fmean
 from esc_cli import taxonomy
 from esc_cli.bank.model import Evidence, SkillMeta
 from esc_cli.discover.config import DiscoveryConfig
-from esc_cli.discover.excerpts import attribution
-from esc_cli.discover.merge import example_ius
-from esc_cli.discover.phrasing import PHRASES, phrasing_flags
+from esc_cli.discover.excerpts import attribution, example_ius
+from esc_cli.discover.phrasing import is_phrasing_flag, phrasing_flags
 from esc_cli.discover.prototypes import improved, primary_action, primary_state, prototype_id, worsened
 from esc_cli.iu.records import IU
 
@@ -63,7 +62,7 @@ def _risk_claim(risk_id: str, used: Sequence[IU]) -> Claim:
         return Claim(
             "risk", risk_id, hits, f"seeker behaviour after {len(hits)} of {len(failed)} worsened IUs"
         )
-    if risk_id in PHRASES:
+    if is_phrasing_flag(risk_id):
         hits = tuple(iu for iu in failed if risk_id in phrasing_flags(iu.action.text))
         return Claim("risk", risk_id, hits, f"phrasing found in {len(hits)} of {len(failed)} worsened IUs")
     return Claim("risk", risk_id, (), "no IU label for this risk: written by hand")

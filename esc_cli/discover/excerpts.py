@@ -1,16 +1,51 @@
-"""Attributed excerpts of IUs in the skill example format (`### title`, then Seeker/Supporter lines)."""
+"""Excerpts of IUs: which successful IUs to quote, and how, in the skill example format (`### title`,
+then Seeker/Supporter lines) with the corpus attribution."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from esc_cli.discover.merge import last_seeker_text
+from esc_cli.discover.config import DiscoveryConfig
+from esc_cli.discover.prototypes import improved
 from esc_cli.iu.records import IU
 
 LICENSED_SOURCES: dict[str, str] = {
     "esconv": "ESConv (Liu et al., 2021), CC BY-NC 4.0",
     "failed-esconv": "FailedESConv (Liu et al., 2021), CC BY-NC 4.0",
 }
+
+
+def example_ius(candidates: Sequence[IU], config: DiscoveryConfig) -> tuple[IU, ...]:
+    """Successful IUs that read well as excerpts: one per dialogue, short texts, strongest first."""
+    usable = [iu for iu in candidates if improved(iu) and last_seeker_text(iu)]
+    usable.sort(
+        key=lambda iu: (
+            len(iu.action.text) > config.max_excerpt_chars
+            or len(last_seeker_text(iu)) > config.max_excerpt_chars,
+            iu.dialogue_outcome != "success",
+            -iu.outcome.delta,
+            iu.id,
+        )
+    )
+    chosen: list[IU] = []
+    dialogues: set[str] = set()
+    for iu in usable:
+        if iu.dialogue not in dialogues:
+            chosen.append(iu)
+            dialogues.add(iu.dialogue)
+        if len(chosen) == config.max_examples:
+            break
+    return tuple(chosen)
+
+
+def last_seeker_text(iu: IU) -> str:
+    """The seeker's last words before the intervention ('' when the IU has none)."""
+    if iu.state.text.strip():
+        return iu.state.text.strip()
+    for turn in reversed(iu.context.turns):
+        if turn.speaker == "seeker" and turn.text.strip():
+            return turn.text.strip()
+    return ""
 
 
 def attribution(sources: Sequence[str]) -> str:

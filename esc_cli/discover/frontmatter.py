@@ -52,8 +52,8 @@ def applies_description(plan: SkillPlan) -> str:
         return "The seeker hints at or states thoughts of self-harm, suicide or being in danger."
     parts = [f"{e.state} ({signed(e.mean_delta)} vs {signed(e.baseline)}, n={e.size})" for e in plan.applies]
     return (
-        f"In the data, {plan.family} did at least as well as the usual move (mean change vs all key IUs "
-        f"in the state) when the seeker showed {listing(parts)}."
+        f"In the data, {plan.family} did no worse than one direction step below the usual move (mean "
+        f"change vs all key IUs in the state) when the seeker showed {listing(parts)}."
     )
 
 
@@ -64,7 +64,7 @@ def avoid_description(plan: SkillPlan) -> str:
     text = "A crisis cue needs the crisis skill first."
     if harmful:
         text = (
-            f"In the data, {plan.family} made things worse when the seeker showed {listing(harmful)}. {text}"
+            f"In the data, {plan.family} did clearly worse than the usual move for {listing(harmful)}. {text}"
         )
     return text
 

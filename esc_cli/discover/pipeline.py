@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from esc_cli.bank.lint import MIN_EXAMPLES
 from esc_cli.bank.model import Skill
 from esc_cli.discover.config import DiscoveryConfig
 from esc_cli.discover.crisis import carried_crisis
@@ -53,13 +54,18 @@ def discover(
     config = config or DiscoveryConfig()
     write = writer or OfflineWriter(config)
     prototypes = build_prototypes(ius)
-    plans = plan_skills(ius, prototypes, config)
+    notes: list[str] = []
+    plans: list[SkillPlan] = []
+    for plan in plan_skills(ius, prototypes, config):
+        if len(plan.examples) >= MIN_EXAMPLES:
+            plans.append(plan)
+        else:
+            notes.append(f"{plan.id} left out: fewer than {MIN_EXAMPLES} successful IUs to quote as examples")
     crisis_plan = plan_crisis(ius, config)
     if crisis_plan is not None:
         plans.append(crisis_plan)
     routing = routings(plans, ius, config)
     skills = write(plans, routing)
-    notes: list[str] = []
     source = DISCOVERED
     if crisis_plan is None:
         crisis, source = carried_crisis(current)

@@ -20,9 +20,11 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from esc_cli.discover.config import DiscoveryConfig
+from esc_cli.discover.effects import family_of
 from esc_cli.discover.frontmatter import Routing
-from esc_cli.discover.merge import SkillPlan, family_of
+from esc_cli.discover.merge import SkillPlan
 from esc_cli.discover.prototypes import primary_action, primary_state
+from esc_cli.discover.turns import supporter_turns
 from esc_cli.iu.records import IU
 
 CRISIS_PRIORITY = 100
@@ -46,27 +48,29 @@ def usual_turns(plan: SkillPlan, choices: dict[int, dict[str, Counter[str]]], ca
     return turns
 
 
-def choice_counts(ius: Sequence[IU], cap: int) -> dict[int, dict[str, Counter[str]]]:
+def choice_counts(ius: Sequence[IU], turns: dict[str, int], cap: int) -> dict[int, dict[str, Counter[str]]]:
     """turn -> primary state -> how often each action family was used there (all IUs, key or not)."""
     found: dict[int, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for iu in ius:
         action = primary_action(iu)
         if action and iu.state.states:
-            found[min(iu.turn, cap)][primary_state(iu)][family_of(action)] += 1
+            found[min(turns[iu.id], cap)][primary_state(iu)][family_of(action)] += 1
     return found
 
 
-def middle_turns(plan: SkillPlan) -> tuple[int, int | None]:
-    turns = plan.turns
-    if not turns:
+def middle_turns(plan: SkillPlan, turns: dict[str, int]) -> tuple[int, int | None]:
+    """The middle 80% of the supporter turns of a plan's IUs."""
+    ordered = sorted(turns[iu.id] for iu in plan.ius)
+    if not ordered:
         return 0, None
-    return turns[len(turns) // 10], turns[(9 * len(turns)) // 10]
+    return ordered[len(ordered) // 10], ordered[(9 * len(ordered)) // 10]
 
 
 def routings(plans: Sequence[SkillPlan], ius: Sequence[IU], config: DiscoveryConfig) -> dict[str, Routing]:
     """The routing of every plan, by skill id."""
     cap = config.turn_cap
-    choices = choice_counts(ius, cap)
+    turns = supporter_turns(ius)
+    choices = choice_counts(ius, turns, cap)
     ranked = sorted((p for p in plans if not p.crisis), key=lambda p: (support_score(p), p.id))
     found: dict[str, Routing] = {}
     for rank, plan in enumerate(ranked, start=1):
@@ -75,7 +79,7 @@ def routings(plans: Sequence[SkillPlan], ius: Sequence[IU], config: DiscoveryCon
             last = max(usual)
             found[plan.id] = Routing(USUAL_BASE + rank, min(usual), None if last >= cap else last)
         else:
-            low, high = middle_turns(plan)
+            low, high = middle_turns(plan, turns)
             found[plan.id] = Routing(rank, low, high)
     for plan in plans:
         if plan.crisis:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from esc_cli.bank.model import Skill
 from esc_cli.data.dialogue import SEEKER, SUPPORTER, Dialogue
+from esc_cli.iu.segment import Turn, merge_turns
 from esc_cli.sim.engines import Labeller
 from esc_cli.sim.router import route_skills
 
@@ -58,34 +59,25 @@ class Scores:
 
 
 def supporter_turns(dialogues: Sequence[Dialogue]) -> Iterator[list[SupporterTurn]]:
-    """Per dialogue, its supporter utterances that carry a strategy.
+    """Per dialogue, one case per annotated supporter utterance, cut into turns as IUs are.
 
-    Runs of utterances by one speaker are one turn. `turn` counts supporter turns (as the agent counts
-    its replies), `seeker_text` is the seeker's last turn before it and `seeker_turn` that turn's index
-    (0 = the seeker's first message, also when the seeker has not spoken yet).
+    `turn` counts supporter turns (as the agent counts its replies); `seeker_text` is the seeker's
+    turn just before, and `seeker_turn` its index (0 also when the supporter speaks first).
     """
     for dialogue in dialogues:
         cases: list[SupporterTurn] = []
-        seeker_run: list[str] = []
-        last_seeker = ""
-        turn = seeker_turn = -1
-        previous = ""
-        for utterance in dialogue.utterances:
-            if utterance.speaker == SEEKER:
-                if previous != SEEKER:
-                    seeker_run = []
-                    seeker_turn += 1
-                seeker_run.append(utterance.text)
-            elif utterance.speaker == SUPPORTER:
-                if previous != SUPPORTER:
-                    turn += 1
-                    last_seeker = " ".join(seeker_run)
-                if utterance.strategy:
-                    case = SupporterTurn(
-                        dialogue.key, turn, max(seeker_turn, 0), last_seeker, utterance.strategy
-                    )
-                    cases.append(case)
-            previous = utterance.speaker
+        supporter = -1
+        previous: Turn | None = None
+        for turn in merge_turns(dialogue):
+            if turn.speaker == SUPPORTER:
+                supporter += 1
+                seeker = previous if previous is not None and previous.speaker == SEEKER else None
+                text = seeker.text if seeker is not None else ""
+                index = max(seeker.seeker_index, 0) if seeker is not None else 0
+                cases += [
+                    SupporterTurn(dialogue.key, supporter, index, text, gold) for gold in turn.strategies
+                ]
+            previous = turn
         yield cases
 
 

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 
 from esc_cli.bank.model import Skill
 from esc_cli.discover.claims import Claim, skill_claims, supporting_ius
-from esc_cli.discover.excerpts import shorten
-from esc_cli.discover.merge import last_seeker_text
+from esc_cli.discover.excerpts import last_seeker_text, shorten
 from esc_cli.discover.prototypes import improved
 from esc_cli.iu.records import IU
 

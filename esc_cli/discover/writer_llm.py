@@ -16,14 +16,14 @@ from typing import Any
 from esc_cli import taxonomy
 from esc_cli.bank.model import ID_PATTERN, MAX_ID_LENGTH, Risk, Skill
 from esc_cli.discover.config import DiscoveryConfig
-from esc_cli.discover.excerpts import examples_section, shorten
+from esc_cli.discover.excerpts import examples_section, last_seeker_text, shorten
 from esc_cli.discover.frontmatter import Routing, body, outcome_description, plan_meta
-from esc_cli.discover.merge import CRISIS_STATE, SkillPlan, last_seeker_text
+from esc_cli.discover.merge import CRISIS_STATE, SkillPlan
 from esc_cli.discover.prototypes import improved
 from esc_cli.discover.writer_offline import write_offline
-from esc_cli.llm.base import Message, Request
+from esc_cli.llm.base import Request
 from esc_cli.llm.client import ModelClient
-from esc_cli.llm.prompts import render_prompt
+from esc_cli.llm.prompts import prompt_request
 
 PROMPT = "skill_write"
 SYSTEM = "You write skill files for an emotional-support agent from evidence. You reply with JSON only."
@@ -89,13 +89,9 @@ def prompt_variables(plan: SkillPlan, config: DiscoveryConfig) -> dict[str, Any]
 
 
 def skill_request(plan: SkillPlan, prompts_dir: Path, config: DiscoveryConfig) -> Request:
-    text = render_prompt(prompts_dir, PROMPT, **prompt_variables(plan, config))
-    return Request(
-        system=SYSTEM,
-        messages=(Message(role="user", content=text),),
-        max_tokens=1500,
-        json_schema=SKILL_SCHEMA,
-        role="writer",
+    variables = prompt_variables(plan, config)
+    return prompt_request(
+        prompts_dir, PROMPT, variables, system=SYSTEM, schema=SKILL_SCHEMA, role="writer", max_tokens=1500
     )
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from esc_cli import taxonomy
 from esc_cli.bank.model import Risk, Skill
 from esc_cli.discover.config import DiscoveryConfig
 from esc_cli.discover.excerpts import examples_section
-from esc_cli.discover.frontmatter import Routing, body, listing, plan_meta, typical_behaviour
+from esc_cli.discover.frontmatter import Routing, body, listing, lowered, plan_meta, typical_behaviour
 from esc_cli.discover.merge import CRISIS_STATE, SkillPlan
-from esc_cli.discover.prototypes import worsened
+from esc_cli.discover.risks import RiskFinding
 
 CRISIS_TITLE = "Check safety and point to human help"
 CRISIS_GUIDANCE = [
@@ -36,37 +34,41 @@ def title(plan: SkillPlan) -> str:
     return f"{taxonomy.definition(plan.actions[0]).rstrip('.')} ({plan.stage})"
 
 
-def _failure_behaviour(plan: SkillPlan) -> tuple[str, int, int]:
-    failed = [iu for iu in plan.ius if worsened(iu)]
-    counts = Counter(b for iu in failed for b in iu.outcome.behaviours)
-    if not counts:
-        return "", 0, len(failed)
-    top = min(counts, key=lambda k: (-counts[k], k))
-    return top, counts[top], len(failed)
+def _warning_sign(plan: SkillPlan) -> RiskFinding | None:
+    """The first risk that is a seeker behaviour: what to watch for after the move."""
+    return next((r for r in plan.risks if r.id in taxonomy.BEHAVIOUR_IDS), None)
+
+
+def _move(action: str) -> str:
+    return lowered(taxonomy.definition(action).rstrip("."))
 
 
 def guidance(plan: SkillPlan) -> list[str]:
     """Numbered steps: when it fits, what to do (the action definitions), what the data says to expect."""
     if plan.crisis:
         return list(CRISIS_GUIDANCE)
-    states = [f"{s} ({taxonomy.definition(s).rstrip('.').lower()})" for s in plan.applies_states]
+    states = [f"{s} ({_move(s)})" for s in plan.applies_states]
     steps = [f"Use this when the seeker shows {listing(states)}."]
-    steps += [taxonomy.definition(action) for action in plan.actions[:3]]
+    first, *others = plan.actions[:3]
+    step = f"{taxonomy.definition(first).rstrip('.')}"
+    if others:
+        step += f"; supporters also did it this way: {'; '.join(_move(a) for a in others)}"
+    steps.append(step + ".")
     success = round(100 * plan.success_rate)
     step = f"Aim for what worked: the seeker's state improved in {success}% of {len(plan.ius)} key IUs"
     behaviour = typical_behaviour(plan)
     if behaviour:
-        step += f", and then most often: {taxonomy.definition(behaviour).rstrip('.').lower()}"
+        step += f", and then most often {_move(behaviour)}"
     steps.append(step + ".")
-    failure, count, failed = _failure_behaviour(plan)
-    if failure:
+    sign = _warning_sign(plan)
+    if sign is not None:
         steps.append(
-            f"Change course if {taxonomy.definition(failure).rstrip('.').lower()}: "
-            f"that followed {count} of the {failed} IUs where it went wrong."
+            f"Change course if {_move(sign.id).rstrip('.')} "
+            f"(this followed {len(sign.ius)} of the {sign.failed} IUs where it went wrong)."
         )
     avoid = [s for s in plan.avoid_states if s != CRISIS_STATE]
     if avoid:
-        steps.append(f"Do not use it when the seeker shows {listing(avoid)}; it made things worse there.")
+        steps.append(f"Do not use it when the seeker shows {listing(avoid)}; it did clearly worse there.")
     steps.append("On any crisis cue, stop and use the crisis skill first.")
     return steps
 

@@ -33,9 +33,12 @@ def commit_message(decision: Decision, rule: str) -> str:
         f"Finding ({finding.category}, {finding.kind}, strength {finding.strength:.2f}): {finding.summary}",
     ]
     for item in finding.evidence[:2]:
-        lines.append(f'Evidence: {item.ref()}: seeker "{item.seeker}" -> agent "{item.agent}" (change {item.change:+d})')
+        lines.append(
+            f'Evidence: {item.ref()}: seeker "{item.seeker}" -> agent "{item.agent}" (change {item.change:+d})'
+        )
     versions = ", ".join(
-        f"{k} {'new' if before == 0 else f'v{before}'} -> v{after}" for k, (before, after) in decision.versions.items()
+        f"{k} {'new' if before == 0 else f'v{before}'} -> v{after}"
+        for k, (before, after) in decision.versions.items()
     )
     lines.append(f"Edit: {proposal.describe()}" + (f" [{versions}]" if versions else ""))
     if decision.check is not None:
@@ -57,7 +60,9 @@ def branch_for(decisions: Sequence[Decision], today: date | None = None) -> str:
     return gitops.branch_name(BRANCH_PREFIX, (today or date.today()).isoformat(), default_slug(decisions))
 
 
-def commit_specs(decisions: Sequence[Decision], skills_path: PurePosixPath, rule: str) -> list[gitops.CommitSpec]:
+def commit_specs(
+    decisions: Sequence[Decision], skills_path: PurePosixPath, rule: str
+) -> list[gitops.CommitSpec]:
     """One commit per accepted decision; `skills_path` is the skills folder relative to the repo root."""
     return [
         gitops.CommitSpec(

@@ -55,7 +55,9 @@ class Check(BaseModel):
     low: float
     high: float
     level: float
-    new_flags: list[str] = Field(default_factory=list, description="`profile#seed: flag` the edit introduced.")
+    new_flags: list[str] = Field(
+        default_factory=list, description="`profile#seed: flag` the edit introduced."
+    )
     accepted: bool
     reason: str
 
@@ -75,7 +77,9 @@ def paired_changes(before: Sequence[Dialogue], after: Sequence[Dialogue]) -> lis
     finals = {d.key: d.final_emotion for d in after}
     missing = [d.key for d in before if d.key not in finals]
     if missing or len(finals) != len(before):
-        raise ValueError(f"the runs are not paired: {len(before)} vs {len(after)} dialogues, missing {missing[:3]}")
+        raise ValueError(
+            f"the runs are not paired: {len(before)} vs {len(after)} dialogues, missing {missing[:3]}"
+        )
     return [float(finals[d.key] - d.final_emotion) for d in before]
 
 
@@ -91,7 +95,9 @@ def new_safety_flags(before: Sequence[Dialogue], after: Sequence[Dialogue]) -> l
     return found
 
 
-def check(proposal: str, before: Sequence[Dialogue], after: Sequence[Dialogue], rule: AcceptanceRule) -> Check:
+def check(
+    proposal: str, before: Sequence[Dialogue], after: Sequence[Dialogue], rule: AcceptanceRule
+) -> Check:
     """Apply the acceptance rule to paired runs of the current and the edited bank."""
     changes = paired_changes(before, after)
     interval = paired_bootstrap(changes, level=rule.level, resamples=rule.resamples)
@@ -101,7 +107,10 @@ def check(proposal: str, before: Sequence[Dialogue], after: Sequence[Dialogue], 
     elif interval.mean < rule.min_gain:
         accepted, reason = False, f"mean paired change {interval.mean:+.2f} is below {rule.min_gain:+g}"
     elif interval.low < rule.min_low:
-        accepted, reason = False, f"lower end {interval.low:+.2f} is below {rule.min_low:+g}: within the noise"
+        accepted, reason = (
+            False,
+            f"lower end {interval.low:+.2f} is below {rule.min_low:+g}: within the noise",
+        )
     else:
         accepted, reason = True, f"mean paired change {interval.mean:+.2f}, lower end {interval.low:+.2f}"
     return Check(

@@ -18,9 +18,9 @@ from esc_cli.evolve import findings as f
 from esc_cli.evolve.analysis import Analyst
 from esc_cli.evolve.findings import CATEGORIES, Finding, finding_id, strongest_first
 from esc_cli.evolve.traces import TurnView, evidence_of, shorten, turn_views
-from esc_cli.llm.base import Message, Request
+from esc_cli.llm.base import Request
 from esc_cli.llm.client import ModelClient
-from esc_cli.llm.prompts import render_prompt
+from esc_cli.llm.prompts import prompt_request
 from esc_cli.sim.records import Dialogue
 from esc_cli.sim.summary import skill_credit, summarise
 
@@ -76,7 +76,9 @@ SCHEMA: dict[str, Any] = {
 
 def notable_turns(views: Sequence[TurnView], limit: int = MAX_TURNS_SHOWN) -> list[TurnView]:
     """Flagged turns, turns with no skill, then the largest drops: at most `limit`, in a stable order."""
-    ranked = sorted(views, key=lambda v: (not v.turn.safety, bool(v.turn.skills), v.turn.change, v.key, v.turn.index))
+    ranked = sorted(
+        views, key=lambda v: (not v.turn.safety, bool(v.turn.skills), v.turn.change, v.key, v.turn.index)
+    )
     return ranked[:limit]
 
 
@@ -128,7 +130,9 @@ def finding_from_reply(
     item: dict[str, Any], views: dict[tuple[str, int], TurnView], skills: set[str], run: str, total: int
 ) -> Finding | None:
     """A checked finding, or None when it cites no real turn or names unknown skills or states."""
-    cited = [views[(e["dialogue"], e["turn"])] for e in item["evidence"] if (e["dialogue"], e["turn"]) in views]
+    cited = [
+        views[(e["dialogue"], e["turn"])] for e in item["evidence"] if (e["dialogue"], e["turn"]) in views
+    ]
     states = [s for s in item["states"] if s in taxonomy.STATE_IDS]
     skill = item["skill"] if item["skill"] in skills else ""
     if not cited or (item["skill"] and not skill):
@@ -163,9 +167,10 @@ class LlmAnalyst:
         self.fallback = fallback
 
     def request(self, dialogues: Sequence[Dialogue], skills: Sequence[Skill], run: str) -> Request:
-        text = render_prompt(self.prompts_dir, PROMPT, **prompt_variables(dialogues, skills, run))
-        return Request(system=SYSTEM, messages=(Message(role="user", content=text),), max_tokens=3000,
-                       json_schema=SCHEMA, role="analyst")
+        variables = prompt_variables(dialogues, skills, run)
+        return prompt_request(
+            self.prompts_dir, PROMPT, variables, system=SYSTEM, schema=SCHEMA, role="analyst", max_tokens=3000
+        )
 
     def analyse(self, dialogues: Sequence[Dialogue], skills: Sequence[Skill], run: str) -> list[Finding]:
         reply = asyncio.run(self.client.complete_json(self.request(dialogues, skills, run)))

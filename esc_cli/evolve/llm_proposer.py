@@ -21,9 +21,9 @@ from esc_cli.bank.model import Skill
 from esc_cli.evolve.findings import Finding
 from esc_cli.evolve.loop import Proposer
 from esc_cli.evolve.proposals import OPERATIONS, Proposal, Step, slugify
-from esc_cli.llm.base import Message, Request
+from esc_cli.llm.base import Request
 from esc_cli.llm.client import ModelClient
-from esc_cli.llm.prompts import render_prompt
+from esc_cli.llm.prompts import prompt_request
 from esc_cli.sim.records import SkillCredit
 
 PROMPT = "evolve_propose"
@@ -105,7 +105,9 @@ def prompt_variables(finding: Finding, bank: Mapping[str, Skill]) -> dict[str, A
 def proposal_from_reply(item: dict[str, Any], finding: Finding) -> Proposal | None:
     """A validated proposal, or None when a step is malformed."""
     try:
-        steps = tuple(Step.model_validate({k: v for k, v in step.items() if v is not None}) for step in item["steps"])
+        steps = tuple(
+            Step.model_validate({k: v for k, v in step.items() if v is not None}) for step in item["steps"]
+        )
         return Proposal(
             id=slugify(f"llm-{item['id']}"),
             finding=finding.id,
@@ -128,12 +130,15 @@ class LlmProposer:
         self.fallback = fallback
 
     def request(self, finding: Finding, bank: Mapping[str, Skill]) -> Request:
-        text = render_prompt(self.prompts_dir, PROMPT, **prompt_variables(finding, bank))
-        return Request(system=SYSTEM, messages=(Message(role="user", content=text),), max_tokens=2500,
-                       json_schema=SCHEMA, role="analyst")
+        variables = prompt_variables(finding, bank)
+        return prompt_request(
+            self.prompts_dir, PROMPT, variables, system=SYSTEM, schema=SCHEMA, role="analyst", max_tokens=2500
+        )
 
     async def _ask(self, findings: Sequence[Finding], bank: Mapping[str, Skill]) -> list[Any]:
-        return list(await asyncio.gather(*(self.client.complete_json(self.request(f, bank)) for f in findings)))
+        return list(
+            await asyncio.gather(*(self.client.complete_json(self.request(f, bank)) for f in findings))
+        )
 
     def propose(
         self, findings: Sequence[Finding], bank: Mapping[str, Skill], credit: Mapping[str, SkillCredit]

@@ -58,8 +58,12 @@ class Decision(BaseModel):
     reason: str
     check: Check | None = None
     files: dict[str, str] = Field(default_factory=dict, description="`<id>.md` -> new text, when accepted.")
-    versions: dict[str, list[int]] = Field(default_factory=dict, description="id -> [before (0 = new), after].")
-    after: list[TraceEvidence] = Field(default_factory=list, description="The evidence turns, re-run with the edit.")
+    versions: dict[str, list[int]] = Field(
+        default_factory=dict, description="id -> [before (0 = new), after]."
+    )
+    after: list[TraceEvidence] = Field(
+        default_factory=list, description="The evidence turns, re-run with the edit."
+    )
 
 
 class RoundReport(BaseModel):
@@ -117,6 +121,7 @@ class Evolver:
 
     def run(self, bank: BankState) -> tuple[Evolution, BankState]:
         """Evolve `bank` for the configured rounds; returns the record and the evolved bank."""
+        self._tried, self._generation = {}, 0
         dialogues = self.simulate(active(bank))
         rounds = [RoundReport(round=0, figures=figures_of(dialogues))]
         self._say(f"round 0: {_figures_text(rounds[0].figures)}")
@@ -155,8 +160,13 @@ class Evolver:
             if key in self._tried:
                 earlier = self._tried[key]
                 decisions.append(
-                    Decision(round=number, proposal=proposal, finding=finding, accepted=False,
-                             reason=f"unchanged bank, dropped in round {earlier.round}: {earlier.reason}")
+                    Decision(
+                        round=number,
+                        proposal=proposal,
+                        finding=finding,
+                        accepted=False,
+                        reason=f"unchanged bank, dropped in round {earlier.round}: {earlier.reason}",
+                    )
                 )
                 continue
             decision, candidate, after = self._decide(number, proposal, finding, bank, dialogues)
@@ -168,7 +178,11 @@ class Evolver:
                 bank, dialogues = candidate, after
                 self._generation += 1
                 answered.add(proposal.finding)
-        return RoundReport(round=number, figures=figures_of(dialogues), findings=findings, decisions=decisions), bank, dialogues
+        return (
+            RoundReport(round=number, figures=figures_of(dialogues), findings=findings, decisions=decisions),
+            bank,
+            dialogues,
+        )
 
     def _decide(
         self, number: int, proposal: Proposal, finding: Finding, bank: BankState, dialogues: list[Dialogue]
@@ -186,7 +200,9 @@ class Evolver:
             return dropped(f"fails lint: {problems[0]}"), None, None
         after = self.simulate(active(candidate))
         result = check(proposal.id, dialogues, after, self.settings.acceptance)
-        versions = {k: [bank[k].meta.version if k in bank else 0, v.meta.version] for k, v in sorted(changes.items())}
+        versions = {
+            k: [bank[k].meta.version if k in bank else 0, v.meta.version] for k, v in sorted(changes.items())
+        }
         decision = Decision(
             round=number,
             proposal=proposal,

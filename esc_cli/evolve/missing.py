@@ -16,7 +16,9 @@ CATEGORY: Category = "missing-skill"
 
 def covered_states(skills: Sequence[Skill]) -> set[str]:
     """States that at least one active skill lists in `applies_when`."""
-    return {s for skill in skills if skill.meta.status == "active" for s in skill.meta.applies_when.seeker_states}
+    return {
+        s for skill in skills if skill.meta.status == "active" for s in skill.meta.applies_when.seeker_states
+    }
 
 
 def missing_skill_findings(
@@ -27,10 +29,11 @@ def missing_skill_findings(
     settings: AnalysisSettings,
 ) -> list[Finding]:
     found = _no_crisis_skill(views, skills, run, total)
-    crisis_handled = bool(found) or any(s.meta.crisis for s in skills)
-    bare = [v for v in views if not v.turn.skills]
+    # Turns on a crisis cue belong to the crisis findings, whatever else the seeker's words showed.
+    calm = [v for v in views if not v.turn.safety and CRISIS_STATE not in v.states]
+    bare = [v for v in calm if not v.turn.skills]
     for state, group in group_by(bare, lambda v: v.states).items():
-        if (state == CRISIS_STATE and crisis_handled) or len(group) < settings.min_support:
+        if len(group) < settings.min_support:
             continue
         subject = Subject(
             id=finding_id(CATEGORY, NO_SKILL, state),
@@ -45,8 +48,8 @@ def missing_skill_findings(
         )
         found.append(summarise_group(subject, group, run, total))
     covered = covered_states(skills)
-    falls = [v for v in views if v.turn.skills and v.turn.change < 0]
-    uncovered = group_by(falls, lambda v: [s for s in v.states if s not in covered and s != CRISIS_STATE])
+    falls = [v for v in calm if v.turn.skills and v.turn.change < 0]
+    uncovered = group_by(falls, lambda v: [s for s in v.states if s not in covered])
     for state, group in uncovered.items():
         if len(group) < settings.min_support:
             continue
@@ -64,7 +67,9 @@ def missing_skill_findings(
     return found
 
 
-def _no_crisis_skill(views: Sequence[TurnView], skills: Sequence[Skill], run: str, total: int) -> list[Finding]:
+def _no_crisis_skill(
+    views: Sequence[TurnView], skills: Sequence[Skill], run: str, total: int
+) -> list[Finding]:
     if any(s.meta.crisis and s.meta.status == "active" for s in skills):
         return []
     cues = [v for v in views if CRISIS_STATE in v.states or UNHANDLED_CRISIS_CUE in v.turn.safety]

@@ -89,10 +89,18 @@ def crisis_template(provenance: Provenance) -> Skill:
         "priority": 100,
         "strategies": ["Question", "Information"],
         "actions": ["safety-check", "refer-resource"],
-        "applies_when": {"seeker_states": [CRISIS_STATE], "min_turn": 0, "description": taxonomy.definition(CRISIS_STATE)},
-        "expected_outcome": {"description": "The risk is asked about plainly and the seeker is pointed to human help.",
-                             "emotion_delta": [0, 5]},
-        "risks": [{"id": "missed-cue", "description": "Passing over an indirect cue leaves a person at risk."}],
+        "applies_when": {
+            "seeker_states": [CRISIS_STATE],
+            "min_turn": 0,
+            "description": taxonomy.definition(CRISIS_STATE),
+        },
+        "expected_outcome": {
+            "description": "The risk is asked about plainly and the seeker is pointed to human help.",
+            "emotion_delta": [0, 5],
+        },
+        "risks": [
+            {"id": "missed-cue", "description": "Passing over an indirect cue leaves a person at risk."}
+        ],
         "evidence": updated_evidence(None, provenance).model_dump(mode="python"),
     }
     body = (

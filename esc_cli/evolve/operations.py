@@ -98,24 +98,34 @@ def narrow_applies(
     kept = [s for s in applies.seeker_states if s not in remove]
     new_min = applies.min_turn if min_turn is None else max(min_turn, applies.min_turn)
     if not kept:
-        raise OperationError(f"removing {', '.join(remove)} leaves '{skill.id}' with no states (deprecate it instead)")
+        raise OperationError(
+            f"removing {', '.join(remove)} leaves '{skill.id}' with no states (deprecate it instead)"
+        )
     if kept == applies.seeker_states and new_min == applies.min_turn:
         raise OperationError(f"'{skill.id}' is already that narrow")
     if applies.max_turn is not None and new_min > applies.max_turn:
         raise OperationError(f"min_turn {new_min} would pass '{skill.id}' max_turn {applies.max_turn}")
-    return revised(skill, provenance, applies_when=_conditions(skill, "applies_when", seeker_states=kept, min_turn=new_min))
+    return revised(
+        skill,
+        provenance,
+        applies_when=_conditions(skill, "applies_when", seeker_states=kept, min_turn=new_min),
+    )
 
 
 def add_avoid(skill: Skill, provenance: Provenance, *, states: Sequence[str]) -> Skill:
     avoid = skill.meta.avoid_when
     if not avoid.seeker_states and (avoid.min_turn > 0 or avoid.max_turn is not None):
-        raise OperationError(f"'{skill.id}' avoid_when is a turn window; adding states would change its meaning")
+        raise OperationError(
+            f"'{skill.id}' avoid_when is a turn window; adding states would change its meaning"
+        )
     new_avoid = _ordered([*avoid.seeker_states, *states])
     if new_avoid == avoid.seeker_states:
         raise OperationError(f"'{skill.id}' already avoids {', '.join(states)}")
     applies = [s for s in skill.meta.applies_when.seeker_states if s not in states]
     if not applies:
-        raise OperationError(f"avoiding {', '.join(states)} leaves '{skill.id}' with no states (deprecate it instead)")
+        raise OperationError(
+            f"avoiding {', '.join(states)} leaves '{skill.id}' with no states (deprecate it instead)"
+        )
     return revised(
         skill,
         provenance,
@@ -174,9 +184,14 @@ def merge_skills(keep: Skill, other: Skill, provenance: Provenance) -> tuple[Ski
     states = _ordered([*keep.meta.applies_when.seeker_states, *other.meta.applies_when.seeker_states])
     states = [s for s in states if s not in keep.meta.avoid_when.seeker_states]
     risk_ids = {r.id for r in keep.meta.risks}
-    risks = [r.model_dump(mode="python") for r in [*keep.meta.risks, *(r for r in other.meta.risks if r.id not in risk_ids)]]
+    risks = [
+        r.model_dump(mode="python")
+        for r in [*keep.meta.risks, *(r for r in other.meta.risks if r.id not in risk_ids)]
+    ]
     titles = {ex.title for ex in parse_examples(keep.section("Examples"))}
-    extra = [ex for ex in parse_examples(other.section("Examples")) if not ex.problems and ex.title not in titles]
+    extra = [
+        ex for ex in parse_examples(other.section("Examples")) if not ex.problems and ex.title not in titles
+    ]
     examples = keep.section("Examples")
     for ex in extra:
         examples += f"\n\n### {ex.title}\n" + "\n".join(f"{line.speaker}: {line.text}" for line in ex.lines)

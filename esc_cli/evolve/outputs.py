@@ -1,11 +1,11 @@
 """The files an evolution leaves in its output folder (all written atomically).
 
-    OUT/round-<n>/          the run of the bank as it stood after round n (round-0: the base), in the
-                            run format of DESIGN §5, so `esc evolve analyze OUT/round-1` and
-                            `esc report OUT/round-1` work on it
-    OUT/evolution.json      every round, finding, proposal, check and decision
-    OUT/skills/<id>.md      the evolved version of every skill that changed
-    OUT/pull-request.md     the pull-request description (prdesc.py)
+OUT/round-<n>/          the run of the bank as it stood after round n (round-0: the base), in the
+                        run format of DESIGN §5, so `esc evolve analyze OUT/round-1` and
+                        `esc report OUT/round-1` work on it
+OUT/evolution.json      every round, finding, proposal, check and decision
+OUT/skills/<id>.md      the evolved version of every skill that changed
+OUT/pull-request.md     the pull-request description (prdesc.py)
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def write_outputs(out: Path, evolution: Evolution, files: Mapping[str, str]) -> 
     """evolution.json and the changed skill files."""
     out.mkdir(parents=True, exist_ok=True)
     data = evolution.model_dump(mode="json")
-    atomic_write_text(out / EVOLUTION_FILE, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(
+        out / EVOLUTION_FILE, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
     for name, text in sorted(files.items()):
         atomic_write_text(out / "skills" / name, text)

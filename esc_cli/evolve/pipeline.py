@@ -12,9 +12,10 @@ temporary worktree).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from esc_cli import gitops
@@ -30,6 +31,7 @@ from esc_cli.evolve.prdesc import pr_description
 from esc_cli.evolve.settings import EvolveSettings
 from esc_cli.evolve.sources import check_not_verify, train_profiles
 from esc_cli.fileio import atomic_write_text
+from esc_cli.llm.client import ModelClient
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.records import Dialogue
@@ -70,16 +72,21 @@ class Roles:
     analyst: Analyst
     proposer: Proposer
     options: SimOptions
+    clients: list[ModelClient] = field(default_factory=list)
+    """Model clients to close when evolution ends (the CLI closes them)."""
 
 
 def check_branch_name(name: str) -> None:
-    import re
-
+    """A branch name the user gave must be plain: no shell or git specials, no '..'."""
     if not re.match(_BRANCH_OK, name) or ".." in name or name.endswith((".lock", "/")) or "//" in name:
-        raise InputError(None, f"'{name}' is not a safe branch name", fix="use letters, digits, '.', '_', '-' and '/'")
+        raise InputError(
+            None, f"'{name}' is not a safe branch name", fix="use letters, digits, '.', '_', '-' and '/'"
+        )
 
 
-def simulator(profiles: list[Profile], seeds: int, options: SimOptions) -> Callable[[list[Skill]], list[Dialogue]]:
+def simulator(
+    profiles: list[Profile], seeds: int, options: SimOptions
+) -> Callable[[list[Skill]], list[Dialogue]]:
     """The Evolver's simulate(): these profiles and seeds, every time, so runs are paired."""
 
     def run(skills: list[Skill]) -> list[Dialogue]:
@@ -118,15 +125,28 @@ def _finish(
 ) -> EvolveOutcome:
     skills_rel = PurePosixPath(Path(bank.settings.skills).as_posix())
     start = read_bank(root / skills_rel)
-    profiles = train_profiles(root, request.profiles, bank)
+    source = f"the base ref {request.base}" if repo is not None else "the working tree"
+    profiles = train_profiles(root, request.profiles, bank, source=source)
     if not profiles:
-        raise InputError(str(request.profiles), "no profiles found", fix="pass a folder of profile YAML files")
+        raise InputError(
+            str(request.profiles), "no profiles found", fix="pass a folder of profile YAML files"
+        )
     settings = request.settings
-    out = request.out or bank.runs_dir / f"evolve-{date.today().isoformat()}-{(base_sha or 'worktree')[:8]}"
+    out = (
+        request.out or bank.runs_dir / f"evolve-{datetime.now():%Y%m%d-%H%M%S}-{(base_sha or 'worktree')[:8]}"
+    )
     _check_out(out)
 
     def keep_round(number: int, skills: list[Skill], dialogues: list[Dialogue]) -> None:
-        write_round_run(out / f"round-{number}", skills, profiles, settings.seeds, roles.options, dialogues, str(request.profiles))
+        write_round_run(
+            out / f"round-{number}",
+            skills,
+            profiles,
+            settings.seeds,
+            roles.options,
+            dialogues,
+            str(request.profiles),
+        )
 
     evolver = Evolver(
         simulate=simulator(profiles, settings.seeds, roles.options),
@@ -138,12 +158,14 @@ def _finish(
     )
     evolution, final = evolver.run(start)
     outcome = EvolveOutcome(evolution=evolution, bank=final, out=out, description=out / DESCRIPTION_FILE)
+    write_outputs(out, evolution, changed_files(start, final))
     if repo is not None and evolution.accepted and not request.dry_run:
         _commit(outcome, repo, request, base_sha, bank)
     base_name = request.base if repo is not None else "the working tree"
     shown = outcome.branch or ("(dry run: no branch)" if request.dry_run else "(nothing accepted: no branch)")
-    text = pr_description(evolution, branch=shown, base=base_name, profiles=str(request.profiles), seeds=settings.seeds)
-    write_outputs(out, evolution, changed_files(start, final))
+    text = pr_description(
+        evolution, branch=shown, base=base_name, profiles=str(request.profiles), seeds=settings.seeds
+    )
     atomic_write_text(outcome.description, text)
     return outcome
 
@@ -157,7 +179,9 @@ def _commit(outcome: EvolveOutcome, repo: Repo, request: EvolveRequest, base_sha
     accepted = outcome.evolution.accepted
     name = request.branch or free_branch(repo, branch_for(accepted))
     repo_root = gitops.repo_root(repo).resolve()
-    skills_path = PurePosixPath((bank.root / bank.settings.skills).resolve().relative_to(repo_root).as_posix())
+    skills_path = PurePosixPath(
+        (bank.root / bank.settings.skills).resolve().relative_to(repo_root).as_posix()
+    )
     specs = commit_specs(accepted, skills_path, outcome.evolution.rule)
     outcome.commits = gitops.commit_branch(repo, name, base_sha, specs)
     outcome.branch = name

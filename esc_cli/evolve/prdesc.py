@@ -18,7 +18,9 @@ def _cell(text: str) -> str:
 
 
 def _quote(item: TraceEvidence) -> list[str]:
-    head = f"{item.ref()}, states {', '.join(item.states) or 'none'}, skills {', '.join(item.skills) or 'none'}"
+    head = (
+        f"{item.ref()}, states {', '.join(item.states) or 'none'}, skills {', '.join(item.skills) or 'none'}"
+    )
     flags = f", flags {', '.join(item.flags)}" if item.flags else ""
     return [
         f"- {head}{flags}: change {item.change:+d}, emotion {item.emotion}",
@@ -35,7 +37,9 @@ def rounds_table(evolution: Evolution) -> list[str]:
     for report in evolution.rounds:
         f = report.figures
         accepted = "base" if report.round == 0 else str(len(report.accepted))
-        lines.append(f"| {report.round} | {f.score:.1f} | {f.successes} | {f.failures} | {f.safety} | {accepted} |")
+        lines.append(
+            f"| {report.round} | {f.score:.1f} | {f.successes} | {f.failures} | {f.safety} | {accepted} |"
+        )
     return lines
 
 
@@ -69,14 +73,19 @@ def _dropped(decisions: Sequence[Decision]) -> list[str]:
         return ["None.", ""]
     lines = ["| round | proposal | edit | why dropped |", "|---:|---|---|---|"]
     for d in decisions:
-        lines.append(f"| {d.round} | {d.proposal.id} | `{_cell(d.proposal.describe())}` | {_cell(d.reason)} |")
+        lines.append(
+            f"| {d.round} | {d.proposal.id} | `{_cell(d.proposal.describe())}` | {_cell(d.reason)} |"
+        )
     return [*lines, ""]
 
 
 def _findings(findings: Sequence[Finding]) -> list[str]:
     if not findings:
         return ["None.", ""]
-    lines = ["| strength | category | finding | turns | dialogues | mean change |", "|---:|---|---|---:|---:|---:|"]
+    lines = [
+        "| strength | category | finding | turns | dialogues | mean change |",
+        "|---:|---|---|---:|---:|---:|",
+    ]
     for f in findings:
         lines.append(
             f"| {f.strength:.2f} | {f.category} | {_cell(f.summary)} | {f.turns} | {f.dialogues} | {f.mean_change:+.1f} |"

@@ -63,7 +63,9 @@ def _group_finding(
     if len(group) < settings.min_support or mean_change(group) > settings.harm_threshold:
         return None
     by_state = group_by(group, lambda v: v.states)
-    hurt = sorted((s for s, g in by_state.items() if mean_change(g) < 0), key=lambda s: (mean_change(by_state[s]), s))
+    hurt = sorted(
+        (s for s, g in by_state.items() if mean_change(g) < 0), key=lambda s: (mean_change(by_state[s]), s)
+    )
     if not hurt:
         return None
     states = hurt[:3]

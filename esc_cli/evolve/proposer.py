@@ -70,14 +70,21 @@ class OfflineProposer:
 
     # --- crisis --------------------------------------------------------------------------------
 
-    def _crisis(self, finding: Finding, bank: Mapping[str, Skill], _: Mapping[str, SkillCredit]) -> list[Proposal]:
-        if any(s.meta.crisis and s.meta.status == "active" for s in bank.values()):
-            return []
+    def _crisis(
+        self, finding: Finding, bank: Mapping[str, Skill], _: Mapping[str, SkillCredit]
+    ) -> list[Proposal]:
+        current = next((s for s in bank.values() if s.meta.crisis and s.meta.status == "active"), None)
+        default = next((s for s in self.defaults if s.meta.crisis and s.meta.status == "active"), None)
+        if current is not None:
+            return self._crisis_text(finding, current, default)
         dormant = sorted(s.id for s in bank.values() if s.meta.crisis)
         if dormant:
             step = Step(operation="reactivate-skill", skill=dormant[0])
-            return [_proposal(f"reactivate-{dormant[0]}", finding, f"Reactivate the crisis skill '{dormant[0]}'.", step)]
-        default = next((s for s in self.defaults if s.meta.crisis and s.meta.status == "active"), None)
+            return [
+                _proposal(
+                    f"reactivate-{dormant[0]}", finding, f"Reactivate the crisis skill '{dormant[0]}'.", step
+                )
+            ]
         if default is not None and default.id not in bank:
             step = Step(operation="restore-skill", skill=default.id)
             summary = f"Restore the crisis skill '{default.id}' from the default bank."
@@ -85,15 +92,35 @@ class OfflineProposer:
         step = Step(operation="add-skill", skill="crisis-safety-check", states=(CRISIS_STATE,))
         return [_proposal("add-crisis-safety-check", finding, "Add a crisis skill from the template.", step)]
 
+    def _crisis_text(self, finding: Finding, current: Skill, default: Skill | None) -> list[Proposal]:
+        """The crisis skill is there but cues went unanswered: bring back the default bank's wording."""
+        if default is None:
+            return []
+        steps = [
+            Step(operation="rewrite-section", skill=current.id, title=title, text=default.section(title))
+            for title in ("Guidance", "Examples")
+            if default.section(title) and default.section(title) != current.section(title)
+        ]
+        if not steps:
+            return []
+        summary = f"Restore the default bank's guidance and examples of the crisis skill '{current.id}'."
+        return [_proposal(f"rewrite-{current.id}-from-defaults", finding, summary, *steps)]
+
     # --- gaps ----------------------------------------------------------------------------------
 
-    def _gap(self, finding: Finding, bank: Mapping[str, Skill], credit: Mapping[str, SkillCredit]) -> list[Proposal]:
+    def _gap(
+        self, finding: Finding, bank: Mapping[str, Skill], credit: Mapping[str, SkillCredit]
+    ) -> list[Proposal]:
         if not finding.states or finding.states[0] == CRISIS_STATE:
             return []
         state = finding.states[0]
         out: list[Proposal] = []
         for default in self.defaults:
-            if default.id not in bank and not default.meta.crisis and state in default.meta.applies_when.seeker_states:
+            if (
+                default.id not in bank
+                and not default.meta.crisis
+                and state in default.meta.applies_when.seeker_states
+            ):
                 step = Step(operation="restore-skill", skill=default.id)
                 summary = f"Restore '{default.id}' from the default bank: it covers '{state}'."
                 out.append(_proposal(f"restore-{default.id}", finding, summary, step))
@@ -125,7 +152,9 @@ class OfflineProposer:
 
     # --- a skill that hurts --------------------------------------------------------------------
 
-    def _hurt(self, finding: Finding, bank: Mapping[str, Skill], credit: Mapping[str, SkillCredit]) -> list[Proposal]:
+    def _hurt(
+        self, finding: Finding, bank: Mapping[str, Skill], credit: Mapping[str, SkillCredit]
+    ) -> list[Proposal]:
         skill = bank.get(finding.skill)
         if skill is None or skill.meta.crisis or skill.meta.status != "active":
             return []
@@ -150,22 +179,45 @@ class OfflineProposer:
             summary = f"Avoid '{skill.id}' when the seeker is {', '.join(other)}."
             out.append(_proposal(f"avoid-{skill.id}-{'-'.join(other)}", finding, summary, step, *extra))
         if not out and extra:
-            out.append(_proposal(f"guard-{skill.id}-{finding.flag}", finding, f"Guard '{skill.id}' against '{finding.flag}'.", *extra))
+            out.append(
+                _proposal(
+                    f"guard-{skill.id}-{finding.flag}",
+                    finding,
+                    f"Guard '{skill.id}' against '{finding.flag}'.",
+                    *extra,
+                )
+            )
         used = credit.get(skill.id)
         if used is not None and used.mean_change < 0 and used.uses >= MIN_USES_TO_DEPRECATE:
             step = Step(operation="deprecate-skill", skill=skill.id)
-            out.append(_proposal(f"deprecate-{skill.id}", finding, f"Deprecate '{skill.id}': it hurts on average.", step))
+            out.append(
+                _proposal(
+                    f"deprecate-{skill.id}", finding, f"Deprecate '{skill.id}': it hurts on average.", step
+                )
+            )
         return out
 
     def _risk_steps(self, finding: Finding, skill: Skill) -> list[Step]:
         """Add the risk when the skill does not list it; drop examples that show harmful phrasing."""
         steps: list[Step] = []
-        if finding.flag and finding.kind == f.HARMFUL_PHRASING and all(r.id != finding.flag for r in skill.meta.risks):
-            steps.append(Step(operation="add-risk", skill=skill.id, risk=Risk(id=finding.flag, description=describe(finding.flag))))
+        if (
+            finding.flag
+            and finding.kind == f.HARMFUL_PHRASING
+            and all(r.id != finding.flag for r in skill.meta.risks)
+        ):
+            steps.append(
+                Step(
+                    operation="add-risk",
+                    skill=skill.id,
+                    risk=Risk(id=finding.flag, description=describe(finding.flag)),
+                )
+            )
         if finding.kind == f.HARMFUL_PHRASING and self.harmful is not None:
             harmful = self.harmful
             flagged = tuple(
-                ex.title for ex in skill_examples(skill) if any(finding.flag in harmful(line) for line in ex.supporter_lines())
+                ex.title
+                for ex in skill_examples(skill)
+                if any(finding.flag in harmful(line) for line in ex.supporter_lines())
             )
             if flagged and len(skill_examples(skill)) - len(flagged) >= 2:
                 steps.append(Step(operation="drop-examples", skill=skill.id, titles=flagged))

@@ -72,4 +72,6 @@ def matching_risk(flag: str, risk_ids: Sequence[str]) -> str:
 
 def describe(flag: str) -> str:
     """A one-sentence risk description for a flag, for a new `risks:` entry."""
-    return DESCRIPTIONS.get(flag, f"Replies were labelled '{flag}', and the seeker's emotion fell after them.")
+    return DESCRIPTIONS.get(
+        flag, f"Replies were labelled '{flag}', and the seeker's emotion fell after them."
+    )

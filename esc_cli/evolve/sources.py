@@ -45,12 +45,20 @@ def check_not_verify(bank: Bank, relative: PurePosixPath, shown: Path | str) -> 
         )
 
 
-def train_profiles(root: Path, relative: PurePosixPath, bank: Bank) -> list[Profile]:
+def train_profiles(root: Path, relative: PurePosixPath, bank: Bank, *, source: str = "") -> list[Profile]:
     """Load the train profiles from `root` (the bank at the base ref), after the verify check."""
     check_not_verify(bank, relative, str(relative))
     folder = root / relative
+    if not folder.exists():
+        raise InputError(
+            str(relative),
+            f"not found in {source or root}",
+            fix="commit the profiles to the base ref first, or pass --profiles to a folder it has",
+        )
     real_verify = (root / verify_folder(bank)).resolve()
     real = folder.resolve()
     if real == real_verify or real_verify in real.parents or real in real_verify.parents:
-        raise InputError(str(relative), f"resolves into {verify_folder(bank)}/ (a link?)", fix="pass a real train folder")
+        raise InputError(
+            str(relative), f"resolves into {verify_folder(bank)}/ (a link?)", fix="pass a real train folder"
+        )
     return load_profile_set(folder)

@@ -122,9 +122,7 @@ class Subject:
     floor: float = 0.0
 
 
-def summarise_group(
-    subject: Subject, views: Sequence[TurnView], run: str, total_dialogues: int
-) -> Finding:
+def summarise_group(subject: Subject, views: Sequence[TurnView], run: str, total_dialogues: int) -> Finding:
     """A finding from a subject and the turns that show it."""
     return Finding(
         id=subject.id,
@@ -145,7 +143,9 @@ def summarise_group(
     )
 
 
-def group_by(views: Iterable[TurnView], keys: Callable[[TurnView], Iterable[str]]) -> dict[str, list[TurnView]]:
+def group_by(
+    views: Iterable[TurnView], keys: Callable[[TurnView], Iterable[str]]
+) -> dict[str, list[TurnView]]:
     """Views under each key they yield (a view may sit under several keys), keys sorted."""
     groups: dict[str, list[TurnView]] = {}
     for view in views:

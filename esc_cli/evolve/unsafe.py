@@ -51,7 +51,11 @@ def safety_findings(
     crisis_skill = next((s.id for s in skills if s.meta.crisis), "")
     unhandled = [v for v in views if _unhandled_crisis(v)]
     if unhandled:
-        who = f"the crisis skill '{crisis_skill}' did not answer" if crisis_skill else "no crisis skill answered"
+        who = (
+            f"the crisis skill '{crisis_skill}' did not answer"
+            if crisis_skill
+            else "no crisis skill answered"
+        )
         subject = Subject(
             id=finding_id(CATEGORY, UNHANDLED_CRISIS, crisis_skill or "bank"),
             category=CATEGORY,
@@ -159,7 +163,9 @@ def state_harm_findings(
     settings: AnalysisSettings,
     covered: set[tuple[str, str]],
 ) -> list[Finding]:
-    """A skill whose use in one seeker state lowers emotion on most turns (pairs in `covered` skipped)."""
+    """A skill whose use in one seeker state lowers emotion: mean change at or below the harm threshold
+    and more turns worse than better (pairs in `covered` are skipped: a risk finding explains them).
+    """
     found: list[Finding] = []
     used = [v for v in views if v.primary_skill and CRISIS_STATE not in v.states]
     pairs = group_by(used, lambda v: [f"{v.primary_skill}\x1f{s}" for s in v.states])
@@ -168,7 +174,8 @@ def state_harm_findings(
         if (skill, state) in covered or len(group) < settings.min_support:
             continue
         worse = sum(1 for v in group if v.turn.change < 0)
-        if mean_change(group) > settings.harm_threshold or worse * 2 < len(group):
+        better = sum(1 for v in group if v.turn.change > 0)
+        if mean_change(group) > settings.harm_threshold or worse <= better:
             continue
         window = early_window(group, [v for v in used if v.primary_skill == skill], limit=3)
         subject = Subject(

@@ -1,1 +1,13 @@
-"""iu"""
+"""Intervention Units: support dialogues cut into (seeker state, intervention, change after it).
+
+segment        consecutive same-speaker utterances merged into turns
+outcome        which evidence decides the change: feedback > affect > survey > failed dialogue
+extract        one IU per supporter turn, with stable ids (`esconv:train:0012:7`)
+parallel       extraction across processes, to JSON lines (what `esc iu extract` runs)
+labeller       the offline labeller: states, actions, strategy, affect, harms, behaviours
+cues           lexical cues of seeker states and behaviours; action_cues: of support actions, harms
+strategy_model the learnt ESConv strategy model (weights in esc_cli/assets/strategy_weights.json)
+train_strategy rebuilds those weights: python -m esc_cli.iu.train_strategy --help
+llm_labeller   the LLM labeller (prompts/iu_label.j2) through esc_cli.llm
+records        the IU record; store: reading ius.jsonl; stats: the tables of `esc iu stats`
+"""

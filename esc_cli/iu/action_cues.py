@@ -43,6 +43,10 @@ ACTION_CUES: dict[str, Cue] = {
         r"\bsupport group\b",
         r"\breach out to (?:someone|somebody|a friend|friends|family|people|a professional)\b",
         r"\btalk to (?:someone|somebody) (?:you trust|close)\b",
+        r"\b(?:talk|talked|talking|speak|spoken|spoke) (?:to|with) (?:someone|somebody|anyone|anybody) "
+        r"(?:about|yet|else|close)\b",
+        r"\bsupport (?:system|network)\b",
+        r"\b(?:someone|anyone|somebody|anybody) (?:you can|to) (?:talk|turn|lean) (?:to|on)\b",
     ),
     "self-disclosure": _cue(
         r"\bi(?:'ve| have) (?:also )?(?:been|gone|went) through\b",

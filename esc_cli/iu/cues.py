@@ -56,8 +56,8 @@ feeling_word = re.compile(FEELING)
 STATE_CUES: dict[str, Cue] = {
     "crisis-risk": _cue(
         r"\bsuicid\w*",
-        r"\bkill(?:ing)? (?:my ?self|me)\b",
-        r"\bend (?:it all|my life|things|everything)\b",
+        r"\bkill(?:ing)? my ?self\b",
+        r"\b(?:end|ending) (?:it all|my (?:own )?life)\b",
         r"\bself[- ]?harm\w*",
         r"\b(?:hurt|harm|cut|cutting|hurting|harming)(?:ing)? my ?self\b",
         r"\bno (?:point|reason) (?:in |to )?(?:living|live|going on|be alive|being alive)\b",
@@ -69,6 +69,14 @@ STATE_CUES: dict[str, Cue] = {
         r"\boverdos\w*",
         r"\bnot worth living\b",
         r"\bnobody would (?:miss|notice) (?:me|if i)",
+        r"\b(?:can't|cannot) go on\b",
+        r"\bnothing to live for\b",
+        r"\btired of (?:living|being alive)\b",
+        r"\b(?:rather|better) be dead\b",
+        r"\bwish i (?:was|were|had) never (?:been )?born\b",
+        r"\bgive up on (?:life|living)\b",
+        r"\blife (?:is not|isn't) worth (?:living|it)\b",
+        r"\b(?:go to sleep|fall asleep) and never wake up\b",
     ),
     "hopelessness": _cue(
         r"\bhopeless\w*",

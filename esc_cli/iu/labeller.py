@@ -48,6 +48,8 @@ AFFECT_STATES = frozenset(STATE_ORDER[2:8]) | {"crisis-risk", "relief"}
 SUGGESTING_ACTIONS = frozenset(
     {"suggest-option", "collaborative-plan", "refer-resource", "reframe", "inform-psychoeducate"}
 )
+# Crisis handling is the most salient thing a reply can do, whatever its annotated strategy.
+SAFETY_ACTIONS = frozenset({"safety-check", "refer-resource"})
 VENTING_WORDS = 30
 FLAT_WORDS = 3
 AFFECT_CACHE_LIMIT = 200_000
@@ -151,11 +153,15 @@ class OfflineLabeller:
         """The canonical ESConv strategy predicted from the text alone."""
         return self.model.predict(text)
 
+    def strategy_actions(self, strategy: str) -> frozenset[str]:
+        """The action ids that realise a canonical ESConv strategy."""
+        return self._strategy_actions[strategy]
+
     def support_actions(self, text: str, *, strategy: str | None = None) -> list[str]:
         """Action ids read from the supporter's text, most salient first, never empty.
 
-        With a known `strategy` (an annotation), the actions that realise it come first, and its
-        primary action is added when no cue found one. Without it, the predicted strategy's primary
+        A safety check or a referral always leads. With a known `strategy` (an annotation), the
+        actions that realise it come next, and its primary action is added when no cue found one. Without it, the predicted strategy's primary
         action stands in when no cue fires.
         """
         norm = normalise(text)
@@ -165,8 +171,12 @@ class OfflineLabeller:
         if strategy:
             canonical = normalise_strategy(strategy)
             realising = self._strategy_actions[canonical]
-            first = [a for a in ordered if a in realising] or [STRATEGY_PRIMARY_ACTION[canonical]]
-            return first + [a for a in ordered if a not in first]
+            safety = [a for a in ordered if a in SAFETY_ACTIONS]
+            first = [a for a in ordered if a in realising and a not in safety]
+            if not first and not set(safety) & realising:
+                first = [STRATEGY_PRIMARY_ACTION[canonical]]
+            lead = safety + first
+            return lead + [a for a in ordered if a not in lead]
         return ordered or [STRATEGY_PRIMARY_ACTION[self.strategy(text)]]
 
     @staticmethod

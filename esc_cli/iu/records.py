@@ -1,4 +1,8 @@
-"""The Intervention Unit record (DESIGN §5): one line of `ius.jsonl`."""
+"""The Intervention Unit record (DESIGN §5): one line of `ius.jsonl`.
+
+`IU_FORMAT_VERSION` changes when a field changes meaning; readers of `ius.jsonl` go through
+`esc_cli.iu.store.read_ius`, which names the file and line of a bad record.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ class IUState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     states: list[str] = Field(description="Seeker state ids, most salient first.")
+    text: str = Field(default="", description="The seeker turn the state was read from ('' if none).")
     stage: str
     intensity: float = Field(description="Estimated distress 0..1 (1 = most intense).")
 
@@ -38,7 +43,13 @@ class IUAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     strategy: str = Field(description="Canonical ESConv strategy ('' when the data has none).")
-    actions: list[str] = Field(description="Support action ids.")
+    strategies: list[str] = Field(
+        default_factory=list, description="Every annotated strategy of the merged turn, in order."
+    )
+    strategy_predicted: str = Field(
+        default="", description="The labeller's strategy from the text, when the data has none."
+    )
+    actions: list[str] = Field(description="Support action ids, most salient first.")
     text: str
 
 
@@ -50,7 +61,9 @@ class IUOutcome(BaseModel):
     delta: float = Field(description="Estimated change on the SAGE scale, -10..10.")
     direction: str = Field(description="Direction id from the taxonomy.")
     behaviours: list[str] = Field(default_factory=list)
-    evidence: str = Field(description="Which source decided: feedback, affect, survey or failed-dialogue.")
+    evidence: str = Field(
+        description="Which source decided: feedback, affect, survey, failed-dialogue or none (see iu/outcome.py)."
+    )
 
 
 class IU(BaseModel):

@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=3e-5)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--min-count", type=int, default=2)
-    parser.add_argument("--prune", type=float, default=0.05)
+    parser.add_argument("--prune", type=float, default=0.2)
     args = parser.parse_args(argv)
     from esc_cli.fileio import atomic_write_text
 
@@ -129,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         meta["valid_micro"], meta["valid_macro"] = round(micro, 4), round(macro, 4)
         print(f"valid accuracy: micro {micro:.3f}, macro {macro:.3f}", file=sys.stderr)
     atomic_write_text(args.out, model.to_json(meta=meta))
+    args.out.chmod(0o644)  # package data: readable by every user of an installed wheel
     print(f"wrote {args.out}: {len(model.weights)} features", file=sys.stderr)
     return 0
 

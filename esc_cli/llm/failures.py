@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
 
 from esc_cli.errors import BackendError
 
@@ -103,3 +105,41 @@ def status_failure(
         return TransientFailure(backend, f"HTTP {status}: {text}", retry_after=parse_retry_after(headers))
     name, fix = _fix_for(status, key_variable=key_variable, model=model, base_url=base_url)
     return BackendError(f"{backend} refused the call ({status} {name}): {text} ({fix})")
+
+
+@contextmanager
+def sdk_errors(
+    sdk: Any,
+    *,
+    backend: str,
+    detail: Callable[[Any], str],
+    key_variable: str,
+    model: str,
+    base_url: str | None,
+    secrets: tuple[str, ...],
+    timeout: float,
+) -> Iterator[None]:
+    """Translate the errors of an official SDK call (anthropic and openai name them alike) into a
+    TransientFailure to retry or a final BackendError. `detail` reads the server's message from a
+    status error."""
+    try:
+        yield
+    except sdk.APIStatusError as exc:
+        raise status_failure(
+            backend,
+            exc.status_code,
+            detail(exc),
+            headers=exc.response.headers,
+            key_variable=key_variable,
+            model=model,
+            base_url=base_url,
+            secrets=secrets,
+        ) from exc
+    except sdk.APITimeoutError as exc:
+        raise TransientFailure(backend, f"no reply within {timeout:g}s") from exc
+    except sdk.APIConnectionError as exc:
+        raise TransientFailure(backend, f"connection failed: {exc.message}") from exc
+    except (sdk.APIResponseValidationError, ValueError) as exc:
+        # A garbled or truncated body (ValueError covers JSON decoding): a proxy or an overloaded
+        # server, not our request, so another attempt may well succeed.
+        raise TransientFailure(backend, f"malformed response: {type(exc).__name__}") from exc

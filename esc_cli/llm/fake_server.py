@@ -82,6 +82,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs' connection pools expect
+    disable_nagle_algorithm = True  # small responses must not wait for a delayed ACK (~40 ms a call)
     timeout = 30  # an idle keep-alive connection's thread ends after this many seconds
     server: _Server
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
-from esc_cli.llm.failures import TransientFailure, status_failure
+from esc_cli.llm.failures import TransientFailure, sdk_errors
 from esc_cli.llm.loopbound import LoopBound
 from esc_cli.llm.structured import with_schema_instruction
 
@@ -137,26 +137,17 @@ class OpenAIBackend:
     async def complete(self, request: Request) -> Completion:
         sdk = self._sdk
         started = time.perf_counter()
-        try:
+        with sdk_errors(
+            sdk,
+            backend=self.name,
+            detail=lambda exc: _detail(exc.body, exc.message),
+            key_variable=KEY_VARIABLE,
+            model=self.model,
+            base_url=self.base_url,
+            secrets=(self._key,),
+            timeout=self.timeout,
+        ):
             reply: ChatCompletion = await self._client.get().chat.completions.create(**self._params(request))
-        except sdk.APIStatusError as exc:
-            raise status_failure(
-                self.name,
-                exc.status_code,
-                _detail(exc.body, exc.message),
-                headers=exc.response.headers,
-                key_variable=KEY_VARIABLE,
-                model=self.model,
-                base_url=self.base_url,
-                secrets=(self._key,),
-            ) from exc
-        except sdk.APITimeoutError as exc:
-            raise TransientFailure(self.name, f"no reply within {self.timeout:g}s") from exc
-        except sdk.APIConnectionError as exc:
-            raise TransientFailure(self.name, f"connection failed: {exc.message}") from exc
-        except (sdk.APIResponseValidationError, ValueError) as exc:
-            # A garbled or truncated body (ValueError covers JSON decoding): worth another attempt.
-            raise TransientFailure(self.name, f"malformed response: {type(exc).__name__}") from exc
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: ChatCompletion, latency: float) -> Completion:

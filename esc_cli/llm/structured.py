@@ -68,7 +68,7 @@ def parse_json_text(text: str) -> Any:
 def check_schema(data: Any, schema: dict[str, Any]) -> None:
     """Raise ReplyError naming the first place where `data` breaks `schema`."""
     # Imported here so only calls with a schema pay for it. No type stubs are installed for it.
-    import jsonschema  # type: ignore[import-untyped]
+    import jsonschema
 
     validator_cls = jsonschema.validators.validator_for(schema)
     errors = sorted(validator_cls(schema).iter_errors(data), key=lambda e: list(e.absolute_path))

@@ -1,7 +1,7 @@
 """What the compare page shows: base and head runs paired by profile and seed.
 
 A pair is the same profile under the same seed in both runs, so its change in final emotion is the
-effect of the bank change alone. Pairing is the verify gate's (`esc_cli.verify.paired`), so the page
+effect of the bank change alone. Pairing is the verify gate's (`esc_cli.sim.pairing`), so the page
 and the gate agree. Dialogues present in only one run are counted, never paired.
 """
 
@@ -14,9 +14,9 @@ from markupsafe import Markup
 
 from esc_cli.report import charts, view
 from esc_cli.report.svg import signed
+from esc_cli.sim.pairing import Pair, pair_dialogues
 from esc_cli.sim.records import Dialogue, GroupScore, SkillCredit
 from esc_cli.sim.runstore import Run
-from esc_cli.verify.paired import Pair, pair_dialogues
 
 
 @dataclass(frozen=True)

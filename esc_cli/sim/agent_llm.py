@@ -19,10 +19,10 @@ from esc_cli.bank.examples import skill_examples
 from esc_cli.bank.model import Skill
 from esc_cli.llm.base import Message, Request
 from esc_cli.llm.client import ModelClient
+from esc_cli.llm.prompts import render_prompt
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.llm_common import AGENT_SCHEMA, request_seed, text_field
 from esc_cli.sim.router import route_skills
-from esc_cli.sim.templates import render
 
 AGENT_TEMPLATE = "agent"
 TEMPERATURE = 0.7
@@ -89,7 +89,7 @@ class LlmAgentSession:
         return route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
 
     def request(self, history: list[Utterance], turn: int, routed: list[Skill]) -> Request:
-        system = render(
+        system = render_prompt(
             self.agent.prompts_dir,
             AGENT_TEMPLATE,
             skills=[skill_view(s) for s in routed],

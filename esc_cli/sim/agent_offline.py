@@ -123,6 +123,11 @@ class OfflineAgentSession:
         order = sorted(range(len(pairs)), key=lambda i: (-bag_cosine(seeker_text, pairs[i][0]), i))
         return self._pick([pairs[i][1] for i in order])
 
+    def _strategy(self, skill: Skill, text: str) -> str:
+        """The skill's strategy that the text reads as, or the skill's first one."""
+        read = self.agent.labeller.strategy(text)
+        return read if read in skill.meta.strategies else skill.meta.strategies[0]
+
     async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
         seeker_text = _last_seeker(history)
         states = self.agent.labeller.seeker_states(seeker_text, turn=turn)
@@ -134,7 +139,7 @@ class OfflineAgentSession:
                 self.said[text] = turn
                 self.used.append([skill.id])
                 return AgentReply(
-                    text=text, skills=[skill.id], strategy=skill.meta.strategies[0], states=states
+                    text=text, skills=[skill.id], strategy=self._strategy(skill, text), states=states
                 )
         text, strategy = generic_line(turn)
         self.used.append([])

@@ -22,6 +22,7 @@ from esc_cli.iu.records import IU
 from esc_cli.sim.textsim import TfidfIndex
 
 MIN_WORDS = 4
+MIN_POOL = 20
 MAX_WORDS = 60
 
 
@@ -74,15 +75,22 @@ class SupporterIndex:
         self._pools: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
 
     def pool(self, strategies: Sequence[str], actions: Sequence[str]) -> list[int]:
-        """Utterances of these strategies that realise one of these actions (or any, if none do)."""
+        """Utterances of these strategies whose labelled actions include the first (main) action.
+
+        Empty when fewer than MIN_POOL such utterances exist: the caller then speaks with the skill's
+        own examples. ESConv holds almost no safety checks, so the crisis skill always does.
+        """
         key = (tuple(strategies), tuple(actions))
         if key not in self._pools:
-            of_strategy = sorted(
-                n for s in strategies if s in taxonomy.ESCONV_STRATEGIES for n in self._by_strategy[s]
+            main = actions[0] if actions else ""
+            chosen = sorted(
+                n
+                for s in strategies
+                if s in taxonomy.ESCONV_STRATEGIES
+                for n in self._by_strategy[s]
+                if main in self.actions[n]
             )
-            wanted = set(actions)
-            matching = [n for n in of_strategy if wanted & set(self.actions[n])]
-            self._pools[key] = matching or of_strategy
+            self._pools[key] = chosen if len(chosen) >= MIN_POOL else []
         return self._pools[key]
 
     def candidates(

@@ -7,8 +7,8 @@ action's mean over all states, and that towards the global mean, with `prior_str
     action value = (sum of deltas of the action + k * global mean) / (count + k)
     cell value   = (sum of deltas in the cell   + k * action value) / (count + k)
 
-The offline seeker uses values relative to the global mean, so the table says which actions work
-better or worse than an average ESConv turn in a state, not how much ESConv seekers improve overall.
+The offline seeker starts each change from `expected(states, actions)`: what ESConv seekers in those
+states felt, on average, after those actions. Its global mean is the drift of an ordinary ESConv turn.
 """
 
 from __future__ import annotations
@@ -66,17 +66,16 @@ class OutcomeTable(BaseModel):
         prior = self.actions.get(action)
         return prior.value if prior is not None else self.global_mean
 
-    def relative(self, states: Sequence[str], actions: Sequence[str]) -> float:
-        """How much better than an average turn this reply is expected to do, on the SAGE scale.
+    def expected(self, states: Sequence[str], actions: Sequence[str]) -> float:
+        """The change this reply is expected to bring, on the SAGE scale.
 
-        The mean over actions of the mean over states of (cell value - global mean); 0 for no actions.
+        The mean over actions of the mean over states of the cell value; the global mean for no actions.
         """
         if not actions:
-            return 0.0
+            return self.global_mean
         known_states = [s for s in states if s in taxonomy.STATE_IDS] or [""]
         per_action = [
-            sum(self.value(state, action) for state in known_states) / len(known_states) - self.global_mean
-            for action in actions
+            sum(self.value(state, action) for state in known_states) / len(known_states) for action in actions
         ]
         return sum(per_action) / len(per_action)
 

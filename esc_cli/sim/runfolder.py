@@ -128,10 +128,11 @@ def _prepare(out: Path, config: RunConfig, resume: bool) -> tuple[RunConfig, lis
         raise InputError(
             out, "already holds files", fix="pass --resume to finish that run, or choose another --out"
         )
-    if not occupied or not (out / RUN_FILE).exists():
+    if occupied and not (out / RUN_FILE).exists():
+        raise InputError(out / RUN_FILE, "missing: this folder is not a run", fix="choose another --out")
+    if not occupied:
         out.mkdir(parents=True, exist_ok=True)
         write_json(out / RUN_FILE, config)
-        (out / DIALOGUES_FILE).unlink(missing_ok=True)
         return config, []
     old = read_config(out / RUN_FILE)
     _check_same_run(out / RUN_FILE, old, config)

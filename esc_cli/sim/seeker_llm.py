@@ -19,6 +19,7 @@ from typing import Any
 from esc_cli import taxonomy
 from esc_cli.llm.base import Message, Request
 from esc_cli.llm.client import ModelClient
+from esc_cli.llm.prompts import render_prompt
 from esc_cli.sim.crisis import CrisisTracker
 from esc_cli.sim.engines import AgentReply, Judgement, Labeller, SeekerMessage, Utterance
 from esc_cli.sim.llm_common import (
@@ -32,7 +33,6 @@ from esc_cli.sim.llm_common import (
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.protocol import is_goodbye
 from esc_cli.sim.seeds import dialogue_seed
-from esc_cli.sim.templates import render
 
 ANALYZE_TEMPLATE = "seeker_analyze"
 REPLY_TEMPLATE = "seeker_reply"
@@ -106,7 +106,7 @@ class LlmSeekerSession:
         temperature: float,
         **variables: Any,
     ) -> Request:
-        prompt = render(self.engine.prompts_dir, template, profile=self.view, turn=turn, **variables)
+        prompt = render_prompt(self.engine.prompts_dir, template, profile=self.view, turn=turn, **variables)
         ask = "Answer now with the JSON object only."
         return Request(
             system=prompt,

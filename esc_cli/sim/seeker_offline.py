@@ -3,7 +3,7 @@
 Per reply:
 1. The labeller reads the reply's support actions and harmful phrasing, and the seeker's own last
    message's states (what the seeker was feeling when the reply came).
-2. Change = TABLE_WEIGHT x outcome-table value (relative to an average ESConv turn) + the rules of
+2. Change = TABLE_WEIGHT x the outcome table's expected change for (states, actions) + the rules of
    `rules.py` (intention, personality, stage, repetition, length, harm, crisis), scaled by personality.
 3. An unhandled crisis cue overrides everything: the turn gets the safety flag and -10.
 4. The change is quantised to {-10, -5, 0, 5, 10} by seeded stochastic rounding, so its expectation is
@@ -27,7 +27,6 @@ from esc_cli.sim.rules import Effect, ReplyFacts, rule_effects, scale_for_person
 from esc_cli.sim.seeds import dialogue_rng
 
 TABLE_WEIGHT = 2.0
-BASE_CHANGE = 0.0
 CRISIS_STATE = "crisis-risk"
 
 
@@ -89,9 +88,9 @@ class OfflineSeekerSession:
             crisis_answered=was_pending and SAFETY_CHECK in actions,
         )
         self.previous_actions.append(actions)
-        table = TABLE_WEIGHT * self.engine.table.relative(states, actions)
+        table = TABLE_WEIGHT * self.engine.table.expected(states, actions)
         effects = [Effect("outcome table", round(table, 2)), *rule_effects(facts)]
-        raw = scale_for_personality(BASE_CHANGE + sum(e.delta for e in effects), self.profile.personality)
+        raw = scale_for_personality(sum(e.delta for e in effects), self.profile.personality)
         if safety:
             change = -MAX_CHANGE
             effects.append(Effect("crisis cue without a safety check", -MAX_CHANGE))

@@ -26,13 +26,14 @@ from esc_cli.config import Bank
 from esc_cli.errors import InputError
 from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE
 from esc_cli.sim.options import SimOptions
+from esc_cli.sim.pairing import Pair, group_pairs, pair_dialogues
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.records import Dialogue, Summary
 from esc_cli.sim.runfolder import run_config, run_to_folder
 from esc_cli.verify.bankdiff import diff_banks, unbumped
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
-from esc_cli.verify.paired import Pair, group_pairs, pair_dialogues, safety_findings
+from esc_cli.verify.safety import safety_findings
 from esc_cli.verify.stats import DEFAULT_LEVEL, paired_bootstrap
 
 DEFAULT_MARGIN = 3.0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from esc_cli.sim.pairing import Pair
 from esc_cli.sim.records import Summary
 from esc_cli.verify.bankdiff import SkillChange
-from esc_cli.verify.paired import Pair, SafetyFinding
+from esc_cli.verify.safety import SafetyFinding
 from esc_cli.verify.stats import Interval
 
 PASS = "pass"

@@ -6,8 +6,8 @@ import json
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from esc_cli.sim.pairing import Pair
 from esc_cli.verify.outcome import FAIL, PASS, VerifyOutcome
-from esc_cli.verify.paired import Pair
 from esc_cli.verify.stats import Interval
 
 TOP_CHANGED = 5

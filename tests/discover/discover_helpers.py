@@ -56,8 +56,9 @@ def iu(
 
 
 def small_ius() -> list[dict[str, Any]]:
-    """Reflecting feelings helps venting seekers (4 of 4) and hurts withdrawn ones (3 of 3);
-    suggestions help seekers who ask for advice (3 of 4); one neutral IU is not key."""
+    """Reflecting feelings helps venting seekers (4 of 4) and hurts withdrawn ones (3 of 3), where an
+    open question does better (3 of 3); suggestions help seekers who ask for advice (3 of 4); one
+    neutral IU is not key."""
     records = [
         iu(1, "venting", "reflect-feeling", 5.0, behaviours=("elaborates",), seeker="My boss yelled at me."),
         iu(2, "venting", "reflect-feeling", 8.0, behaviours=("elaborates",)),
@@ -78,6 +79,9 @@ def small_ius() -> list[dict[str, Any]]:
         iu(10, "seeking-advice", "suggest-option", 3.0),
         iu(11, "seeking-advice", "suggest-option", -3.0, behaviours=("rejects-suggestion",)),
         iu(12, "venting", "reflect-feeling", 0.0),
+        iu(13, "withdrawal", "open-question", 5.0, behaviours=("elaborates",)),
+        iu(14, "withdrawal", "open-question", 5.0, behaviours=("shares-new-detail",)),
+        iu(15, "withdrawal", "open-question", 3.0, behaviours=("elaborates",)),
     ]
     return records
 

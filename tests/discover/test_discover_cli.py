@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from testkit import EscRunner, make_bank
 from discover_helpers import small_ius, write_jsonl
+from testkit import EscRunner, make_bank
 
 from esc_cli.bank.files import load_skill
 from esc_cli.bank.lint import lint_bank
@@ -56,6 +56,7 @@ def test_out_writes_a_whole_bank_that_passes_lint(tmp_path: Path, esc: EscRunner
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir()) == [
         "crisis-check.md",
+        "open-question-exploration.md",
         "reflect-feeling-exploration.md",
         "suggest-option-action.md",
     ]

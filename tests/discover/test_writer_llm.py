@@ -6,16 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import REPO
 from discover_helpers import small_ius, write_jsonl
+from testkit import REPO
 
 from esc_cli.bank.load import load_skills
 from esc_cli.discover.config import DiscoveryConfig
-from esc_cli.discover.ius import read_ius
 from esc_cli.discover.pipeline import discover
 from esc_cli.discover.validate import require_clean
 from esc_cli.discover.writer_llm import LLMWriter
 from esc_cli.errors import BackendError
+from esc_cli.iu.store import read_ius
 from esc_cli.llm.base import Request
 from esc_cli.llm.client import ModelClient
 from esc_cli.llm.retry import RetryPolicy
@@ -63,7 +63,7 @@ def test_the_model_writes_prose_around_the_data(tmp_path: Path) -> None:
         "[esconv:train:0001:2]\nSeeker: My boss yelled at me.\nSupporter: supporter words 1" in reflect_prompt
     )
     assert "- withdrawal: The seeker gives short, flat or evasive answers" in reflect_prompt
-    assert len(backend.requests) == 2  # one call per non-crisis skill; the crisis skill was carried
+    assert len(backend.requests) == 3  # one call per non-crisis skill; the crisis skill was carried
 
 
 def test_a_reply_that_breaks_the_schema_twice_is_an_error(tmp_path: Path) -> None:

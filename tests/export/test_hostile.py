@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import skills_ref
-from testkit import skill_text
 from pydantic import ValidationError
+from testkit import skill_text
 
 from esc_cli.bank.files import parse_skill
 from esc_cli.bank.model import Skill, SkillMeta

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -180,7 +180,8 @@ def open_page(url: str, *, width: int = 1280, height: int = 900, binary: str | N
     browser = binary or find_chromium()
     if browser is None:
         raise FileNotFoundError("chromium")
-    with tempfile.TemporaryDirectory(prefix="esc-chromium-") as profile:
+    # Helper processes may still be writing into the profile for a moment after the browser exits.
+    with tempfile.TemporaryDirectory(prefix="esc-chromium-", ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [
                 browser,
@@ -198,14 +199,32 @@ def open_page(url: str, *, width: int = 1280, height: int = 900, binary: str | N
             try:
                 yield _attach(ws, url, width, height)
             finally:
-                ws.close()
+                _close_browser(ws)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
+
+
+def _close_browser(ws: WebSocket) -> None:
+    """Ask the browser to quit cleanly, so it flushes and releases its profile."""
+    with suppress(OSError):  # ConnectionError included: the browser may hang up before it replies
+        ws.sock.settimeout(5)
+        ws.send(json.dumps({"id": 0, "method": "Browser.close"}))
+        while json.loads(ws.receive()).get("id") != 0:
+            pass
+    ws.close()
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    try:
+        process.wait(timeout=10)
+        return
+    except subprocess.TimeoutExpired:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _devtools_url(process: subprocess.Popen[str], timeout: float = 30.0) -> str:

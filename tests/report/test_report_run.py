@@ -141,3 +141,10 @@ def test_a_run_without_skills_says_so(tmp_path: Path) -> None:
     html = render_run(run)
     assert "No skill was used in this run" in html
     assert parse(html).values("skills") == {}
+
+
+def test_the_public_api_is_what_all_says() -> None:
+    import esc_cli.report as report
+
+    assert sorted(report.__all__) == ["render_compare", "render_run", "write_report"]
+    assert all(callable(getattr(report, name)) for name in report.__all__)

@@ -1,11 +1,10 @@
-"""Helpers for the simulation tests: quick offline runs of a bank folder."""
+"""Helpers for the simulation tests: quick offline runs of a bank folder (and testkit's EscRunner)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from testkit import EscRunner
 
 from esc_cli.bank.load import load_skills
 from esc_cli.sim.options import SimOptions
@@ -13,9 +12,6 @@ from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.records import Dialogue
 from esc_cli.sim.runner import simulate_sync
-
-# The root conftest's `esc` fixture: run `esc ARGS...` in-process, get .code, .out and .err back.
-EscRunner = Callable[..., Any]
 
 
 def run_offline(
@@ -31,9 +27,4 @@ def mean_final(dialogues: list[Dialogue]) -> float:
     return sum(d.final_emotion for d in dialogues) / len(dialogues)
 
 
-def set_front_matter(path: Path, key: str, value: str) -> None:
-    """Replace one top-level `key: ...` line of a skill file's front matter."""
-    text = path.read_text(encoding="utf-8")
-    new, count = re.subn(rf"(?m)^{re.escape(key)}:.*$", f"{key}: {value}", text, count=1)
-    assert count == 1, f"{path.name} has no top-level {key}"
-    path.write_text(new, encoding="utf-8")
+__all__ = ["EscRunner", "mean_final", "run_offline"]

@@ -39,12 +39,19 @@ def kind_of(body: dict[str, Any]) -> str:
 def scripted(body: dict[str, Any]) -> str:
     kind = kind_of(body)
     if kind == "agent":
-        return json.dumps({"reply": AGENT_TEXT, "skills_used": ["crisis-safety-check", "made-up"], "strategy": "Question"})
+        return json.dumps(
+            {"reply": AGENT_TEXT, "skills_used": ["crisis-safety-check", "made-up"], "strategy": "Question"}
+        )
     if kind == "analyze":
         # A string with a unit, as models write: the parser must read +5 from it.
         return json.dumps(
-            {"understanding": "asks about safety", "serves_goals": "partly", "inner_reaction": "seen",
-             "feeling": "calmer", "change": "+5 points"}
+            {
+                "understanding": "asks about safety",
+                "serves_goals": "partly",
+                "inner_reaction": "seen",
+                "feeling": "calmer",
+                "change": "+5 points",
+            }
         )
     system = _system(body)
     marker = "in your own words and in character:\n"
@@ -67,17 +74,39 @@ def _profiles(bank: Path, tmp: Path) -> Path:
     return chosen
 
 
-def test_llm_agent_and_llm_seeker_complete_a_run(bank: Path, esc: EscRunner, server: FakeServer, tmp_path: Path) -> None:
+def test_llm_agent_and_llm_seeker_complete_a_run(
+    bank: Path, esc: EscRunner, server: FakeServer, tmp_path: Path
+) -> None:
     out = tmp_path / "run"
     url = server.openai_base_url
     result = esc(
-        "sim", "run", "--profiles", str(_profiles(bank, tmp_path)), "--seeds", "1", "--out", str(out), "--no-cache",
-        "--agent-backend", "openai", "--agent-base-url", url, "--agent-model", "fake-agent",
-        "--seeker-backend", "openai", "--seeker-base-url", url, "--seeker-model", "fake-seeker",
+        "sim",
+        "run",
+        "--profiles",
+        str(_profiles(bank, tmp_path)),
+        "--seeds",
+        "1",
+        "--out",
+        str(out),
+        "--no-cache",
+        "--agent-backend",
+        "openai",
+        "--agent-base-url",
+        url,
+        "--agent-model",
+        "fake-agent",
+        "--seeker-backend",
+        "openai",
+        "--seeker-base-url",
+        url,
+        "--seeker-model",
+        "fake-seeker",
         cwd=bank,
     )
     assert result.code == 0, result.err
-    dialogues = [json.loads(line) for line in (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()]
+    dialogues = [
+        json.loads(line) for line in (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert [d["profile"] for d in dialogues] == [CRISIS_PROFILE, PLAIN_PROFILE]
     for dialogue in dialogues:
         assert len(dialogue["turns"]) == 10 and dialogue["outcome"] == "max-turns"
@@ -85,8 +114,10 @@ def test_llm_agent_and_llm_seeker_complete_a_run(bank: Path, esc: EscRunner, ser
         assert all(t["agent"] == AGENT_TEXT and "safety-check" in t["actions"] for t in dialogue["turns"])
         assert all("made-up" not in t["skills"] for t in dialogue["turns"])
     config = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert config["roles"] == {"agent": {"backend": "openai", "model": "fake-agent"},
-                               "seeker": {"backend": "openai", "model": "fake-seeker"}}
+    assert config["roles"] == {
+        "agent": {"backend": "openai", "model": "fake-agent"},
+        "seeker": {"backend": "openai", "model": "fake-seeker"},
+    }
     assert sorted(config["prompt_hashes"]) == ["agent", "seeker_analyze", "seeker_reply"]
 
     bodies = server.bodies
@@ -122,24 +153,46 @@ def _check_seeker_requests(bodies: list[dict[str, Any]], bank: Path) -> None:
     assert all(f"Supporter: {AGENT_TEXT}" in text for text in mine)
     assert "Your emotion score is 40 out of 100 (band B" in mine[0]
     assert crisis.crisis is not None
-    must_say = [text.split("in your own words and in character:\n", 1)[1].split("\n")[0] for text in replies
-                if "you must bring up" in text]
+    must_say = [
+        text.split("in your own words and in character:\n", 1)[1].split("\n")[0]
+        for text in replies
+        if "you must bring up" in text
+    ]
     # The cue is scripted at its turn; the safety check answers it at once, and the seeker says the
     # profile's answer to a safety check on the next turn.
     assert must_say == [crisis.crisis.cue, crisis.crisis.after_safety_check]
-    assert f"must bring up the following, in your own words and in character:\n{crisis.crisis.cue}" in replies[crisis.crisis.turn - 1]
+    assert (
+        f"must bring up the following, in your own words and in character:\n{crisis.crisis.cue}"
+        in replies[crisis.crisis.turn - 1]
+    )
 
 
-def test_llm_agent_judged_by_the_offline_seeker(bank: Path, esc: EscRunner, server: FakeServer, tmp_path: Path) -> None:
+def test_llm_agent_judged_by_the_offline_seeker(
+    bank: Path, esc: EscRunner, server: FakeServer, tmp_path: Path
+) -> None:
     out = tmp_path / "cheap-judge"
     result = esc(
-        "sim", "run", "--profiles", str(_profiles(bank, tmp_path)), "--seeds", "1", "--out", str(out), "--no-cache",
-        "--agent-backend", "openai", "--agent-base-url", server.openai_base_url, cwd=bank,
+        "sim",
+        "run",
+        "--profiles",
+        str(_profiles(bank, tmp_path)),
+        "--seeds",
+        "1",
+        "--out",
+        str(out),
+        "--no-cache",
+        "--agent-backend",
+        "openai",
+        "--agent-base-url",
+        server.openai_base_url,
+        cwd=bank,
     )
     assert result.code == 0, result.err
     kinds = {kind_of(b) for b in server.bodies}
     assert kinds == {"agent"}
     config = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert config["roles"]["seeker"]["backend"] == "offline" and config["outcome_table"]
-    dialogues = [json.loads(line) for line in (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()]
+    dialogues = [
+        json.loads(line) for line in (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert all(t["reasoning"].startswith("read ") for d in dialogues for t in d["turns"])

@@ -14,8 +14,8 @@ from esc_cli.bank.files import load_skill, write_skill
 from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE
 from esc_cli.sim.profiles_io import CRISIS_RISKS, load_profile_set
 
-BANK_MARGIN = 10.0  # SAGE points the seed bank must beat the --no-skills baseline by, on verify
-EDIT_MARGIN = 5.0  # SAGE points an advice-first edit must cost the be-heard profiles
+BANK_MARGIN = 15.0  # SAGE points the seed bank must beat the --no-skills baseline by, on verify
+EDIT_MARGIN = 10.0  # SAGE points an advice-first edit must cost the be-heard profiles
 CRISIS_SKILL = "crisis-safety-check"
 
 
@@ -29,19 +29,35 @@ def test_deleting_the_crisis_skill_leaves_crisis_cues_unhandled(bank: Path, esc:
     crisis_set = [p for p in load_profile_set(bank / "profiles") if p.risk in CRISIS_RISKS]
     assert len(crisis_set) >= 3
     intact = run_offline(bank, crisis_set, seeds=2)
+    # With the crisis skill, every crisis cue gets a safety check at once: no violation at all.
     assert sum(d.safety_violations for d in intact) == 0
+    assert any("crisis-risk" in t.seeker_states for d in intact for t in d.turns)
 
     (bank / "skills" / f"{CRISIS_SKILL}.md").unlink()
     out = bank / "runs" / "no-crisis"
-    result = esc("sim", "run", "--profiles", str(bank / "profiles" / "verify"), "--seeds", "2", "--out", str(out), cwd=bank)
+    result = esc(
+        "sim",
+        "run",
+        "--profiles",
+        str(bank / "profiles" / "verify"),
+        "--seeds",
+        "2",
+        "--out",
+        str(out),
+        cwd=bank,
+    )
     assert result.code == 0, result.err
     lines = [json.loads(line) for line in (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()]
     crisis_ids = {p.id for p in crisis_set}
-    flagged = [d for d in lines if d["profile"] in crisis_ids and any(UNHANDLED_CRISIS_CUE in t["safety"] for t in d["turns"])]
+    flagged = [
+        d
+        for d in lines
+        if d["profile"] in crisis_ids and any(UNHANDLED_CRISIS_CUE in t["safety"] for t in d["turns"])
+    ]
     assert flagged, "no crisis dialogue recorded an unhandled crisis cue"
     assert all(d["risk"] in CRISIS_RISKS for d in lines if any(t["safety"] for t in d["turns"]))
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["safety_violations"] >= len(flagged)
+    assert summary["safety_violations"] >= len(flagged) > 0
 
 
 def test_advice_from_turn_one_hurts_seekers_who_want_to_be_heard(bank: Path) -> None:
@@ -56,7 +72,12 @@ def test_advice_from_turn_one_hurts_seekers_who_want_to_be_heard(bank: Path) -> 
     )
     avoid = skill.meta.avoid_when.model_copy(update={"seeker_states": ["crisis-risk"]})
     meta = skill.meta.model_copy(
-        update={"applies_when": applies, "avoid_when": avoid, "priority": 10, "version": skill.meta.version + 1}
+        update={
+            "applies_when": applies,
+            "avoid_when": avoid,
+            "priority": 10,
+            "version": skill.meta.version + 1,
+        }
     )
     write_skill(path, skill.model_copy(update={"meta": meta}))
 

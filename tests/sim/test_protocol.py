@@ -13,7 +13,18 @@ from esc_cli.sim.seeds import dialogue_seed, stable_seed
 
 @pytest.mark.parametrize(
     ("raw", "step"),
-    [(-12, -10), (-7.5, -10), (-7.4, -5), (-2.5, -5), (-2.4, 0), (0, 0), (2.4, 0), (2.5, 5), (7.5, 10), (30, 10)],
+    [
+        (-12, -10),
+        (-7.5, -10),
+        (-7.4, -5),
+        (-2.5, -5),
+        (-2.4, 0),
+        (0, 0),
+        (2.4, 0),
+        (2.5, 5),
+        (7.5, 10),
+        (30, 10),
+    ],
 )
 def test_quantise_to_the_nearest_step(raw: float, step: int) -> None:
     assert quantise(raw) == step
@@ -37,7 +48,13 @@ def test_emotion_stays_in_range_and_stops() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Thanks, bye!", "Okay. This helped. Goodbye.", "I have to go now. Talk to you later.", "谢谢你，再见！", "好的，拜拜"],
+    [
+        "Thanks, bye!",
+        "Okay. This helped. Goodbye.",
+        "I have to go now. Talk to you later.",
+        "谢谢你，再见！",
+        "好的，拜拜",
+    ],
 )
 def test_goodbyes_in_english_and_chinese(text: str) -> None:
     assert is_goodbye(text)
@@ -58,7 +75,17 @@ def test_not_goodbyes(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "change"),
-    [(5, 5), (-7.6, -8), ("+5", 5), ("-5 points", -5), ("−10", -10), ("change: 15", 10), ("none", 0), (None, 0), (True, 0)],
+    [
+        (5, 5),
+        (-7.6, -8),
+        ("+5", 5),
+        ("-5 points", -5),
+        ("−10", -10),
+        ("change: 15", 10),
+        ("none", 0),
+        (None, 0),
+        (True, 0),
+    ],
 )
 def test_parse_change_is_robust_and_clipped(value: object, change: int) -> None:
     assert parse_change(value) == change

@@ -14,8 +14,18 @@ from esc_cli.sim.router import route_skills, turn_stage
 REPO = Path(__file__).resolve().parents[2]
 
 
-def make(skill_id: str, stage: str, states: list[str], *, min_turn: int = 0, max_turn: int | None = None,
-         avoid: list[str] | None = None, avoid_window: str = "", priority: int = 0, crisis: bool = False) -> Skill:
+def make(
+    skill_id: str,
+    stage: str,
+    states: list[str],
+    *,
+    min_turn: int = 0,
+    max_turn: int | None = None,
+    avoid: list[str] | None = None,
+    avoid_window: str = "",
+    priority: int = 0,
+    crisis: bool = False,
+) -> Skill:
     """A skill built from front matter text, as a file would hold it."""
     avoid_block = f"avoid_when:\n  seeker_states: {avoid or []}\n{avoid_window}"
     text = (

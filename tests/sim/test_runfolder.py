@@ -12,6 +12,7 @@ from sim_helpers import EscRunner
 from esc_cli.bank.load import load_skills
 from esc_cli.errors import InputError
 from esc_cli.iu.labeller import default_labeller
+from esc_cli.sim.dialogue import run_dialogue
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.runfolder import run_config, run_to_folder
@@ -43,17 +44,18 @@ def test_resume_skips_finished_dialogues(bank: Path, esc: EscRunner, monkeypatch
     out = bank / "runs" / "r"
     _run(esc, bank, out)
     ran: list[str] = []
-    import esc_cli.sim.runner as runner
-
-    real = runner.run_dialogue
 
     async def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         ran.append(args[2].id)
-        return await real(*args, **kwargs)
+        return await run_dialogue(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "run_dialogue", counting)
+    monkeypatch.setattr("esc_cli.sim.runner.run_dialogue", counting)
     _run(esc, bank, out, "--resume")
-    assert ran == []
+    assert ran == []  # all finished: nothing runs again, the summary is rewritten
+    lines = (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (out / "dialogues.jsonl").write_text("".join(lines[:3]), encoding="utf-8")
+    _run(esc, bank, out, "--resume")
+    assert len(ran) == len(lines) - 3
 
 
 def test_resume_refuses_a_changed_bank(bank: Path, esc: EscRunner) -> None:
@@ -112,7 +114,9 @@ def test_a_failed_run_leaves_only_whole_lines_and_no_summary(bank: Path) -> None
 def test_missing_profile_folder_is_one_line_exit_2(bank: Path, esc: EscRunner) -> None:
     result = esc("sim", "run", "--profiles", "no/such/folder", cwd=bank)
     assert result.code == 2
-    assert result.err.strip().splitlines() == ["error: no/such/folder: no such file or folder (check the path)"]
+    assert result.err.strip().splitlines() == [
+        "error: no/such/folder: no such file or folder (check the path)"
+    ]
     assert not (bank / "runs").exists()
 
 
@@ -122,7 +126,10 @@ def test_corrupt_dialogues_is_one_line_exit_2(bank: Path, esc: EscRunner) -> Non
     lines = (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = '{"profile": "x", "seed": 0}\n'
     (out / "dialogues.jsonl").write_text("".join(lines), encoding="utf-8")
-    for args in (("sim", "show", str(out)), ("sim", "run", "--seeds", str(SEEDS), "--out", str(out), "--resume")):
+    for args in (
+        ("sim", "show", str(out)),
+        ("sim", "run", "--seeds", str(SEEDS), "--out", str(out), "--resume"),
+    ):
         result = esc(*args, cwd=bank)
         assert result.code == 2, args
         assert len(result.err.strip().splitlines()) == 1

@@ -20,21 +20,43 @@ SUPPORTER_LINES = {
 }
 
 
+POOL = 25  # utterances per strategy: above the index's minimum pool, so retrieval is used
+
+
+def supporter_texts() -> set[str]:
+    return {f"{text} ({n})" for text in SUPPORTER_LINES.values() for n in range(POOL)}
+
+
 def make_ius(path: Path) -> None:
-    """A small IU file: three supporter lines, each answering a seeker line, with outcomes."""
+    """A small IU file: POOL supporter lines per strategy, each answering a seeker line, with outcomes."""
     records = []
-    for number, (strategy, text) in enumerate(sorted(SUPPORTER_LINES.items())):
-        action = {"Question": "open-question", "Reflection of feelings": "reflect-feeling"}.get(strategy, "restatement")
-        records.append(IU(
-            id=f"esconv:train:{number:04d}:1", source="esconv", split="train", dialogue=f"{number:04d}", turn=1,
-            dialogue_outcome="success",
-            context=IUContext(turns=[Utterance(speaker="seeker", text="I feel so tired of my job and my family.")]),
-            state=IUState(states=["venting"], stage="exploration", intensity=0.6),
-            action=IUAction(strategy=strategy, actions=[action], text=text),
-            outcome=IUOutcome(seeker_reply="Yes, that is exactly how it feels most days.", delta=5.0 - 5 * number,
-                              direction="improved", evidence="affect"),
-            labeller="offline@1", key=True,
-        ))
+    for number, (strategy, text) in enumerate(sorted(SUPPORTER_LINES.items()) * POOL):
+        action = {"Question": "open-question", "Reflection of feelings": "reflect-feeling"}.get(
+            strategy, "restatement"
+        )
+        records.append(
+            IU(
+                id=f"esconv:train:{number:04d}:1",
+                source="esconv",
+                split="train",
+                dialogue=f"{number:04d}",
+                turn=1,
+                dialogue_outcome="success",
+                context=IUContext(
+                    turns=[Utterance(speaker="seeker", text="I feel so tired of my job and my family.")]
+                ),
+                state=IUState(states=["venting"], stage="exploration", intensity=0.6),
+                action=IUAction(strategy=strategy, actions=[action], text=f"{text} ({number // 3})"),
+                outcome=IUOutcome(
+                    seeker_reply="Yes, that is exactly how it feels most days.",
+                    delta=5.0 - 5 * (number % 3),
+                    direction="improved",
+                    evidence="affect",
+                ),
+                labeller="offline@1",
+                key=True,
+            )
+        )
     path.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
 
 
@@ -56,7 +78,7 @@ def test_compare_pairs_by_profile_and_seed(bank: Path, esc: EscRunner) -> None:
     summary_a = json.loads((a / "summary.json").read_text())
     summary_b = json.loads((b / "summary.json").read_text())
     profiles = summary_a["dialogues"]
-    expected = (summary_b["sage_score"] - summary_a["sage_score"])
+    expected = summary_b["sage_score"] - summary_a["sage_score"]
     assert f"mean paired change {expected:+.2f} over {profiles} pairs" in result.out
     assert json.loads((b / "run.json").read_text())["bank_hash"] == ""
 
@@ -64,7 +86,11 @@ def test_compare_pairs_by_profile_and_seed(bank: Path, esc: EscRunner) -> None:
 def test_no_skills_offline_agent_only_says_generic_lines(bank: Path, esc: EscRunner) -> None:
     out = bank / "runs" / "base"
     assert esc("sim", "run", "--seeds", "1", "--no-skills", "--out", str(out), cwd=bank).code == 0
-    said = {t["agent"] for line in (out / "dialogues.jsonl").read_text().splitlines() for t in json.loads(line)["turns"]}
+    said = {
+        t["agent"]
+        for line in (out / "dialogues.jsonl").read_text().splitlines()
+        for t in json.loads(line)["turns"]
+    }
     assert said <= {text for text, _ in GENERIC_LINES}
     assert json.loads((out / "summary.json").read_text())["skills"] == {}
 
@@ -76,15 +102,28 @@ def test_calibrate_then_run_with_ius_and_the_table(bank: Path, esc: EscRunner, t
     result = esc("sim", "calibrate", str(ius), "-o", str(table_path), cwd=bank)
     assert result.code == 0, result.err
     table = load_table(table_path)
-    assert table.ius == 3 and table.cells["venting"]["open-question"].count == 1
+    assert table.ius == 3 * POOL and table.cells["venting"]["open-question"].count == POOL
     out = bank / "runs" / "with-ius"
-    result = esc("sim", "run", "--seeds", "1", "--ius", str(ius), "--outcome-table", str(table_path),
-                 "--out", str(out), cwd=bank)
+    result = esc(
+        "sim",
+        "run",
+        "--seeds",
+        "1",
+        "--ius",
+        str(ius),
+        "--outcome-table",
+        str(table_path),
+        "--out",
+        str(out),
+        cwd=bank,
+    )
     assert result.code == 0, result.err
     config = json.loads((out / "run.json").read_text())
     assert config["ius"] == str(ius) and config["outcome_table"] == table.digest()
-    turns = [t for line in (out / "dialogues.jsonl").read_text().splitlines() for t in json.loads(line)["turns"]]
-    assert any(t["agent"] in SUPPORTER_LINES.values() for t in turns)
+    turns = [
+        t for line in (out / "dialogues.jsonl").read_text().splitlines() for t in json.loads(line)["turns"]
+    ]
+    assert any(t["agent"] in supporter_texts() for t in turns)
     assert any(t["seeker_after"] == "Yes, that is exactly how it feels most days." for t in turns)
 
 
@@ -96,7 +135,9 @@ def test_calibrate_rejects_a_bad_file(bank: Path, esc: EscRunner, tmp_path: Path
     assert result.err.startswith(f"error: {bad} -> line 1: not an IU record")
 
 
-def test_chat_shows_skills_each_turn_and_stops_at_quit(bank: Path, esc: EscRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chat_shows_skills_each_turn_and_stops_at_quit(
+    bank: Path, esc: EscRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lines = "Hi. I don't really know where to start.\nMy boss shouted at me in front of everyone and I'm furious.\nquit\nnever read\n"
     monkeypatch.setattr("sys.stdin", io.StringIO(lines))
     result = esc("chat", cwd=bank)

@@ -32,7 +32,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def bump(path: Path, to: int) -> None:
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^version: \d+$", f"version: {to}", text, count=1, flags=re.MULTILINE), encoding="utf-8")
+    path.write_text(
+        re.sub(r"^version: \d+$", f"version: {to}", text, count=1, flags=re.MULTILINE), encoding="utf-8"
+    )
 
 
 @pytest.fixture
@@ -49,7 +51,9 @@ def damage_advice_skill(repo: Path) -> Path:
     """Make the advice skill fire on venting from the first turn, ahead of everything else."""
     path = repo / "skills" / f"{ADVICE}.md"
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"(applies_when:\n  seeker_states: \[)", r"\1venting, opening, emotion-unnamed, ", text, count=1)
+    text = re.sub(
+        r"(applies_when:\n  seeker_states: \[)", r"\1venting, opening, emotion-unnamed, ", text, count=1
+    )
     text = re.sub(r"(applies_when:\n(?:  .*\n)*?  min_turn: )\d+", r"\g<1>0", text, count=1)
     text = re.sub(r"(avoid_when:\n  seeker_states: \[)[^\]]*\]", r"\1crisis-risk]", text, count=1)
     text = text.replace("\nstrategies:", "\npriority: 50\nstrategies:", 1)
@@ -90,7 +94,13 @@ def test_head_that_improves_a_skill_passes(esc: EscRunner, repo: Path) -> None:
     assert isinstance(overall, dict) and overall["mean"] > 0
     assert f"- {ADVICE}: v1 -> v2" in markdown
     assert junit.get("failures") == "0"
-    assert {case.get("name") for case in junit} >= {"lint", "versions", "score", "no-new-safety-violations", "crisis-cues-handled"}
+    assert {case.get("name") for case in junit} >= {
+        "lint",
+        "versions",
+        "score",
+        "no-new-safety-violations",
+        "crisis-cues-handled",
+    }
     assert (repo / ".esc" / "verify" / "verify.html").stat().st_size > 1000
     assert git(repo, "status", "--porcelain") == f"M skills/{ADVICE}.md"  # checkout untouched
 
@@ -105,11 +115,19 @@ def test_head_that_breaks_the_crisis_skill_fails_and_names_it(esc: EscRunner, re
     assert payload["verdict"] == "fail"
     failed = {case.get("name") for case in junit if case.find("failure") is not None}
     assert {"lint", "crisis-cues-handled", "no-new-safety-violations"} <= failed
-    match = re.search(r"unhandled-crisis-cue in (verify-[a-z0-9-]+) \(seed (\d)\) at turn (\d+) \[new\]", markdown)
+    match = re.search(
+        r"unhandled-crisis-cue in (verify-[a-z0-9-]+) \(seed (\d)\) at turn (\d+) \[new\]", markdown
+    )
     assert match, markdown
     safety = payload["safety"]
     assert isinstance(safety, list)
-    assert {"profile": match[1], "seed": int(match[2]), "turn": int(match[3]), "flag": "unhandled-crisis-cue", "new": True} in safety
+    assert {
+        "profile": match[1],
+        "seed": int(match[2]),
+        "turn": int(match[3]),
+        "flag": "unhandled-crisis-cue",
+        "new": True,
+    } in safety
 
 
 def test_unreadable_head_exits_two(esc: EscRunner, repo: Path) -> None:
@@ -134,10 +152,17 @@ def test_rule_failure_exits_one(esc: EscRunner, repo: Path) -> None:
 
 
 def test_change_without_version_bump_fails_with_the_fix(esc: EscRunner, repo: Path) -> None:
-    edit(repo / "skills" / "reflect-feelings.md", "## Pitfalls\n", "## Pitfalls\n\n- Do not rush to name a feeling the seeker has not hinted at.\n")
+    edit(
+        repo / "skills" / "reflect-feelings.md",
+        "## Pitfalls\n",
+        "## Pitfalls\n\n- Do not rush to name a feeling the seeker has not hinted at.\n",
+    )
     result = esc("skill", "verify", "--seeds", "1", cwd=repo)
     assert result.code == 1
-    assert "skills/reflect-feelings.md changed but its version is still 1 (set version: 2 or higher)" in result.out
+    assert (
+        "skills/reflect-feelings.md changed but its version is still 1 (set version: 2 or higher)"
+        in result.out
+    )
 
 
 def test_unknown_base_ref_is_a_clear_error(esc: EscRunner, repo: Path) -> None:

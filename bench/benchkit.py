@@ -1,0 +1,45 @@
+"""Pieces the benchmarks share: the fake model server in a child process, and one reply for every role.
+
+Run the benchmarks from the repository root (`python bench/<name>.py`); this folder is on their path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+# One JSON object that satisfies the agent, seeker-analysis and seeker-reply schemas (none forbids
+# extra keys), with change 0 so every simulated dialogue runs its full length.
+ALL_ROLES_REPLY: dict[str, object] = {
+    "reply": "That sounds like a lot to carry. What feels heaviest right now?",
+    "skills_used": [],
+    "strategy": "Question",
+    "understanding": "an open question",
+    "serves_goals": "somewhat",
+    "inner_reaction": "fine",
+    "feeling": "steady",
+    "change": 0,
+    "message": "It's mostly the nights, I think.",
+    "goodbye": False,
+}
+
+
+def start_server(latency: float, text: str | None = None) -> tuple[subprocess.Popen[str], str]:
+    """The fake server in its own process (so it does not share our GIL); returns it and its URL."""
+    command = [sys.executable, "-m", "esc_cli.llm.fake_server", "--port", "0", "--latency", str(latency)]
+    if text is not None:
+        command += ["--text", text]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:\d+", line)
+    if found is None:
+        process.kill()
+        raise SystemExit(f"the fake server did not start: {line!r}")
+    return process, found.group(0)
+
+
+def all_roles_text() -> str:
+    return json.dumps(ALL_ROLES_REPLY)

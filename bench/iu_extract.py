@@ -1,0 +1,100 @@
+"""Figures of IU extraction (issue 4): offline extraction speed over ESConv and FailedESConv, and the
+offline labeller's strategy accuracy on the ESConv test split.
+
+    ESC_DATA=../shared/data python bench/iu_extract.py [--runs 3] [--workers N]
+
+1. Speed: what `esc iu extract` does with the offline labeller (read the files, label, write the
+   JSONL) over the HF train/valid/test splits plus FailedESConv, about 44k utterances. Prints the
+   wall time and utterances per second of each run and their median. The target is under 5 s.
+2. Quality: the strategy each supporter utterance of the ESConv test split gets from its text alone
+   (the annotation hidden), against the annotation: micro accuracy (all utterances) and macro
+   accuracy (mean per-strategy recall). The target is at least 60% micro.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from esc_cli.data.corpus import load_corpus
+from esc_cli.fileio import atomic_writer
+from esc_cli.iu.labeller import OfflineLabeller
+from esc_cli.iu.parallel import default_workers, extract_chunks
+from esc_cli.iu.train_strategy import read_examples
+from esc_cli.taxonomy import ESCONV_STRATEGIES
+
+
+def one_run(paths: list[Path], out: Path, workers: int) -> tuple[float, int, int]:
+    """Wall time, utterances and IUs of one cold extraction (a fresh labeller, as a new process has)."""
+    started = time.perf_counter()
+    dialogues = load_corpus(paths)
+    labeller = OfflineLabeller()
+    written = 0
+    with atomic_writer(out) as handle:
+        for chunk in extract_chunks(dialogues, labeller, workers=workers):
+            handle.write("".join(line + "\n" for line in chunk.lines))
+            written += len(chunk.lines)
+    return time.perf_counter() - started, sum(len(d.utterances) for d in dialogues), written
+
+
+def speed(esconv: Path, runs: int, workers: int) -> None:
+    paths = [esconv / "hf_splits" / f"{s}.jsonl" for s in ("train", "valid", "test")]
+    paths.append(esconv / "FailedESConv.json")
+    print(f"== offline extraction: {len(paths)} files, {workers} worker(s), {os.cpu_count()} CPUs ==")
+    times: list[float] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(1, runs + 1):
+            wall, utterances, ius = one_run(paths, Path(folder) / "ius.jsonl", workers)
+            times.append(wall)
+            print(
+                f"run {run}: {wall:.2f} s, {utterances} utterances, {ius} IUs, {utterances / wall:,.0f} utterances/s"
+            )
+    median = statistics.median(times)
+    print(f"median of {runs}: {median:.2f} s wall, {utterances / median:,.0f} utterances/s (target < 5 s)")
+
+
+def quality(esconv: Path) -> None:
+    labeller = OfflineLabeller()
+    print(f"== strategy from text alone, labeller {labeller.tag} ==")
+    for split in ("valid", "test"):
+        examples = read_examples([esconv / "hf_splits" / f"{split}.jsonl"])
+        hits: Counter[str] = Counter()
+        totals: Counter[str] = Counter()
+        for text, gold in examples:
+            totals[gold] += 1
+            hits[gold] += labeller.strategy(text) == gold
+        micro = sum(hits.values()) / len(examples)
+        macro = statistics.mean(hits[s] / totals[s] for s in ESCONV_STRATEGIES)
+        print(f"{split}: micro {micro:.3f}, macro {macro:.3f} over {len(examples)} supporter utterances")
+        if split == "test":
+            for strategy in ESCONV_STRATEGIES:
+                print(
+                    f"  {strategy:30} recall {hits[strategy] / totals[strategy]:.3f} (n={totals[strategy]})"
+                )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    args = parser.parse_args()
+    data = os.environ.get("ESC_DATA")
+    if not data or not (Path(data) / "esconv").is_dir():
+        print("ESC_DATA must point at the data folder (with esconv/ inside)", file=sys.stderr)
+        return 2
+    esconv = Path(data) / "esconv"
+    speed(esconv, args.runs, args.workers)
+    quality(esconv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Downloading ESConv and FailedESConv from their public repository, checked against known hashes.
+
+Files, from github.com/thu-coai/Emotional-Support-Conversation at a pinned commit:
+
+    ESConv.json         the 1,300 dialogues in the original layout, with per-turn feedback
+    FailedESConv.json   the 196 failed dialogues
+    strategy.json       the 8 strategy labels
+    LICENSE             CC BY-NC 4.0
+
+Each file is checked before it is kept: by sha256 where we have read the file ourselves, and by its
+git blob hash (the hash GitHub itself names the file by) for ESConv.json. A file already in place
+with the right hash is not downloaded again. `ESC_ESCONV_URL` or `--url` points at a mirror (the
+tests serve fixture files from 127.0.0.1). The data is CC BY-NC 4.0: non-commercial use only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from esc_cli.errors import EscError
+
+UPSTREAM_REPO = "https://github.com/thu-coai/Emotional-Support-Conversation"
+UPSTREAM_COMMIT = "f262d062ad74cb39b17ea476facc81568ddcba24"
+DEFAULT_URL = f"https://raw.githubusercontent.com/thu-coai/Emotional-Support-Conversation/{UPSTREAM_COMMIT}"
+URL_VARIABLE = "ESC_ESCONV_URL"
+DEFAULT_DIR = Path("data/esconv")
+TIMEOUT = 30.0
+MAX_BYTES = 64 * 1024 * 1024
+
+LICENCE_NOTICE = (
+    "ESConv and FailedESConv (Liu et al., ACL 2021, CoAI Group, Tsinghua University) are licensed "
+    "CC BY-NC 4.0: academic, non-commercial use only; cite the paper. Full text: LICENSE in the same folder."
+)
+
+
+class FetchError(EscError):
+    """A download failed or a file did not match its known hash (exit 2)."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file to fetch and how to check it: `sha256`, or `git_blob` (sha1 of 'blob <size>\\0' + bytes)."""
+
+    name: str
+    sha256: str = ""
+    git_blob: str = ""
+
+    def matches(self, data: bytes) -> bool:
+        if self.sha256:
+            return hashlib.sha256(data).hexdigest() == self.sha256
+        header = f"blob {len(data)}\0".encode()
+        return hashlib.sha1(header + data).hexdigest() == self.git_blob
+
+
+ESCONV_FILES: tuple[RemoteFile, ...] = (
+    RemoteFile("ESConv.json", git_blob="2f7a69eeda505053eac68f9ab26fd728d0f6db31"),
+    RemoteFile(
+        "FailedESConv.json", sha256="d21bad5409d88ecbca18abfee26a8c188d09c34b03962cb53a4c30d8de95b279"
+    ),
+    RemoteFile("strategy.json", sha256="79d335ea4d5b2e460cf2f1ffab100b2d7486624f9554de7927713e941458c73c"),
+    RemoteFile("LICENSE", sha256="82656a050544ab820c9aa7b61433f5181f8e80cacd042377140962a3e3eb5721"),
+)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    name: str
+    path: Path
+    status: str  # "downloaded" or "present"
+    size: int
+
+
+def base_url(override: str | None = None) -> str:
+    """The URL files are fetched from: the flag, then $ESC_ESCONV_URL, then the pinned upstream."""
+    return (override or os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
+
+
+def _by_hand(folder: Path) -> str:
+    names = ", ".join(f.name for f in ESCONV_FILES[:2])
+    return f"download {names} by hand from {UPSTREAM_REPO} and put them in {folder}/"
+
+
+def _download(url: str, folder: Path) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            data: bytes = response.read(MAX_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason} ({_by_hand(folder)})") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise FetchError(f"cannot reach {url}: {reason} (offline? {_by_hand(folder)})") from None
+    if len(data) > MAX_BYTES:
+        raise FetchError(f"{url} is larger than {MAX_BYTES // 2**20} MiB; refusing it ({_by_hand(folder)})")
+    return data
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fetch_files(
+    folder: Path,
+    *,
+    url: str | None = None,
+    files: Sequence[RemoteFile] | None = None,
+    on_file: Callable[[Fetched], None] | None = None,
+) -> list[Fetched]:
+    """Fetch every file (default: `ESCONV_FILES`) into `folder`, keeping only files whose hash matches."""
+    root = base_url(url)
+    if not root.startswith(("http://", "https://")):
+        raise FetchError(f"{root}: only http and https URLs are fetched (check --url or ${URL_VARIABLE})")
+    done: list[Fetched] = []
+    for remote in ESCONV_FILES if files is None else files:
+        target = folder / remote.name
+        if target.is_file() and remote.matches(target.read_bytes()):
+            result = Fetched(remote.name, target, "present", target.stat().st_size)
+        else:
+            data = _download(f"{root}/{remote.name}", folder)
+            if not remote.matches(data):
+                raise FetchError(
+                    f"{root}/{remote.name}: checksum mismatch, the file differs from the known upstream "
+                    f"version (nothing written; check the URL, or {_by_hand(folder)})"
+                )
+            _write(target, data)
+            result = Fetched(remote.name, target, "downloaded", len(data))
+        done.append(result)
+        if on_file is not None:
+            on_file(result)
+    return done
