@@ -138,6 +138,23 @@ STRATEGY_ALIASES: dict[str, str] = {
     "Suggestion": PS,
 }
 
+# MultiESC's preprocessing renamed two strategies. Its merged "Suggestions or Information" maps to the
+# larger of the two; the HF split of the same dialogues keeps the true label.
+MULTIESC_STRATEGY_ALIASES: dict[str, str] = {
+    "Greeting": OTH,
+    "Greetings": OTH,
+    "Providing Suggestions or Information": PS,
+}
+
+# --- Harmful phrasing the seeker resents, whatever the action -----------------------------------
+
+HARMS: tuple[Label, ...] = (
+    Label("minimising", "Makes the problem smaller than the seeker feels it is."),
+    Label("blaming", "Puts the fault on the seeker."),
+    Label("toxic-positivity", "Pushes cheerfulness over the seeker's real feeling."),
+    Label("dismissive", "Waves the feeling away or tells the seeker to stop feeling it."),
+)
+
 # --- Response changes: direction and seeker behaviour ------------------------------------------
 
 DIRECTIONS: tuple[Label, ...] = (
@@ -226,6 +243,7 @@ BEHAVIOUR_IDS = ids(BEHAVIOURS)
 PERSONALITY_IDS = ids(PERSONALITIES)
 INTENTION_IDS = ids(INTENTIONS)
 RISK_IDS = ids(RISKS)
+HARM_IDS = ids(HARMS)
 
 _ACTIONS_BY_ID = {label.id: label for label in SUPPORT_ACTIONS}
 _STATES_BY_ID = {label.id: label for label in SEEKER_STATES}

@@ -11,7 +11,9 @@ from testkit import EscRunner, make_bank
 import esc_cli.bank.load
 
 
-def test_crash_is_one_line_exit_three_and_a_log(esc: EscRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_is_one_line_exit_three_and_a_log(
+    esc: EscRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_bank(tmp_path)
 
     def broken(*_args: object, **_kwargs: object) -> None:
@@ -22,7 +24,9 @@ def test_crash_is_one_line_exit_three_and_a_log(esc: EscRunner, tmp_path: Path, 
     assert result.code == 3
     lines = result.err.strip().splitlines()
     assert len(lines) == 1
-    match = re.fullmatch(r"esc crashed: RuntimeError: disk on fire \(details in (\S+); please report it\)", lines[0])
+    match = re.fullmatch(
+        r"esc crashed: RuntimeError: disk on fire \(details in (\S+); please report it\)", lines[0]
+    )
     assert match
     log = Path(match[1]).read_text(encoding="utf-8")
     assert "Traceback" in log and "disk on fire" in log

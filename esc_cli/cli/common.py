@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -32,3 +34,17 @@ def get_bank(ctx: click.Context) -> Bank:
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def seeds_option(default: int) -> Callable[[F], F]:
+    """`--seeds N`: dialogues per profile, seeds 0..N-1 (sim run, evolve and verify share it)."""
+    return click.option(
+        "--seeds",
+        type=click.IntRange(1, 1000),
+        default=default,
+        show_default=True,
+        help="Dialogues per profile, each with its own seed (0..N-1).",
+    )

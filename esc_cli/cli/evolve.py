@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from esc_cli.bank.load import bank_hash, load_skills
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, table
 from esc_cli.config import Bank
@@ -84,13 +84,7 @@ def _close(roles: Roles) -> None:
     type=click.Path(path_type=Path),
     help="Train profile folder inside the bank. Default: profiles/train. The verify folder is refused.",
 )
-@click.option(
-    "--seeds",
-    type=click.IntRange(1, 100),
-    default=DEFAULT_SEEDS,
-    show_default=True,
-    help="Dialogues per profile.",
-)
+@seeds_option(DEFAULT_SEEDS)
 @click.option(
     "--max-proposals",
     type=click.IntRange(1, 500),

@@ -10,7 +10,7 @@ import click
 
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, progress_bar, table
 from esc_cli.config import Bank
@@ -111,13 +111,7 @@ async def _run(
     type=click.Path(path_type=Path),
     help="Profile folder or file. Default: the bank's profiles/verify.",
 )
-@click.option(
-    "--seeds",
-    type=click.IntRange(1, 1000),
-    default=3,
-    show_default=True,
-    help="Dialogues per profile, each with its own seed (0..N-1).",
-)
+@seeds_option(3)
 @click.option(
     "--max-turns",
     type=click.IntRange(1, 50),

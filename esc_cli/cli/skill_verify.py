@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import TaskID
 
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import progress_bar
 from esc_cli.cli.skill import skill
@@ -51,13 +51,7 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
 @click.option(
     "--profiles", default="", help="Gating profile set, relative to the bank. Default: profiles/verify."
 )
-@click.option(
-    "--seeds",
-    type=click.IntRange(1, 100),
-    default=DEFAULT_SEEDS,
-    show_default=True,
-    help="Seeds per profile.",
-)
+@seeds_option(DEFAULT_SEEDS)
 @click.option(
     "--margin",
     type=click.FloatRange(0, 100),

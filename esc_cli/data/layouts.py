@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from esc_cli.data.dialogue import FAILURE, SEEKER, SUCCESS, SUPPORTER, Dialogue, Utterance
-from esc_cli.taxonomy import ESCONV_STRATEGIES, OTH, PS, normalise_strategy
+from esc_cli.taxonomy import ESCONV_STRATEGIES, MULTIESC_STRATEGY_ALIASES, normalise_strategy
 
 FORMATS: tuple[str, ...] = ("esconv-json", "failed-esconv", "hf-jsonl", "multiesc", "generic")
 
@@ -37,10 +37,6 @@ ORIGINAL_SPEAKERS = {"seeker": SEEKER, "supporter": SUPPORTER}
 FAILED_SPEAKERS = {"speaker": SEEKER, "listener": SUPPORTER}
 HF_SPEAKERS = {"usr": SEEKER, "sys": SUPPORTER}
 GENERIC_SPEAKERS = {"seeker": SEEKER, "supporter": SUPPORTER}
-
-# MultiESC relabelled two strategies. Its merged "Suggestions or Information" goes to the larger of
-# the two; the HF split of the same dialogues keeps the true label (see `esc_cli.data.merge`).
-MULTIESC_ALIASES = {"Greeting": OTH, "Greetings": OTH, "Providing Suggestions or Information": PS}
 
 
 class LayoutProblem(Exception):
@@ -196,7 +192,7 @@ def parse_multiesc(obj: Any, source: str, split: str, index: int) -> Dialogue:
         speaker = _speaker(item, HF_SPEAKERS, where)
         text = _text(item, "text", where)
         if speaker == SUPPORTER:
-            strategy, raw_strategy = _strategy(item.get("strategy"), where, MULTIESC_ALIASES)
+            strategy, raw_strategy = _strategy(item.get("strategy"), where, MULTIESC_STRATEGY_ALIASES)
             dialogue.utterances.append(Utterance(speaker, text, strategy, raw_strategy))
         else:
             feedback = _feedback(item.get("feedback"), where)

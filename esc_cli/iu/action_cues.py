@@ -110,6 +110,10 @@ ACTION_CUES: dict[str, Cue] = {
         r"courageous|smart|capable|doing (?:great|well|a great job|the right thing|your best))\b",
         r"\bproud of you\b",
         r"\b(?:took|takes|take) (?:a lot of |real )?(?:courage|strength|guts)\b",
+        r"\b(?:takes?|took|shows?|showed|showing) (?:a |real |a lot of |great |a great deal of |such )?(?:persistence|"
+        r"determination|courage|strength|commitment|resilience|dedication)\b",
+        r"\bsays something (?:good |real )?about (?:you|your)\b",
+        r"\bthat (?:shows|says) (?:a (?:great )?deal of|how much|real)\b",
         r"\bgood (?:for you|job|on you)\b",
         r"\bwell done\b",
         r"\byou should be proud\b",
@@ -184,7 +188,10 @@ ACTION_CUES: dict[str, Cue] = {
         r"\b(?:my|some|a) (?:advice|suggestion|tip)\b",
     ),
     "invite-reflection": _cue(
-        r"\bwhat (?:do|would) you (?:want|need|value|hope|wish)\b",
+        r"\bwhat (?:do|would) you (?:most |really |actually )?(?:want|need|value|hope|wish)\b",
+        r"\bmatters? (?:most |still |the most )?to you\b",
+        r"\bwhich (?:parts?|of (?:these|those|them)|would you) (?:\w+ ){0,4}(?:gave|give|matter|matters|want|choose)\b",
+        r"\b(?:when you imagine|imagine yourself|thinking back over|looking back (?:on|over))\b",
         r"\bwhat (?:matters|is important) (?:most )?to you\b",
         r"\bhow would you like\b",
         r"\bwhat (?:would|could|might) (?:make|help) you\b",

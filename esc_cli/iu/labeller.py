@@ -26,12 +26,14 @@ from esc_cli.taxonomy import (
     stage_of_state,
 )
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 # Most salient first. Crisis always leads; `opening` only counts on the seeker's first message.
+# Pushing back on the supporter comes next: whatever else the message shows, the reply must meet that.
 STATE_ORDER: tuple[str, ...] = (
     "crisis-risk",
     "opening",
+    "resistance",
     "hopelessness",
     "self-blame",
     "overwhelm",
@@ -39,12 +41,17 @@ STATE_ORDER: tuple[str, ...] = (
     "loneliness",
     "worry-future",
     "seeking-advice",
-    "resistance",
+    "withdrawal",
     "relief",
     "closing",
 )
+# A crisis cue outweighs any sign of relief or leave-taking in the same message ("they'd be relieved",
+# "say goodbye to everyone"): those states are dropped when crisis-risk is read.
+MASKED_BY_CRISIS = frozenset({"relief", "closing"})
 # States that name a feeling themselves, so the message is not `emotion-unnamed`.
-AFFECT_STATES = frozenset(STATE_ORDER[2:8]) | {"crisis-risk", "relief"}
+AFFECT_STATES = frozenset(STATE_ORDER[3:9]) | {"crisis-risk", "relief"}
+# States that still leave a long message `emotion-unnamed` (the fallback when nothing telling is read).
+STRUCTURAL_STATES = frozenset({"opening"})
 SUGGESTING_ACTIONS = frozenset(
     {"suggest-option", "collaborative-plan", "refer-resource", "reframe", "inform-psychoeducate"}
 )
@@ -109,14 +116,25 @@ class OfflineLabeller:
 
     def seeker_states(self, text: str, *, turn: int = 0) -> list[str]:
         """Seeker-state ids, most salient first, never empty. `turn` is the seeker's own turn count
-        (0 = their first message)."""
+        (0 = their first message).
+
+        The cues of `cues.STATE_CUES` decide; a crisis cue masks relief and leave-taking in the same
+        message. `emotion-unnamed` (a story of 8+ words with no feeling named) and `venting` (a long,
+        negative message, or a short one that names a feeling) are fallbacks: `emotion-unnamed` is only
+        read when no telling state was, and `venting` is added to any message of 30+ negative words.
+        """
         norm = normalise(text)
         words = len(_WORD.findall(norm))
         found = [s for s in STATE_ORDER if cues.STATE_CUES[s].search(norm)]
+        if "crisis-risk" in found:
+            found = [s for s in found if s not in MASKED_BY_CRISIS]
         if turn > 0 and "opening" in found:
             found.remove("opening")
-        if turn == 0 and "opening" not in found and words <= FLAT_WORDS + 2 and "crisis-risk" not in found:
-            found.insert(0, "opening")
+        if turn == 0:
+            if "withdrawal" in found:
+                found.remove("withdrawal")
+            if "opening" not in found and words <= FLAT_WORDS + 2 and "crisis-risk" not in found:
+                found.insert(0, "opening")
         flat = bool(cues.FLAT_REPLY.match(norm))
         if (flat or words <= FLAT_WORDS) and turn > 0 and not found:
             found.append("withdrawal")
@@ -125,8 +143,9 @@ class OfflineLabeller:
             affect = self.affect(text)
             if affect < -0.2:
                 found.append("venting")
+        telling = [s for s in found if s not in STRUCTURAL_STATES]
         named = bool(cues.feeling_word.search(norm)) or bool(AFFECT_STATES.intersection(found))
-        if not named and words >= 8:
+        if not named and not telling and words >= 8:
             found.append("emotion-unnamed")
         if not found:
             affect = self.affect(text) if affect is None else affect

@@ -1,7 +1,14 @@
-"""The learnt strategy model: a multinomial logistic regression over `strategy_features`.
+"""The learnt strategy model: a linear classifier (one-vs-rest SVM) over `strategy_features`.
 
-The weights live in `esc_cli/assets/strategy_weights.json` as plain JSON (integers, scaled), never a
-pickle. `python -m esc_cli.iu.train_strategy` rebuilds that file from the ESConv train split.
+An utterance is the set of its `strategy_features`; each feature present counts idf-weighted, and the
+sum is divided by the square root of the number of features the text has (known to the model or not,
+so dropping a feature from the file removes exactly its own term). The score of label k is
+
+    intercepts[k] + sum(weights[f][k] for f in known features) / sqrt(number of features)
+
+where `weights[f]` already holds the idf and the scale. Inference is pure Python: no numpy, no
+scikit-learn. The weights live in `esc_cli/assets/strategy_weights.json` as plain JSON (integers,
+scaled), never a pickle. `python -m esc_cli.iu.train_strategy` rebuilds that file (see its docstring).
 """
 
 from __future__ import annotations
@@ -17,48 +24,58 @@ from esc_cli.errors import InputError
 from esc_cli.iu.text_features import strategy_features
 from esc_cli.taxonomy import ESCONV_STRATEGIES
 
-WEIGHTS_FORMAT = 1
+WEIGHTS_FORMAT = 2
 WEIGHTS_RESOURCE = "strategy_weights.json"
 
 
 @dataclass(frozen=True)
 class StrategyModel:
-    """Scores the 8 ESConv strategies for an utterance; weights[feature][k] goes with labels[k]."""
+    """Scores the 8 ESConv strategies for an utterance; weights[feature][k] and intercepts[k] go with
+    labels[k]. Empty `intercepts` means all zero."""
 
     labels: tuple[str, ...]
     weights: dict[str, tuple[float, ...]]
     version: str
+    intercepts: tuple[float, ...] = ()
 
     def scores(self, text: str) -> list[float]:
-        """Raw linear scores, one per label (features are binary and L2-normalised)."""
-        rows = [row for row in map(self.weights.get, strategy_features(text)) if row is not None]
+        """Raw linear scores (SVM margins), one per label."""
+        features = strategy_features(text)
         total = [0.0] * len(self.labels)
-        if not rows:
-            return total
-        norm = 1.0 / math.sqrt(len(rows))
-        for row in rows:
-            for k, weight in enumerate(row):
-                total[k] += weight
-        return [value * norm for value in total]
+        for row in map(self.weights.get, features):
+            if row is not None:
+                for k, weight in enumerate(row):
+                    total[k] += weight
+        norm = 1.0 / math.sqrt(len(features))  # never empty: "bias" is always a feature
+        if not self.intercepts:
+            return [value * norm for value in total]
+        return [value * norm + bias for value, bias in zip(total, self.intercepts, strict=True)]
 
     def predict(self, text: str) -> str:
-        """The most likely ESConv strategy."""
+        """The most likely ESConv strategy (the first label wins a tie)."""
         scores = self.scores(text)
         return self.labels[max(range(len(scores)), key=scores.__getitem__)]
 
     def probabilities(self, text: str) -> dict[str, float]:
-        """Softmax of the scores, keyed by strategy."""
+        """Softmax of the scores, keyed by strategy: a ranking, not a calibrated probability."""
         scores = self.scores(text)
         top = max(scores)
         exps = [math.exp(value - top) for value in scores]
         total = sum(exps)
         return {label: exp / total for label, exp in zip(self.labels, exps, strict=True)}
 
+    def quantised(self, scale: int) -> StrategyModel:
+        """The model exactly as `to_json(scale=scale)` stores it and `parse_weights` reads it back."""
+        rows = {name: tuple(round(w * scale) / scale for w in row) for name, row in self.weights.items()}
+        intercepts = tuple(round(b * scale) / scale for b in self.intercepts)
+        return StrategyModel(self.labels, rows, self.version, intercepts)
+
     def to_json(self, *, meta: dict[str, Any], scale: int = 1000) -> str:
-        """Compact JSON: weights are integers, `scale` times the real value."""
+        """Compact JSON: weights and intercepts are integers, `scale` times the real value."""
         rows = {name: [round(w * scale) for w in row] for name, row in sorted(self.weights.items())}
+        intercepts = [round(b * scale) for b in self.intercepts] or [0] * len(self.labels)
         body = {"format": WEIGHTS_FORMAT, "version": self.version, "labels": list(self.labels)}
-        body |= {"scale": scale, "meta": meta, "weights": rows}
+        body |= {"scale": scale, "meta": meta, "intercepts": intercepts, "weights": rows}
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
@@ -66,18 +83,21 @@ def parse_weights(text: str, origin: str) -> StrategyModel:
     """Build a model from the JSON that `to_json` writes; a wrong file is an InputError."""
     try:
         body = json.loads(text)
+        fmt = body["format"]
+        if fmt != WEIGHTS_FORMAT:
+            raise InputError(origin, f"weights file of format {fmt}, not {WEIGHTS_FORMAT}", fix="rebuild it")
         labels = tuple(str(label) for label in body["labels"])
         scale = float(body["scale"])
         weights = {str(k): tuple(w / scale for w in row) for k, row in body["weights"].items()}
+        intercepts = tuple(b / scale for b in body["intercepts"])
         version = str(body["version"])
-        fmt = body["format"]
     except (ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError) as exc:
         raise InputError(origin, f"not a strategy weights file ({exc})", fix="rebuild it") from exc
-    if fmt != WEIGHTS_FORMAT or set(labels) != set(ESCONV_STRATEGIES):
-        raise InputError(origin, "weights file of another format or label set", fix="rebuild it")
-    if any(len(row) != len(labels) for row in weights.values()):
+    if set(labels) != set(ESCONV_STRATEGIES) or len(labels) != len(ESCONV_STRATEGIES):
+        raise InputError(origin, "weights file of another label set", fix="rebuild it")
+    if len(intercepts) != len(labels) or any(len(row) != len(labels) for row in weights.values()):
         raise InputError(origin, "a weight row has the wrong length", fix="rebuild it")
-    return StrategyModel(labels, weights, version)
+    return StrategyModel(labels, weights, version, intercepts)
 
 
 def load_strategy_model(path: Path | None = None) -> StrategyModel:

@@ -41,6 +41,10 @@ _NOT_A_CLOSING_EN = re.compile(
 _GOODBYE_ZH = ("再见", "拜拜", "回头聊", "先这样吧", "先聊到这", "下次再聊", "我先走了", "我先下了", "晚安")
 _NOT_A_CLOSING_ZH = ("世界", "大家", "所有人", "永别", "一切")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s*")
+_WORDED = re.compile(r"\w")
+_QUOTED = re.compile(
+    r"(?<!\w)['\u2018][^'\u2018\u2019\n]+['\u2019](?!\w)|[\"\u201c][^\"\u201c\u201d\n]*[\"\u201d]|「[^」]*」"
+)
 
 
 def clip_change(value: float) -> float:
@@ -76,14 +80,16 @@ def apply_change(emotion: int, change: int) -> int:
 
 
 def last_sentence(text: str) -> str:
-    """The last non-empty sentence of a message."""
+    """The last sentence of a message that has words ("Bye for now..." ends on its words, not on "...")."""
     parts = [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
-    return parts[-1] if parts else ""
+    worded = [part for part in parts if _WORDED.search(part)]
+    return worded[-1] if worded else (parts[-1] if parts else "")
 
 
 def is_goodbye(text: str) -> bool:
-    """True when a seeker message ends by saying goodbye, in English or Chinese."""
-    tail = last_sentence(text)
+    """True when a seeker message ends by saying goodbye, in English or Chinese. Quoted words are someone
+    else's ("then 'right, bye'"), so they do not count."""
+    tail = last_sentence(_QUOTED.sub(" ", text))
     if _GOODBYE_EN.search(tail) and not _NOT_A_CLOSING_EN.search(tail):
         return True
     return any(p in tail for p in _GOODBYE_ZH) and not any(p in tail for p in _NOT_A_CLOSING_ZH)

@@ -2,16 +2,22 @@
 
 Per reply:
 1. The labeller reads the reply's support actions and harmful phrasing, and the seeker's own last
-   message's states (what the seeker was feeling when the reply came).
+   message's states (what the seeker was feeling when the reply came: the visible goal).
 2. Change = TABLE_WEIGHT x the outcome table's expected change for (states, actions) + the rules of
-   `rules.py` (intention, personality, stage, repetition, length, harm, crisis), scaled by personality.
-3. An unhandled crisis cue overrides everything: the turn gets the safety flag and -10.
+   `rules.py` (visible goal, intention, personality, stage, repetition, length, harm, crisis, and the
+   run of on-target replies, which the session keeps), scaled by personality.
+3. An unhandled crisis cue overrides everything: the turn gets the safety flag and -10, and the run of
+   on-target replies is broken.
 4. The change is quantised to {-10, -5, 0, 5, 10} by seeded stochastic rounding, so its expectation is
    the raw value and small rule effects still move the mean score.
 
 Replies come from the profile's lines for the current emotion band (S uses A's lines), rotated from a
-seeded offset, or from ESConv seeker replies when an IU index is given. Crisis text comes from the
-profile's crisis block (see `crisis.py`). Same profile, seed and inputs give the same dialogue.
+seeded offset, or from ESConv seeker replies when an IU index is given. In band A the goodbye lines
+are held back: the seeker says one only once it has given GOODBYE_AFTER band-A replies and the reply
+it answers did not raise its emotion any further (the talk has done what it could). The goodbye ends
+the dialogue and its emotion at that point is the final emotion, as in SAGE. A run of good replies can
+instead carry the seeker to 100 (success) before it leaves. Crisis text comes from the profile's crisis
+block (see `crisis.py`). Same profile, seed and inputs give the same dialogue.
 """
 
 from __future__ import annotations
@@ -23,11 +29,14 @@ from esc_cli.sim.iu_index import SeekerReplyIndex
 from esc_cli.sim.outcome import OutcomeTable
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.protocol import MAX_CHANGE, is_goodbye, quantise
-from esc_cli.sim.rules import Effect, ReplyFacts, rule_effects, scale_for_personality
+from esc_cli.sim.rules import Effect, ReplyFacts, next_streak, rule_effects, scale_for_personality
 from esc_cli.sim.seeds import dialogue_rng
 
 TABLE_WEIGHT = 2.0
 CRISIS_STATE = "crisis-risk"
+# Band A replies the seeker gives before it may leave: from the next one on, a reply that did not
+# raise its emotion any further gets a goodbye line (the dialogue then ends on that emotion).
+GOODBYE_AFTER = 2
 
 
 class OfflineSeeker:
@@ -59,6 +68,8 @@ class OfflineSeekerSession:
         self.spoken: dict[str, int] = {}
         self.retrieved: set[str] = set()
         self.previous_actions: list[list[str]] = []
+        self.streak = 0
+        self.band_a_replies = 0
 
     def first_message(self) -> str:
         return self.profile.first_message
@@ -86,7 +97,10 @@ class OfflineSeekerSession:
             harmful=list(labeller.harmful(reply.text)),
             crisis_active=self.crisis.active,
             crisis_answered=was_pending and SAFETY_CHECK in actions,
+            states=states,
+            streak=self.streak,
         )
+        self.streak = 0 if safety else next_streak(facts)
         self.previous_actions.append(actions)
         table = TABLE_WEIGHT * self.engine.table.expected(states, actions)
         effects = [Effect("outcome table", round(table, 2)), *rule_effects(facts)]
@@ -108,16 +122,25 @@ class OfflineSeekerSession:
         scripted = self.crisis.scripted_message(turn + 1)
         if scripted is not None:
             return SeekerMessage(text=scripted, goodbye=False)
-        text = self._retrieved(history, judgement) or self._profile_line(emotion)
+        band = taxonomy.emotion_band(emotion)
+        self.band_a_replies = self.band_a_replies + 1 if band in ("A", "S") else 0
+        leaving = self.band_a_replies > GOODBYE_AFTER and judgement.change <= 0
+        text = self._retrieved(history, judgement) or self._profile_line(band, leaving=leaving)
         return SeekerMessage(text=text, goodbye=is_goodbye(text))
 
-    def _profile_line(self, emotion: int) -> str:
-        band = taxonomy.emotion_band(emotion)
+    def _profile_line(self, band: str, *, leaving: bool = False) -> str:
+        """The next of the band's lines. In band A, the goodbye lines are kept for when it is leaving."""
         band = "A" if band == "S" else band
         lines: list[str] = getattr(self.profile.lines, band)
+        if band == "A":
+            farewells = [line for line in lines if is_goodbye(line)]
+            staying = [line for line in lines if not is_goodbye(line)]
+            chosen = farewells if leaving else staying
+            lines = chosen or lines
+            band = "A-bye" if leaving else band
         count = self.spoken.get(band, 0)
         self.spoken[band] = count + 1
-        return lines[(self.offsets[band] + count) % len(lines)]
+        return lines[(self.offsets.get(band, self.offsets["A"]) + count) % len(lines)]
 
     def _retrieved(self, history: list[Utterance], judgement: Judgement) -> str | None:
         index = self.engine.replies

@@ -50,10 +50,57 @@ def test_name_and_version(labeller: OfflineLabeller) -> None:
         ("I'm worried about what will happen next year", 2, "worry-future"),
         ("I already tried that, it won't work", 2, "resistance"),
         ("That really helps, I feel a bit better now", 2, "relief"),
+        # Indirect phrasings: what most seekers actually write.
+        ("How do I even start?", 2, "seeking-advice"),
+        ("Any idea how I could tell him?", 3, "seeking-advice"),
+        ("What would you do?", 3, "seeking-advice"),
+        ("Would you help me work out what to say?", 3, "seeking-advice"),
+        ("That won't work.", 3, "resistance"),
+        ("I've tried that.", 3, "resistance"),
+        ("I've read the leaflets. I know about screens before bed.", 3, "resistance"),
+        ("If you're going to tell me to consider other careers, don't bother.", 3, "resistance"),
+        ("Forget it.", 3, "withdrawal"),
+        ("Let's leave it, shall we.", 3, "withdrawal"),
+        ("Anyway, did you catch the match? Shocking collapse.", 3, "withdrawal"),
+        ("It is what it is.", 3, "withdrawal"),
+        ("Maybe I'm just lazy...", 3, "self-blame"),
+        ("Maybe I should have checked his part.", 3, "self-blame"),
+        ("What's the point of telling anyone anything.", 3, "hopelessness"),
+        ("People have stopped calling. Nobody listens.", 3, "loneliness"),
+        ("The hearing is in nine days and I can't afford a lawyer.", 3, "worry-future"),
+        ("I think I'll ring my sister tomorrow.", 3, "relief"),
+        ("I hadn't thought of it like that.", 3, "relief"),
+        ("Cheers, bye for now.", 3, "closing"),
     ],
 )
 def test_seeker_states(labeller: OfflineLabeller, text: str, turn: int, first: str) -> None:
     assert labeller.seeker_states(text, turn=turn)[0] == first
+
+
+def test_a_crisis_cue_outweighs_relief_and_leave_taking(labeller: OfflineLabeller) -> None:
+    cue = "Some nights I think I don't want to wake up any more. Everyone would cope. They'd be relieved."
+    assert labeller.seeker_states(cue, turn=3) == ["crisis-risk"]
+    for indirect in (
+        "Sometimes I wish I just didn't wake up.",
+        "I just want to not be here any more.",
+        "The family would be better off without me.",
+        "Some days I want to disappear.",
+        "I want to say goodbye to everyone.",
+    ):
+        assert labeller.seeker_states(indirect, turn=3)[0] == "crisis-risk", indirect
+    for ordinary in (
+        "My alarm didn't go off and I didn't wake up until noon.",
+        "I won't be here next week, I'm on holiday.",
+        "He just disappeared from my life.",
+        "I'm better off without him.",
+        "I feel relieved, thank you so much, bye",
+    ):
+        assert "crisis-risk" not in labeller.seeker_states(ordinary, turn=3), ordinary
+
+
+def test_a_plan_inside_a_question_is_not_relief(labeller: OfflineLabeller) -> None:
+    assert "relief" not in labeller.seeker_states("Any idea how I could tell him?", turn=3)
+    assert "relief" in labeller.seeker_states("I could tell him on Sunday.", turn=3)
 
 
 def test_seeker_states_fall_back_by_length_and_affect(labeller: OfflineLabeller) -> None:
@@ -65,6 +112,10 @@ def test_seeker_states_fall_back_by_length_and_affect(labeller: OfflineLabeller)
     )
     assert "venting" in labeller.seeker_states(rant, turn=2)
     assert labeller.seeker_states("hello", turn=5) != ["opening"]
+    # A telling state makes the fallbacks unnecessary, however long the message.
+    assert labeller.seeker_states(story + " Should I move out now or wait for the notice?", turn=2) == [
+        "seeking-advice"
+    ]
     for text in ("", "...", "Sure, I can tell you more about it", "I feel sad"):
         states = labeller.seeker_states(text, turn=3)
         assert states and set(states) <= set(taxonomy.STATE_IDS)

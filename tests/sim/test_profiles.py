@@ -105,6 +105,24 @@ def test_offline_labeller_reads_every_crisis_cue_and_no_other_line() -> None:
         assert not [m for m in ordinary if "crisis-risk" in labeller.seeker_states(m, turn=1)], p.id
 
 
+def test_offline_labeller_reads_what_profile_lines_show() -> None:
+    # The offline agent routes on these states: if most lines read as the fallbacks (emotion-unnamed,
+    # venting), two skills answer nearly every turn and the rest of the bank cannot matter.
+    labeller = default_labeller()
+    fallbacks = {"emotion-unnamed", "venting"}
+    profiles = load_profile_set(REPO / "profiles")
+    every = [(0, p.first_message) for p in profiles]
+    every += [(2, line) for p in profiles for band in "ABCF" for line in getattr(p.lines, band)]
+    fallback = [text for turn, text in every if labeller.seeker_states(text, turn=turn)[0] in fallbacks]
+    assert len(fallback) / len(every) < 0.4
+    band_a = [line for p in profiles for line in p.lines.A]
+    warm = [line for line in band_a if {"relief", "closing"} & set(labeller.seeker_states(line, turn=3))]
+    assert len(warm) / len(band_a) > 0.7
+    band_c = [line for p in profiles for line in p.lines.C]
+    told = [line for line in band_c if labeller.seeker_states(line, turn=3)[0] not in fallbacks]
+    assert len(told) / len(band_c) > 0.6
+
+
 def test_train_and_verify_are_different_people() -> None:
     train = load_profile_set(REPO / "profiles" / "train")
     verify = load_profile_set(REPO / "profiles" / "verify")

@@ -54,6 +54,7 @@ def test_emotion_stays_in_range_and_stops() -> None:
         "I have to go now. Talk to you later.",
         "谢谢你，再见！",
         "好的，拜拜",
+        "Thank you for getting it. I think I'll try to sleep. Bye for now...",
     ],
 )
 def test_goodbyes_in_english_and_chinese(text: str) -> None:
@@ -67,6 +68,7 @@ def test_goodbyes_in_english_and_chinese(text: str) -> None:
         "Bye-bye to my savings, I guess. Anyway, the rent went up again.",
         "我想跟这个世界说再见。",
         "I can't sleep and nothing helps.",
+        "He still rings me about football and the car. Five minutes, then 'right, bye'.",
     ],
 )
 def test_not_goodbyes(text: str) -> None:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from esc_cli.iu.labeller import default_labeller
 from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE, CrisisTracker
-from esc_cli.sim.engines import AgentReply, Utterance
+from esc_cli.sim.engines import AgentReply, Judgement, Utterance
 from esc_cli.sim.outcome import OutcomeTable
 from esc_cli.sim.profile import Crisis, Profile
 from esc_cli.sim.profiles_io import load_profile
-from esc_cli.sim.rules import ReplyFacts, rule_effects, scale_for_personality
+from esc_cli.sim.protocol import is_goodbye
+from esc_cli.sim.rules import ReplyFacts, next_streak, rule_effects, scale_for_personality
 from esc_cli.sim.seeker_offline import OfflineSeeker
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,6 +61,61 @@ def test_repetition_length_and_harm() -> None:
     assert rules(facts(["restatement"], words=2))["too short (2 words)"] == -3.0
     harmed = rules(facts(["reassure"], harmful=["minimising", "minimising", "blaming"]))
     assert harmed["harmful: minimising"] == -5.0 and harmed["harmful: blaming"] == -5.0
+
+
+def test_the_visible_goal_is_what_the_seeker_shows() -> None:
+    met = rules(facts(["restatement"], states=["venting"], intention="analyse-both-sides"))
+    assert met == {"meets what the seeker shows (restatement)": 1.0, "intention favours restatement": 3.0}
+    missed = rules(facts(["suggest-option"], states=["resistance"], intention="actionable-advice"))
+    assert missed["misses what the seeker shows (suggest-option)"] == -3.0
+    # A question to a withdrawn seeker is resented even though it is harmless elsewhere.
+    assert "misses what the seeker shows (open-question)" in rules(
+        facts(["open-question"], states=["withdrawal"])
+    )
+    # A message that leads with a crisis cue has the crisis as its only visible goal.
+    crisis = rules(facts(["safety-check", "suggest-option"], states=["crisis-risk", "self-blame"]))
+    assert "meets what the seeker shows (safety-check)" in crisis
+    assert not [r for r in crisis if r.startswith("misses")]
+
+
+def test_being_understood_turn_after_turn_builds_up() -> None:
+    heard = facts(["reflect-feeling"], states=["emotion-unnamed"], streak=2)
+    assert rules(heard)["understood 3 replies in a row, and given what they want"] == 6.0
+    # On target but not what the hidden intention wants: half the lift.
+    plain = facts(["open-question"], states=["emotion-unnamed"], streak=2)
+    assert rules(plain)["understood 3 replies in a row"] == 3.0
+    assert (
+        rules(facts(["reflect-feeling"], states=["emotion-unnamed"], streak=9))[
+            "understood 10 replies in a row, and given what they want"
+        ]
+        == 9.0
+    )
+    assert next_streak(heard) == 3
+    # A harmless reply that meets nothing holds the run; anything a rule takes off breaks it.
+    assert next_streak(facts(["greet-close"], states=["emotion-unnamed"], streak=2)) == 2
+    assert next_streak(facts(["suggest-option"], states=["emotion-unnamed"], streak=2)) == 0
+    assert next_streak(facts(["reflect-feeling"], states=["emotion-unnamed"], streak=2, words=2)) == 0
+
+
+def test_relief_met_warmly() -> None:
+    warm = rules(facts(["affirm-strength"], states=["relief"], intention="specific-praise"))
+    assert warm["relief met warmly"] == 4.0
+    assert "relief met warmly" not in rules(facts(["open-question"], states=["relief"]))
+
+
+def test_the_seeker_leaves_band_a_with_a_goodbye_only_once_the_talk_stops_helping() -> None:
+    profile = load_profile(REPO / "profiles" / "verify" / "verify-archivist-numb-winter.yaml")
+    seeker = OfflineSeeker(default_labeller(), FLAT).session(profile, 0)
+
+    def answer(change: int, emotion: int = 80) -> str:
+        judged = Judgement(change=change, reasoning="", actions=[], safety=[])
+        return asyncio.run(seeker.respond([], 1, emotion, judged)).text
+
+    first, second = answer(0), answer(0)
+    assert not is_goodbye(first) and not is_goodbye(second)  # a couple of band-A replies first
+    assert not is_goodbye(answer(5))  # still being helped: it stays
+    assert is_goodbye(answer(0))
+    assert not is_goodbye(answer(0, emotion=50))  # back in band B: the count starts again
 
 
 def test_personality_scales_gains_and_losses() -> None:
