@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from testkit import commit_repo, git
 
 from esc_cli import gitops
 from esc_cli.errors import GitError
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
 @pytest.fixture
@@ -21,12 +17,7 @@ def repo_dir(tmp_path: Path) -> Path:
     (root / "skills").mkdir(parents=True)
     (root / "skills" / "a.md").write_text("one\n", encoding="utf-8")
     (root / "notes.txt").write_text("keep\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "t@example.invalid")
-    git(root, "config", "user.name", "Test")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root
+    return commit_repo(root, ignore="")
 
 
 def test_materialise_ref_leaves_checkout_alone(repo_dir: Path) -> None:

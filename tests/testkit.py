@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,3 +83,19 @@ def require_data() -> Path:
     if os.environ.get("CI"):
         pytest.fail("ESC_DATA is not set or not a folder, but CI must run the corpus tests")
     pytest.skip("ESC_DATA is not set: corpus tests need the ESConv/SAGE data folder")
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run real git in `cwd` and return its stripped stdout; a failure fails the test."""
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def commit_repo(root: Path, *, ignore: str = "runs/\n.esc/\n") -> Path:
+    """`git init` the folder on branch main and commit everything in it; returns the root."""
+    (root / ".gitignore").write_text(ignore, encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "t@example.invalid")
+    git(root, "config", "user.name", "Test")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,10 +60,6 @@ def dialogue(
     )
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
-
-
 def copy_bank(root: Path, *, train: Sequence[str] | None = None) -> Path:
     """skills/, profiles/, prompts/ and pyproject.toml of the repository in `root` (train optionally cut)."""
     root.mkdir(parents=True, exist_ok=True)
@@ -93,14 +88,3 @@ def damage(root: Path) -> None:
     )
     assert "emotion-unnamed]\n  min_turn: 0" in text and "[crisis-risk, resistance]" in text
     path.write_text(text, encoding="utf-8")
-
-
-def commit_repo(root: Path) -> Path:
-    """`git init` the folder on branch main and commit everything; returns the root."""
-    (root / ".gitignore").write_text("runs/\n.esc/\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "t@example.invalid")
-    git(root, "config", "user.name", "Test")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root

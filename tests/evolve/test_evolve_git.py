@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from evolve_helpers import commit_repo, copy_bank, damage, git
-from testkit import EscRunner
+from evolve_helpers import copy_bank, damage
+from testkit import EscRunner, commit_repo, git
 
 from esc_cli.bank.files import load_skill, parse_skill
 from esc_cli.bank.load import load_skills

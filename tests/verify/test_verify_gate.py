@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from testkit import EscRunner
+from testkit import EscRunner, commit_repo, git
 
 ADVICE = "offer-one-option"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def commit_all(repo: Path, message: str) -> None:
@@ -39,12 +34,7 @@ def bump(path: Path, to: int) -> None:
 
 @pytest.fixture
 def repo(seed_bank: Path) -> Path:
-    (seed_bank / ".gitignore").write_text(".esc/\nruns/\n", encoding="utf-8")
-    git(seed_bank, "init", "-q", "-b", "main")
-    git(seed_bank, "config", "user.email", "t@example.invalid")
-    git(seed_bank, "config", "user.name", "Test")
-    commit_all(seed_bank, "seed bank")
-    return seed_bank
+    return commit_repo(seed_bank)
 
 
 def damage_advice_skill(repo: Path) -> Path:
