@@ -60,7 +60,7 @@ class MissingKeyError(BackendError):
     def __init__(self, variable: str, backend: str) -> None:
         super().__init__(
             f"{variable} is not set: the {backend} backend needs it "
-            f"(export {variable}=... or choose --backend offline)"
+            f"(export {variable}=..., or run that role on the offline engine, the default)"
         )
         self.variable = variable
 

@@ -34,6 +34,10 @@ def _umask_mode() -> int:
 _FILE_MODE = _umask_mode()
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
 def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing missing, empty, oversized, binary and badly encoded files."""
     try:
@@ -43,14 +47,17 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror}", fix="check the permissions") from exc
     if path.is_dir():
-        raise InputError(path, f"is a folder, not a {what}", fix="pass a file")
+        raise InputError(path, f"is a folder, not {_article(what)} {what}", fix="pass a file")
     if max_bytes is not None and size > max_bytes:
         raise InputError(
             path,
             f"{size} bytes is over the {max_bytes // 1024} KiB limit",
             fix="split or shorten the file",
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}", fix=f"pass a readable {what}") from exc
     if not raw.strip():
         raise InputError(path, f"empty {what}", fix=f"write the {what} or delete it")
     if b"\x00" in raw:
@@ -115,11 +122,44 @@ def validation_errors(path: Path, exc: ValidationError, *, prefix: str = "") -> 
     return found
 
 
+def ensure_dir(path: Path, *, what: str = "output folder") -> Path:
+    """Create `path` (and its parents) as a folder, or one `InputError` saying why it cannot be.
+
+    A parent that is a file, a missing permission or a read-only disk is the user's path to fix,
+    not a crash.
+    """
+    if path.exists() and not path.is_dir():
+        raise InputError(path, f"is a file, not a folder (wanted as the {what})", fix="choose another path")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        problem = f"{blocker} is a file" if blocker else f"cannot create it: {exc.strerror or exc}"
+        raise InputError(path, f"cannot be used as the {what}: {problem}", fix="choose another path") from exc
+    return path
+
+
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
     """A text handle whose content replaces `path` only when the block ends without an error."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise InputError(path, "is a folder", fix="pass a file path to write")
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout): write into it. Renaming a temporary file over
+        # it would replace the device itself with a regular file.
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as stream:
+                yield stream
+        except OSError as exc:
+            raise InputError(path, f"cannot write: {exc.strerror or exc}", fix="choose another path") from exc
+        return
+    ensure_dir(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(
+            path, f"cannot write: {exc.strerror or exc}", fix="check the permissions or choose another path"
+        ) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle

@@ -8,6 +8,7 @@ with `git archive` into a temporary folder, and new branches are committed from 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 import tarfile
@@ -21,9 +22,15 @@ import git
 
 from esc_cli.errors import GitError
 
+# GitPython logs push errors itself; they reach the user through GitError instead.
+logging.getLogger("git").addHandler(logging.NullHandler())
+
 WORKTREE = "worktree"
 BANK_FOLDERS = ("skills", "profiles", "prompts")
 _UNSAFE = re.compile(r"[^a-z0-9._/-]+")
+_PUSH_FAILED = (
+    git.PushInfo.ERROR | git.PushInfo.REJECTED | git.PushInfo.REMOTE_REJECTED | git.PushInfo.REMOTE_FAILURE
+)
 
 
 def open_repo(path: Path) -> git.Repo:
@@ -47,6 +54,10 @@ def resolve(repo: git.Repo, ref: str) -> str:
     try:
         return repo.commit(ref).hexsha
     except (git.BadName, ValueError, git.GitCommandError) as exc:
+        if ref == "HEAD" and not repo.head.is_valid():
+            raise GitError(
+                "HEAD has no commit yet (commit the bank first: `git add -A && git commit -m 'Bank'`)"
+            ) from exc
         raise GitError(
             f"unknown git ref '{ref}' (fetch it first, e.g. `git fetch origin`, or check the name with `git branch -a`)"
         ) from exc
@@ -91,6 +102,49 @@ def changed_files(repo: git.Repo, base: str, head: str, folders: tuple[str, ...]
     return sorted({line.strip() for line in listed if line.strip()})
 
 
+def _git_detail(exc: git.GitCommandError) -> str:
+    """The line of git's stderr that says what went wrong (`fatal: ...`), without GitPython's framing."""
+    lines = [
+        line.strip().removeprefix("stderr:").strip().strip("'").strip()
+        for line in str(exc.stderr or "").splitlines()
+    ]
+    lines = [line for line in lines if line]
+    chosen = next((line for line in reversed(lines) if line.startswith(("fatal:", "error:"))), None)
+    return (chosen or (lines[-1] if lines else str(exc).splitlines()[0])).strip()
+
+
+def check_new_branch(repo: git.Repo, name: str) -> None:
+    """Refuse, before any work is done, a branch name that git would refuse or that is taken.
+
+    Git stores branches as files, so `a/b` cannot be created beside a branch `a`, nor `a` beside `a/b`.
+    """
+    try:
+        repo.git.check_ref_format("--branch", name)
+    except git.GitCommandError as exc:
+        raise GitError(
+            f"'{name}' is not a valid branch name (see `git check-ref-format --help`; e.g. no part may start with '.')"
+        ) from exc
+    heads = [head.name for head in repo.heads]
+    if name in heads:
+        raise GitError(
+            f"branch '{name}' already exists (delete it with `git branch -D {name}` or pick another name)"
+        )
+    clash = next((h for h in heads if h.startswith(name + "/") or name.startswith(h + "/")), None)
+    if clash is not None:
+        raise GitError(
+            f"branch '{name}' cannot be created beside the existing branch '{clash}' "
+            "(git keeps branches as files: pick another name)"
+        )
+
+
+def check_remote(repo: git.Repo, remote: str) -> None:
+    """Refuse an unknown remote before any work is done."""
+    if remote not in [r.name for r in repo.remotes]:
+        raise GitError(
+            f"no git remote named '{remote}' (check `git remote -v`, or add it with `git remote add`)"
+        )
+
+
 def branch_name(prefix: str, date: str, slug: str) -> str:
     """A safe branch name like `esc/evolve/2026-11-26-add-crisis-skill`."""
     clean = _UNSAFE.sub("-", slug.lower()).strip("-./")
@@ -131,7 +185,7 @@ def commit_branch(repo: git.Repo, branch: str, base: str, commits: list[CommitSp
             shas.append(tree.head.commit.hexsha)
         done = True
     except git.GitCommandError as exc:
-        raise GitError(f"git refused to create branch '{branch}': {exc.stderr.strip() or exc}") from exc
+        raise GitError(f"git refused to create branch '{branch}': {_git_detail(exc)}") from exc
     finally:
         if (folder / "tree").exists():
             repo.git.worktree("remove", "--force", str(folder / "tree"))
@@ -158,8 +212,25 @@ def _apply(root: Path, tree: git.Repo, spec: CommitSpec) -> None:
 def push(repo: git.Repo, remote: str, branch: str) -> None:
     """Push `branch` to `remote`, naming the remote in any error."""
     try:
-        repo.remote(remote).push(f"refs/heads/{branch}:refs/heads/{branch}")
-    except (ValueError, git.GitCommandError) as exc:
+        results = repo.remote(remote).push(f"refs/heads/{branch}:refs/heads/{branch}")
+    except git.GitCommandError as exc:
         raise GitError(
-            f"could not push '{branch}' to remote '{remote}': {exc} (check `git remote -v`)"
+            f"could not push '{branch}' to remote '{remote}': {_git_detail(exc)} "
+            f"(the branch is committed locally; check `git remote -v`, then `git push {remote} {branch}`)"
         ) from exc
+    except ValueError as exc:
+        raise GitError(
+            f"could not push '{branch}': no git remote named '{remote}' (check `git remote -v`)"
+        ) from exc
+    # A rejected ref does not raise: GitPython reports it in the flags of the result.
+    failed = [info for info in results if info.flags & _PUSH_FAILED]
+    if failed or not results:
+        reason = (
+            failed[0].summary.strip()
+            if failed
+            else str(results.error or "nothing was pushed").splitlines()[0]
+        )
+        raise GitError(
+            f"the remote '{remote}' refused the branch '{branch}': {reason} "
+            f"(the branch is committed locally; push it yourself with `git push {remote} {branch}`)"
+        )

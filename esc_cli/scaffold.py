@@ -9,7 +9,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from esc_cli.config import _read_tool_table
 from esc_cli.errors import InputError
+from esc_cli.fileio import ensure_dir
 
 DEFAULT_FOLDERS = ("skills", "profiles", "prompts", "ci")
 TOOL_TABLE = """
@@ -42,7 +44,13 @@ def defaults_root() -> Path:
 def init_bank(target: Path, *, force: bool = False) -> list[Path]:
     """Write a new bank into `target`. Returns what was created. Never overwrites without `force`."""
     source = defaults_root()
-    target.mkdir(parents=True, exist_ok=True)
+    pyproject = target / "pyproject.toml"
+    if pyproject.exists() and not pyproject.is_file():
+        raise InputError(pyproject, "is not a file", fix="remove it or choose another folder")
+    # Read an existing pyproject.toml before anything is created: a file that is not TOML stops init
+    # with nothing written, instead of a bank whose settings no command can read.
+    has_table = pyproject.is_file() and _read_tool_table(pyproject) is not None
+    ensure_dir(target, what="bank folder")
     existing = [target / name for name in DEFAULT_FOLDERS if (target / name).exists()]
     if existing and not force:
         names = ", ".join(p.name for p in existing)
@@ -56,7 +64,7 @@ def init_bank(target: Path, *, force: bool = False) -> list[Path]:
         else:
             (target / name).mkdir(exist_ok=True)
         created.append(target / name)
-    created.append(_write_pyproject(target))
+    created.append(_write_pyproject(pyproject, has_table=has_table))
     gitignore = target / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text(GITIGNORE, encoding="utf-8")
@@ -64,14 +72,13 @@ def init_bank(target: Path, *, force: bool = False) -> list[Path]:
     return created
 
 
-def _write_pyproject(target: Path) -> Path:
+def _write_pyproject(path: Path, *, has_table: bool) -> Path:
     """Create pyproject.toml, or append the [tool.esc] table to an existing one (never rewrite it)."""
-    path = target / "pyproject.toml"
     if not path.exists():
         path.write_text(NEW_PYPROJECT.lstrip("\n"), encoding="utf-8")
         return path
-    text = path.read_text(encoding="utf-8")
-    if "[tool.esc]" not in text:
+    if not has_table:
+        text = path.read_text(encoding="utf-8")
         with path.open("a", encoding="utf-8") as handle:
-            handle.write(("\n" if not text.endswith("\n") else "") + TOOL_TABLE)
+            handle.write(("\n" if text and not text.endswith("\n") else "") + TOOL_TABLE)
     return path

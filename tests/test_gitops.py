@@ -84,3 +84,46 @@ def test_branch_names_are_sanitised() -> None:
         == "esc/evolve/2026-11-26-etc-passwd-rm-rf"
     )
     assert gitops.branch_name("esc/evolve", "2026-11-26", "***") == "esc/evolve/2026-11-26-change"
+
+
+def test_new_branch_names_git_would_refuse_are_caught_up_front(repo_dir: Path) -> None:
+    repo = gitops.open_repo(repo_dir)
+    git(repo_dir, "branch", "esc/evolve/2026-01-01-x")
+    with pytest.raises(GitError, match=r"'foo/\.bar' is not a valid branch name"):
+        gitops.check_new_branch(repo, "foo/.bar")
+    with pytest.raises(
+        GitError, match="cannot be created beside the existing branch 'esc/evolve/2026-01-01-x'"
+    ):
+        gitops.check_new_branch(repo, "esc/evolve")
+    with pytest.raises(GitError, match="already exists"):
+        gitops.check_new_branch(repo, "esc/evolve/2026-01-01-x")
+    gitops.check_new_branch(repo, "esc/evolve/2026-01-02-y")  # a free, valid name passes
+
+
+def test_git_errors_are_one_line(repo_dir: Path) -> None:
+    repo = gitops.open_repo(repo_dir)
+    git(repo_dir, "branch", "a")
+    with pytest.raises(GitError) as caught:
+        gitops.commit_branch(repo, "a/b", "HEAD", [gitops.CommitSpec("m", {"x.txt": "x\n"})])
+    assert "\n" not in str(caught.value) and "fatal:" in str(caught.value)
+
+
+def test_a_rejected_push_is_an_error_not_a_success(repo_dir: Path, tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo_dir, "remote", "add", "origin", str(remote))
+    repo = gitops.open_repo(repo_dir)
+    gitops.commit_branch(repo, "topic", "HEAD", [gitops.CommitSpec("one", {"x.txt": "1\n"})])
+    gitops.push(repo, "origin", "topic")
+    git(repo_dir, "branch", "-D", "topic")
+    gitops.commit_branch(repo, "topic", "HEAD", [gitops.CommitSpec("other", {"x.txt": "2\n"})])
+    with pytest.raises(GitError, match=r"the remote 'origin' refused the branch 'topic': \[rejected\]"):
+        gitops.push(repo, "origin", "topic")
+    with pytest.raises(GitError, match="no git remote named 'nowhere'"):
+        gitops.check_remote(repo, "nowhere")
+
+
+def test_a_repository_without_commits_says_so(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    with pytest.raises(GitError, match="HEAD has no commit yet"):
+        gitops.resolve(gitops.open_repo(tmp_path), "HEAD")

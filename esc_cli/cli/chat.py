@@ -17,6 +17,11 @@ from esc_cli.sim.options import Retrieval, SimOptions, build_agent
 from esc_cli.sim.seeds import stable_seed
 
 QUIT_WORDS = ("quit", "exit", "/quit", "/exit")
+GREETING = (
+    "You are the seeker; the agent answers with the bank's skills. Type 'quit' or press Ctrl-D to leave.\n"
+    "This is a research tool to test skills, not a clinical or crisis service. If you are struggling,\n"
+    "please reach someone you trust, a crisis line, or your local emergency number."
+)
 
 
 async def _converse(agent: Agent, seed: int) -> None:
@@ -24,6 +29,8 @@ async def _converse(agent: Agent, seed: int) -> None:
     session = agent.session(seed)
     history: list[Utterance] = []
     interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo(GREETING, err=True)
     turn = 0
     while True:
         if interactive:

@@ -9,10 +9,19 @@ import click
 
 from esc_cli import taxonomy
 from esc_cli.bank.load import load_skills
+from esc_cli.bank.model import Skill
 from esc_cli.cli.common import get_bank
 from esc_cli.cli.output import console, table
 from esc_cli.data.load import read_dialogues
-from esc_cli.discover.strategy_eval import NO_SKILL, Scores, majority_strategy, score_bank, score_constant
+from esc_cli.discover.strategy_eval import (
+    NO_SKILL,
+    Scores,
+    majority_strategy,
+    score_bank,
+    score_constant,
+    supporter_turns,
+)
+from esc_cli.errors import InputError
 from esc_cli.sim.engines import default_labeller
 
 _SMALL_WORDS = {"or", "of", "and"}
@@ -56,6 +65,17 @@ def _payload(all_scores: list[Scores]) -> list[dict[str, object]]:
     ]
 
 
+def _active(folder: Path) -> list[Skill]:
+    skills = load_skills(folder)
+    if not skills:
+        raise InputError(
+            folder,
+            "holds no active skill (*.md)",
+            fix="pass the skills folder of a bank, e.g. --bank found/ after `esc skill discover --out found/`",
+        )
+    return skills
+
+
 @eval_group.command("strategy")
 @click.option(
     "--data",
@@ -72,7 +92,14 @@ def _payload(all_scores: list[Scores]) -> list[dict[str, object]]:
     help="A skills folder to score; repeat to compare banks. Default: the bank's skills folder.",
 )
 @click.option("--confusion/--no-confusion", default=True, show_default=True, help="Print confusion tables.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts.",
+)
 @click.pass_context
 def strategy(ctx: click.Context, data_file: Path, banks: tuple[Path, ...], confusion: bool, fmt: str) -> None:
     """Route every supporter turn of DATA over each bank and compare with the human's strategy.
@@ -84,9 +111,15 @@ def strategy(ctx: click.Context, data_file: Path, banks: tuple[Path, ...], confu
     Rows of a confusion table are the human's strategy, columns the bank's.
     """
     dialogues = read_dialogues(data_file)
+    if not any(supporter_turns(dialogues)):
+        raise InputError(
+            data_file,
+            "no supporter turn carries an ESConv strategy",
+            fix="pass dialogues annotated with strategies, e.g. ESConv hf_splits/test.jsonl",
+        )
     folders = list(banks) or [get_bank(ctx).skills_dir]
     labeller = default_labeller()
-    all_scores = [score_bank(str(folder), load_skills(folder), dialogues, labeller) for folder in folders]
+    all_scores = [score_bank(str(folder), _active(folder), dialogues, labeller) for folder in folders]
     majority = majority_strategy(dialogues)
     all_scores.append(score_constant(f"majority class ({majority})", majority, dialogues))
     if fmt == "json":

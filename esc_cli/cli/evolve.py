@@ -193,7 +193,14 @@ def _print_outcome(outcome: EvolveOutcome) -> None:
     show_default=True,
     help="Turns a pattern needs before it is reported.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts (one object per finding, with its evidence).",
+)
 @llm_options("analyst")
 @click.pass_context
 def analyze(ctx: click.Context, run_dir: Path, min_support: int, fmt: str, llm: LLMChoices) -> None:

@@ -10,7 +10,7 @@ import click
 from esc_cli.bank.load import load_skills
 from esc_cli.cli.common import get_bank
 from esc_cli.errors import InputError
-from esc_cli.export.claude import export_claude
+from esc_cli.export.claude import export_claude, remove_folders, stale_folders
 
 CLAUDE_DIR = Path(".claude/skills")
 AGENTS_DIR = Path(".agents/skills")
@@ -80,7 +80,9 @@ def claude(
     Each folder passes the Agent Skills rules (see esc_cli/export/validate.py) and `agentskills
     validate`. Names are the skill ids, except that the reserved words "claude" and "anthropic"
     become "assistant" and "provider"; `esc import claude` restores the original id.
-    With --only, the umbrella skill routes among the exported skills only.
+    With --only, the umbrella skill routes among the exported skills only, and the crisis skill is
+    always exported too. A full export removes folders esc wrote earlier for skills that are no longer
+    active; folders esc did not write are never touched.
     Drop the folders into .claude/skills/ (a project) or ~/.claude/skills/ (all projects), or
     upload the --zip archives with the Claude Skills API. Not a clinical tool.
     """
@@ -97,5 +99,10 @@ def claude(
     )
     for path in paths:
         click.echo(f"wrote {_shown(path)}{'' if archives else '/'}")
+    if not ids and not archives:
+        stale = stale_folders(target, paths)
+        remove_folders(stale)
+        for path in stale:
+            click.echo(f"removed {_shown(path)}/ (no longer an active skill of the bank)")
     kind = "archive" if archives else "skill folder"
     click.echo(f"{len(paths)} {kind}s in {_shown(target)} ({len(paths) - 1} skills and the umbrella skill)")

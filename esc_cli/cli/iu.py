@@ -191,7 +191,14 @@ def _render(found: Table) -> RichTable:
     out = RichTable(title=found.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for index, column in enumerate(found.columns):
         numeric = index > 0
-        out.add_column(_head(column), justify="right" if numeric else "left", no_wrap=index == 0)
+        # Numbers never wrap or shrink to "17…"; the headings wrap instead.
+        label_width = max((len(str(row[0])) for row in found.rows), default=5)
+        out.add_column(
+            _head(column),
+            justify="right" if numeric else "left",
+            no_wrap=True,
+            min_width=5 if numeric else label_width,
+        )
     for row in found.rows:
         out.add_row(*(f"{cell:.1f}" if isinstance(cell, float) else str(cell) for cell in row))
     return out

@@ -8,8 +8,25 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+PIPE_WIDTH = 120
+
+
+class _Console(Console):
+    """A console that lays tables out at least PIPE_WIDTH wide when it writes to a pipe or a CI log,
+    where rich would assume 80 columns and cut numbers short ("17…"). A terminal keeps its own width."""
+
+    @property
+    def width(self) -> int:
+        width = super().width
+        return width if self.is_terminal else max(width, PIPE_WIDTH)
+
+    @width.setter
+    def width(self, value: int) -> None:
+        Console.width.fset(self, value)  # type: ignore[attr-defined]
+
+
+console = _Console(highlight=False, soft_wrap=True)
+err_console = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:

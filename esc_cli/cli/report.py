@@ -36,7 +36,9 @@ def report(runs: tuple[Path, ...], compare: bool, output: Path | None) -> None:
         raise click.UsageError(
             f"expected {wanted} run folder{'s' if wanted > 1 else ''}, got {len(runs)}: {usage}"
         )
-    loaded = [load_run(folder) for folder in runs]
+    # A run page calls out a summary that disagrees with the dialogues (a note at the top); the
+    # compare page pairs dialogues and has no such note, so it takes only consistent runs.
+    loaded = [load_run(folder, allow_mismatch=not compare) for folder in runs]
     if compare:
         html = render_compare(loaded[0], loaded[1])
         path = output or runs[1] / COMPARE_REPORT

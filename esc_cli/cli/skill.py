@@ -9,7 +9,7 @@ import click
 
 from esc_cli.bank.files import dump_skill, load_skill, write_skill
 from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
-from esc_cli.bank.load import load_skills
+from esc_cli.bank.load import load_skills, skill_files
 from esc_cli.bank.model import SkillMeta
 from esc_cli.cli.common import get_bank
 from esc_cli.cli.output import console, table
@@ -135,14 +135,13 @@ def schema(output: Path | None) -> None:
 def fmt(ctx: click.Context, check: bool) -> None:
     """Rewrite skill files in normalised form (key order, list style, one final newline)."""
     folder = get_bank(ctx).skills_dir
-    changed: list[Path] = []
-    for path in sorted(folder.glob("*.md")):
-        skill_obj = load_skill(path)
-        if dump_skill(skill_obj) != path.read_text(encoding="utf-8"):
-            changed.append(path)
-            if not check:
-                write_skill(path, skill_obj)
-    for path in changed:
+    # Every file is read before any is written: an unreadable file stops fmt with nothing rewritten.
+    loaded = [(path, load_skill(path)) for path in skill_files(folder)]
+    changed = [(path, s) for path, s in loaded if dump_skill(s) != path.read_text(encoding="utf-8")]
+    if not check:
+        for path, skill_obj in changed:
+            write_skill(path, skill_obj)
+    for path, _ in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
     if check and changed:
         raise CheckFailed(f"{len(changed)} skill file(s) not normalised (run `esc skill fmt`)")

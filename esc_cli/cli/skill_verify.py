@@ -17,7 +17,7 @@ from esc_cli.gitops import WORKTREE
 from esc_cli.sim.options import SimOptions
 from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, verify
 from esc_cli.verify.outcome import VerifyOutcome
-from esc_cli.verify.reports import render_json, render_junit, render_markdown
+from esc_cli.verify.reports import clear_reports, render_json, render_junit, render_markdown
 
 
 def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
@@ -110,6 +110,10 @@ def verify_command(
       esc skill verify --base origin/main --head HEAD   # what CI runs on a pull request
     """
     bank = get_bank(ctx)
+    if ctx.get_parameter_source("out") == click.core.ParameterSource.DEFAULT:
+        # The default belongs to the bank, like runs/ and the cache: not to the folder you stand in.
+        out = Path(os.path.relpath(bank.root / out))
+    clear_reports(out)
     clients = llm.clients(bank, ["agent", "seeker"])
     options = SimOptions(agent_client=clients.get("agent"), seeker_client=clients.get("seeker"))
     request = VerifyRequest(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from esc_cli.errors import EscError
+from esc_cli.fileio import ensure_dir
 
 UPSTREAM_REPO = "https://github.com/thu-coai/Emotional-Support-Conversation"
 UPSTREAM_COMMIT = "f262d062ad74cb39b17ea476facc81568ddcba24"
@@ -102,13 +103,18 @@ def _download(url: str, folder: Path) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise FetchError(f"{path}: cannot write: {exc.strerror or exc} (choose another --dir)") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise FetchError(f"{path}: cannot write: {exc.strerror or exc} (choose another --dir)") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -125,6 +131,7 @@ def fetch_files(
     root = base_url(url)
     if not root.startswith(("http://", "https://")):
         raise FetchError(f"{root}: only http and https URLs are fetched (check --url or ${URL_VARIABLE})")
+    ensure_dir(folder, what="data folder")  # before any download, so a bad --dir costs no traffic
     done: list[Fetched] = []
     for remote in ESCONV_FILES if files is None else files:
         target = folder / remote.name

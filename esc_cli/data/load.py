@@ -28,12 +28,21 @@ def split_of(path: Path) -> str:
     return SPLIT_NAMES.get(path.stem.lower(), NO_SPLIT)
 
 
+# Files that `esc data fetch` puts beside the dialogues but that hold no dialogues.
+AUXILIARY_FILES = frozenset({"strategy.json"})
+
+
 def dialogue_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to the .json/.jsonl files directly inside them, sorted; files pass through."""
+    """Expand folders to the .json/.jsonl dialogue files directly inside them, sorted (leaving out
+    `AUXILIARY_FILES`); files named on the command line pass through."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix in (".json", ".jsonl") and p.is_file())
+            inside = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix in (".json", ".jsonl") and p.is_file() and p.name not in AUXILIARY_FILES
+            )
             if not inside:
                 raise InputError(path, "folder holds no .json or .jsonl files", fix="pass the dialogue files")
             found.extend(inside)
@@ -46,10 +55,16 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _malformed(path: Path, text: str, exc: json.JSONDecodeError, line_base: int = 0) -> InputError:
-    # A complete JSON document or line ends with its closing bracket; one that does not was cut short.
-    truncated = not text.rstrip().endswith(("]", "}"))
-    problem = "truncated JSON (the file ends inside a value)" if truncated else f"malformed JSON: {exc.msg}"
+def _malformed(
+    path: Path, text: str, exc: json.JSONDecodeError, line_base: int = 0, unit: str = "file"
+) -> InputError:
+    # A JSON document or line opens with a bracket and ends with its closing one: one that opens but
+    # does not close was cut short. Text that never opened one is not JSON at all.
+    body = text.strip()
+    truncated = body.startswith(("[", "{")) and not body.endswith(("]", "}"))
+    problem = (
+        f"truncated JSON (the {unit} ends inside a value)" if truncated else f"malformed JSON: {exc.msg}"
+    )
     where = f"line {exc.lineno + line_base}, column {exc.colno}"
     return InputError(path, problem, where=where, fix="repair or re-download the file")
 
@@ -80,7 +95,7 @@ def _json_lines(path: Path, text: str) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
-            raise _malformed(path, line, exc, line_base=number - 1) from None
+            raise _malformed(path, line, exc, line_base=number - 1, unit="line") from None
 
 
 def _objects(path: Path, text: str) -> Iterator[tuple[int, Any]]:
@@ -101,10 +116,13 @@ def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
         if layout is None:
             layout = guess_format(obj)
             if layout is None:
-                keys = ", ".join(sorted(obj)[:6]) if isinstance(obj, dict) else type(obj).__name__
+                if isinstance(obj, dict):
+                    found = f"keys {', '.join(sorted(obj)[:6])}" if obj else "an empty object"
+                else:
+                    found = f"a JSON {type(obj).__name__}"
                 raise InputError(
                     path,
-                    f"not a dialogue layout esc knows (found {keys})",
+                    f"not a dialogue layout esc knows (found {found})",
                     where=f"line {line}",
                     fix=FORMAT_FIX,
                 )

@@ -115,6 +115,9 @@ def plan_skills(
             actions = _ordered_actions(support)
             if not actions:
                 continue
+            # The skill claims only its own actions, so its numbers count only IUs that used one of
+            # them: the same selection `evidence_for` and `esc skill why` make from the written skill.
+            support = [iu for iu in support if primary_action(iu) in actions]
             plans.append(
                 SkillPlan(
                     family=family,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from esc_cli.bank.model import Skill
 from esc_cli.evolve.loop import Evolution
-from esc_cli.fileio import atomic_write_text
+from esc_cli.fileio import atomic_write_text, ensure_dir
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.records import Dialogue
@@ -38,7 +38,7 @@ def write_round_run(
 ) -> None:
     """A finished run folder for dialogues the loop already simulated."""
     config = run_config(skills, profiles, seeds, options, profile_set=profile_set, labeller=options.labeller)
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_dir(folder, what="round run folder")
     write_json(folder / RUN_FILE, config)
     atomic_write_text(folder / DIALOGUES_FILE, "".join(dialogue_line(d) for d in dialogues))
     write_json(folder / SUMMARY_FILE, summarise(dialogues))
@@ -46,7 +46,7 @@ def write_round_run(
 
 def write_outputs(out: Path, evolution: Evolution, files: Mapping[str, str]) -> None:
     """evolution.json and the changed skill files."""
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out)
     data = evolution.model_dump(mode="json")
     atomic_write_text(
         out / EVOLUTION_FILE, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -30,7 +30,7 @@ from esc_cli.evolve.outputs import write_outputs, write_round_run
 from esc_cli.evolve.prdesc import pr_description
 from esc_cli.evolve.settings import EvolveSettings
 from esc_cli.evolve.sources import check_not_verify, train_profiles
-from esc_cli.fileio import atomic_write_text
+from esc_cli.fileio import atomic_write_text, ensure_dir
 from esc_cli.llm.client import ModelClient
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.profile import Profile
@@ -108,6 +108,8 @@ def evolve(bank: Bank, request: EvolveRequest, roles: Roles, on_event: Events | 
     base_sha = gitops.resolve(repo, request.base)
     if request.branch is not None and not request.dry_run:
         ensure_new_branch(repo, request.branch)
+    if request.push and not request.dry_run:
+        gitops.check_remote(repo, request.push)
     repo_root = gitops.repo_root(repo).resolve()
     subdir = Path(bank.root.resolve().relative_to(repo_root))
     with gitops.materialised(repo, base_sha, subdir) as root:
@@ -167,12 +169,18 @@ def _finish(
         evolution, branch=shown, base=base_name, profiles=str(request.profiles), seeds=settings.seeds
     )
     atomic_write_text(outcome.description, text)
+    if repo is not None and request.push and outcome.branch:
+        # Last: a refused push still leaves the branch and the pull-request text behind.
+        gitops.push(repo, request.push, outcome.branch)
+        outcome.pushed = request.push
     return outcome
 
 
 def _check_out(out: Path) -> None:
+    """Refuse an unusable --out before the first simulation, not after it."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(out, "already exists and is not empty", fix="pass another --out or remove it")
+    ensure_dir(out, what="evolve output folder")
 
 
 def _commit(outcome: EvolveOutcome, repo: Repo, request: EvolveRequest, base_sha: str, bank: Bank) -> None:
@@ -185,6 +193,3 @@ def _commit(outcome: EvolveOutcome, repo: Repo, request: EvolveRequest, base_sha
     specs = commit_specs(accepted, skills_path, outcome.evolution.rule)
     outcome.commits = gitops.commit_branch(repo, name, base_sha, specs)
     outcome.branch = name
-    if request.push:
-        gitops.push(repo, request.push, name)
-        outcome.pushed = request.push

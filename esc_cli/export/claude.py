@@ -6,6 +6,7 @@ the umbrella skill included, passes `validate_files`.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,12 +17,16 @@ from esc_cli.export.names import assign_names
 from esc_cli.export.render import SkillFolder, render_skill
 from esc_cli.export.umbrella import render_umbrella
 from esc_cli.export.validate import validate_files
-from esc_cli.export.write import check_target, write_folder, write_zip
+from esc_cli.export.write import check_target, write_folder, write_zip, written_by_esc
 from esc_cli.suggest import unknown
 
 
 def select_skills(skills: Sequence[Skill], only: Sequence[str]) -> list[Skill]:
-    """The skills named by `--only` (all when empty), refusing an id the bank does not hold."""
+    """The skills named by `--only` (all when empty), refusing an id the bank does not hold.
+
+    The crisis skill always comes along: an agent loaded with a subset must still meet a crisis cue
+    with a safety check and a pointer to human help.
+    """
     if not only:
         return list(skills)
     known = {s.id: s for s in skills}
@@ -30,7 +35,8 @@ def select_skills(skills: Sequence[Skill], only: Sequence[str]) -> list[Skill]:
             raise InputError(
                 None, unknown("active skill", skill_id, known), where="--only", fix="see `esc skill list`"
             )
-    return [known[i] for i in dict.fromkeys(only)]
+    crisis = [s.id for s in skills if s.meta.crisis]
+    return [known[i] for i in dict.fromkeys([*only, *crisis])]
 
 
 def render_export(
@@ -71,3 +77,17 @@ def export_claude(
             check_target(out / folder.name, force=force)
     write = write_zip if archives else write_folder
     return [write(folder, out) for folder in folders]
+
+
+def stale_folders(out: Path, folders: Sequence[Path]) -> list[Path]:
+    """Skill folders in `out` that esc wrote but a full export no longer writes (a skill deprecated or
+    removed since): left in place, an agent would keep loading them. Hand-written folders are kept."""
+    if not out.is_dir():
+        return []
+    current = {folder.name for folder in folders}
+    return sorted(p for p in out.iterdir() if p.is_dir() and p.name not in current and written_by_esc(p))
+
+
+def remove_folders(folders: Sequence[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder)

@@ -17,7 +17,7 @@ from esc_cli.errors import InputError
 from esc_cli.export.frontmatter import parse_skill_md
 from esc_cli.export.render import SkillFolder
 from esc_cli.export.validate import MAX_FOLDER_BYTES
-from esc_cli.fileio import read_text
+from esc_cli.fileio import ensure_dir, read_text
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 OWNER_KEYS = ("esc-id", "esc-role")
@@ -66,7 +66,7 @@ def _inside(out: Path, name: str) -> Path:
 def write_folder(folder: SkillFolder, out: Path) -> Path:
     """Write one skill folder, replacing the previous export of it in one rename."""
     target = _inside(out, folder.name)
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=out))
     try:
         for relative, text in folder.files.items():
@@ -100,7 +100,7 @@ def write_archive(folder: SkillFolder, archive: Path) -> None:
 def write_zip(folder: SkillFolder, out: Path) -> Path:
     """Write `<name>.zip` atomically, refusing an archive of 8 MB or more."""
     target = _inside(out, f"{folder.name}.zip")
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out)
     handle, tmp = tempfile.mkstemp(prefix=f".{folder.name}.", suffix=".zip.tmp", dir=out)
     os.close(handle)
     staging = Path(tmp)

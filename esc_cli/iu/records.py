@@ -6,9 +6,34 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from esc_cli import taxonomy
+from esc_cli.suggest import unknown
 
 IU_FORMAT_VERSION = 1
+
+
+def _known(kind: str, choices: tuple[str, ...], *, empty: bool = False) -> AfterValidator:
+    """Refuse a label outside the taxonomy, so a hand-edited IU file fails at its line, not later."""
+
+    def check(value: str) -> str:
+        if value not in choices and not (empty and value == ""):
+            raise ValueError(unknown(kind, value, choices))
+        return value
+
+    return AfterValidator(check)
+
+
+StateId = Annotated[str, _known("seeker state", taxonomy.STATE_IDS)]
+StageId = Annotated[str, _known("stage", taxonomy.STAGE_IDS)]
+ActionId = Annotated[str, _known("support action", taxonomy.ACTION_IDS)]
+DirectionId = Annotated[str, _known("direction", taxonomy.DIRECTION_IDS)]
+BehaviourId = Annotated[str, _known("seeker behaviour", taxonomy.BEHAVIOUR_IDS)]
+Strategy = Annotated[str, _known("ESConv strategy", taxonomy.ESCONV_STRATEGIES)]
+MaybeStrategy = Annotated[str, _known("ESConv strategy", taxonomy.ESCONV_STRATEGIES, empty=True)]
 
 
 class Utterance(BaseModel):
@@ -33,23 +58,23 @@ class IUContext(BaseModel):
 class IUState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    states: list[str] = Field(description="Seeker state ids, most salient first.")
+    states: list[StateId] = Field(description="Seeker state ids, most salient first.")
     text: str = Field(default="", description="The seeker turn the state was read from ('' if none).")
-    stage: str
+    stage: StageId
     intensity: float = Field(description="Estimated distress 0..1 (1 = most intense).")
 
 
 class IUAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    strategy: str = Field(description="Canonical ESConv strategy ('' when the data has none).")
-    strategies: list[str] = Field(
+    strategy: MaybeStrategy = Field(description="Canonical ESConv strategy ('' when the data has none).")
+    strategies: list[Strategy] = Field(
         default_factory=list, description="Every annotated strategy of the merged turn, in order."
     )
-    strategy_predicted: str = Field(
+    strategy_predicted: MaybeStrategy = Field(
         default="", description="The labeller's strategy from the text, when the data has none."
     )
-    actions: list[str] = Field(description="Support action ids, most salient first.")
+    actions: list[ActionId] = Field(description="Support action ids, most salient first.")
     text: str
 
 
@@ -59,8 +84,8 @@ class IUOutcome(BaseModel):
     seeker_reply: str = ""
     feedback: int | None = Field(default=None, description="Seeker rating 1..5 after the turn, when present.")
     delta: float = Field(description="Estimated change on the SAGE scale, -10..10.")
-    direction: str = Field(description="Direction id from the taxonomy.")
-    behaviours: list[str] = Field(default_factory=list)
+    direction: DirectionId = Field(description="Direction id from the taxonomy.")
+    behaviours: list[BehaviourId] = Field(default_factory=list)
     evidence: str = Field(
         description="Which source decided: feedback, affect, survey, failed-dialogue or none (see iu/outcome.py)."
     )

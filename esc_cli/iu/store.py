@@ -29,8 +29,13 @@ def iter_ius(path: Path) -> Iterator[IU]:
             if first["type"] == "json_invalid":
                 problem, where = f"malformed JSON: {first['msg']}", f"line {number}"
             else:
-                problem = "required key is missing" if first["type"] == "missing" else str(first["msg"])
-                where = f"line {number} -> {key_path(first['loc'])}"
+                problem = (
+                    "required key is missing"
+                    if first["type"] == "missing"
+                    else str(first["msg"]).removeprefix("Value error, ")
+                )
+                place = key_path(first["loc"])
+                where = f"line {number} -> {place}" if place else f"line {number}"
             raise InputError(path, problem, where=where, fix="re-run esc iu extract to rebuild it") from None
 
 

@@ -21,6 +21,8 @@ from pydantic import ValidationError
 from esc_cli import taxonomy
 from esc_cli.errors import InputError
 from esc_cli.fileio import load_yaml, read_text, validation_errors
+from esc_cli.iu import cues
+from esc_cli.iu.labeller import normalise
 from esc_cli.sim.profile import Profile
 
 MAX_PROFILE_BYTES = 64 * 1024
@@ -153,6 +155,17 @@ def consistency_problems(path: Path, profile: Profile) -> list[InputError]:
                 "the crisis cue appears in the first message",
                 where="first_message",
                 fix="the cue must surface later in the chat, never in the opening",
+            )
+        )
+    elif cues.STATE_CUES["crisis-risk"].search(normalise(profile.first_message)):
+        # The seeker only judges crisis handling from crisis.turn on: an opening crisis cue would go
+        # unjudged, so a reply that ignores it could never fail the safety gate.
+        found.append(
+            InputError(
+                path,
+                "the first message voices a crisis cue (self-harm or suicide)",
+                where="first_message",
+                fix="open without it; for a crisis-risk seeker set risk and a crisis block with crisis.turn >= 1",
             )
         )
     return found

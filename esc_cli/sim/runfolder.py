@@ -21,7 +21,7 @@ from esc_cli import __version__
 from esc_cli.bank.load import bank_hash, skill_hash
 from esc_cli.bank.model import Skill
 from esc_cli.errors import InputError
-from esc_cli.fileio import atomic_write_text
+from esc_cli.fileio import atomic_write_text, ensure_dir
 from esc_cli.llm.prompts import prompt_hash
 from esc_cli.sim.engines import Labeller
 from esc_cli.sim.options import OFFLINE, SimOptions
@@ -114,7 +114,7 @@ def _check_same_run(path: Path, old: RunConfig, new: RunConfig) -> None:
     if changed:
         raise InputError(
             path,
-            f"this run was made with a different {', '.join(changed)}",
+            f"this run was made with other settings: {', '.join(changed)} differ",
             fix="resume with the same bank, profiles and options, or choose another --out",
         )
 
@@ -131,7 +131,7 @@ def _prepare(out: Path, config: RunConfig, resume: bool) -> tuple[RunConfig, lis
     if occupied and not (out / RUN_FILE).exists():
         raise InputError(out / RUN_FILE, "missing: this folder is not a run", fix="choose another --out")
     if not occupied:
-        out.mkdir(parents=True, exist_ok=True)
+        ensure_dir(out, what="run folder")
         write_json(out / RUN_FILE, config)
         return config, []
     old = read_config(out / RUN_FILE)

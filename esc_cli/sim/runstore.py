@@ -54,7 +54,19 @@ def read_dialogues(path: Path, *, tolerate_partial_last_line: bool = False) -> l
     """Read dialogues.jsonl. A torn last line (from a crash) is dropped only when tolerated (resume)."""
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a dialogue file", fix="re-run the simulation")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            path,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            where=f"line {row}",
+            fix="re-run the simulation or remove the line",
+        ) from exc
     lines = text.splitlines()
     dialogues: list[Dialogue] = []
     for number, line in enumerate(lines, start=1):
@@ -90,18 +102,37 @@ def read_config(path: Path) -> RunConfig:
     return _read_model(path, RunConfig)
 
 
-def load_run(folder: Path) -> Run:
-    """Load a finished run folder, naming the missing file when it is incomplete."""
-    if not folder.is_dir():
+def load_run(folder: Path, *, allow_mismatch: bool = False) -> Run:
+    """Load a finished run folder, naming the missing file when it is incomplete.
+
+    A run whose dialogues.jsonl holds another number of dialogues than summary.json counts (a
+    truncated or edited file) is refused: its tables would describe dialogues that are not there.
+    `allow_mismatch` lets a caller that shows the disagreement itself (the HTML report) read it.
+    """
+    if not folder.exists():
         raise InputError(folder, "run folder not found", fix="pass the folder that `esc sim run` wrote")
-    for name in (RUN_FILE, DIALOGUES_FILE, SUMMARY_FILE):
+    if not folder.is_dir():
+        raise InputError(
+            folder, "is a file, not a run folder", fix="pass the folder that `esc sim run` wrote"
+        )
+    if not (folder / RUN_FILE).exists():
+        raise InputError(
+            folder,
+            f"not a run folder: it has no {RUN_FILE}",
+            fix="pass a folder that `esc sim run` wrote, such as runs/<run-id>",
+        )
+    resume = f"finish it with `esc sim run --resume --out {folder}` and the options it was started with"
+    for name in (DIALOGUES_FILE, SUMMARY_FILE):
         if not (folder / name).exists():
-            raise InputError(
-                folder / name, "missing: the run is incomplete", fix="finish it with `esc sim run --resume`"
-            )
-    return Run(
-        path=folder,
-        config=_read_model(folder / RUN_FILE, RunConfig),
-        dialogues=read_dialogues(folder / DIALOGUES_FILE),
-        summary=_read_model(folder / SUMMARY_FILE, Summary),
-    )
+            raise InputError(folder / name, "missing: the run is incomplete", fix=resume)
+    config = _read_model(folder / RUN_FILE, RunConfig)
+    dialogues = read_dialogues(folder / DIALOGUES_FILE)
+    summary = _read_model(folder / SUMMARY_FILE, Summary)
+    if len(dialogues) != summary.dialogues and not allow_mismatch:
+        raise InputError(
+            folder / DIALOGUES_FILE,
+            f"holds {len(dialogues)} dialogue(s) but {SUMMARY_FILE} counts {summary.dialogues}: "
+            "the run is truncated or was edited",
+            fix=resume,
+        )
+    return Run(path=folder, config=config, dialogues=dialogues, summary=summary)

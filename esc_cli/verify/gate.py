@@ -31,6 +31,7 @@ from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.records import Dialogue, Summary
 from esc_cli.sim.runfolder import run_config, run_to_folder
+from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE
 from esc_cli.verify.bankdiff import diff_banks, unbumped
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.safety import safety_findings
@@ -153,8 +154,7 @@ def _simulate_side(
         skills, profiles, request.seeds, options, profile_set=str(profile_folder(bank, request))
     )
     out = request.out / side
-    if out.is_dir():
-        shutil.rmtree(out)  # the folder is verify's own output from an earlier run, never user files
+    clear_side(out)
 
     def tick(done: int, total: int, _dialogue: Dialogue) -> None:
         if progress is not None:
@@ -164,6 +164,29 @@ def _simulate_side(
         run_to_folder(out, skills, profiles, request.seeds, options, config, progress=tick)
     )
     return dialogues, summary
+
+
+# What an earlier verify (and `esc report` on its runs) leaves in <out>/base and <out>/head.
+_SIDE_FILES = frozenset({RUN_FILE, DIALOGUES_FILE, SUMMARY_FILE, "report.html", "compare.html"})
+
+
+def clear_side(out: Path) -> None:
+    """Remove an earlier verify's run in `out`, refusing anything that holds files verify did not write."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise InputError(
+            out, "is not a run folder that verify wrote", fix="move it away or choose another --out"
+        )
+    foreign = sorted(
+        p.name for p in out.iterdir() if p.name not in _SIDE_FILES and not p.name.endswith(".tmp")
+    )
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise InputError(
+            out, f"holds files verify did not write ({shown})", fix="move them away or choose another --out"
+        )
+    shutil.rmtree(out)
 
 
 def profile_folder(bank: Bank, request: VerifyRequest) -> Path:
@@ -191,6 +214,8 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
     )
     if not outcome.changed_files:
         return outcome
+    for side in ("base", "head"):  # refuse before simulating anything, not after the base run
+        clear_side(request.out / side)
     with (
         gitops.materialised(repo, request.base, subdir) as base_root,
         gitops.materialised(repo, request.head, subdir) as head_root,

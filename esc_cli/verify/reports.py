@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from esc_cli.errors import InputError
 from esc_cli.sim.pairing import Pair
 from esc_cli.verify.outcome import FAIL, PASS, VerifyOutcome
 from esc_cli.verify.stats import Interval
 
 TOP_CHANGED = 5
+REPORT_FILES = ("verify.md", "verify.json", "verify.xml", "verify.html")
 EXCERPT = 160
 _HEADLINE = {PASS: "✅ pass", FAIL: "❌ fail", "unchanged": "✅ nothing to verify"}
+
+
+def clear_reports(out: Path) -> None:
+    """Remove an earlier verify's reports from `out`, so a verify that stops with an error never
+    leaves an old verdict behind that looks like its own."""
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "is a file, not a folder for the reports", fix="choose another --out")
+    if out.is_dir():
+        for name in REPORT_FILES:
+            (out / name).unlink(missing_ok=True)
 
 
 def _excerpt(text: str) -> str:
@@ -24,25 +37,32 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}"
 
 
-def _interval_row(name: str, interval: Interval, pairs: list[Pair], margin: float) -> str:
+def _interval_row(name: str, interval: Interval, pairs: list[Pair], margin: float | None) -> str:
     base = sum(p.base.final_emotion for p in pairs) / len(pairs)
     head = sum(p.head.final_emotion for p in pairs) / len(pairs)
-    ok = "✅" if interval.low > -margin else "❌"
-    return f"| {name} | {interval.n} | {base:.1f} | {head:.1f} | {_signed(interval.mean)} | [{_signed(interval.low)}, {_signed(interval.high)}] | {ok} |"
+    row = f"| {name} | {interval.n} | {base:.1f} | {head:.1f} | {_signed(interval.mean)} | [{_signed(interval.low)}, {_signed(interval.high)}] |"
+    if margin is None:
+        return row
+    return f"{row} {'✅' if interval.low > -margin else '❌'} |"
 
 
 def _group_table(
-    title: str, intervals: dict[str, Interval], pairs: list[Pair], key: str, margin: float
+    title: str, intervals: dict[str, Interval], pairs: list[Pair], key: str, margin: float | None
 ) -> list[str]:
+    """A table of paired figures per group; with a margin, a gate column (personalities gate, intentions
+    are shown for insight only and get none)."""
+    gate = margin is not None
     lines = [
         f"### By {title}",
         "",
-        f"| {title} | pairs | base | head | change | CI | gate |",
-        "|---|---:|---:|---:|---:|---|:-:|",
+        f"| {title} | pairs | base | head | change | CI |{' gate |' if gate else ''}",
+        f"|---|---:|---:|---:|---:|---|{':-:|' if gate else ''}",
     ]
     for name, interval in intervals.items():
         members = [p for p in pairs if getattr(p.head, key) == name]
         lines.append(_interval_row(name, interval, members, margin))
+    if not gate:
+        lines += ["", "_Intentions do not gate: the agent cannot see a seeker's hidden intention._"]
     return [*lines, ""]
 
 
@@ -103,10 +123,10 @@ def render_markdown(outcome: VerifyOutcome) -> str:
             f"failures {outcome.base_summary.failures} → {outcome.head_summary.failures}."
         )
         lines.append("")
-        lines += _group_table(
-            "personality", outcome.by_personality, outcome.pairs, "personality", outcome.margin
-        )
-        lines += _group_table("intention", outcome.by_intention, outcome.pairs, "intention", outcome.margin)
+        # The gate column uses the same floor as the criteria: above -margin, or above 0 when improving.
+        tolerated = 0.0 if outcome.require_improvement else outcome.margin
+        lines += _group_table("personality", outcome.by_personality, outcome.pairs, "personality", tolerated)
+        lines += _group_table("intention", outcome.by_intention, outcome.pairs, "intention", None)
     lines += ["### Skills that changed", ""]
     lines += [f"- {c.describe()}" for c in outcome.skill_changes] or [
         "- none (only profiles or prompts changed)"

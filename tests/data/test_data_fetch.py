@@ -108,6 +108,28 @@ def test_missing_file_upstream(esc: EscRunner, served: Server, tmp_path: Path) -
     assert f"cannot fetch {served.url}/LICENSE: HTTP 404" in result.err
 
 
+def test_a_dir_that_cannot_be_made_is_one_line_before_any_download(
+    esc: EscRunner, served: Server, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    result = esc("data", "fetch", "esconv", "--dir", str(blocker / "data"), "--url", served.url)
+    assert result.code == 2
+    assert result.err.startswith(f"error: {blocker / 'data'}: cannot be used as the data folder")
+    assert result.err.count("\n") == 1
+    assert served.requests == []
+
+
+def test_a_folder_in_the_place_of_a_file_is_one_line(esc: EscRunner, served: Server, tmp_path: Path) -> None:
+    target = tmp_path / "data"
+    (target / "LICENSE").mkdir(parents=True)
+    result = esc("data", "fetch", "esconv", "--dir", str(target), "--url", served.url)
+    assert result.code == 2
+    assert result.err.startswith(f"error: {target / 'LICENSE'}: cannot write:")
+    assert result.err.count("\n") == 1
+    assert sorted(p.name for p in target.iterdir()) == ["ESConv.json", "FailedESConv.json", "LICENSE"]
+
+
 def test_offline_is_one_line_that_says_where_to_put_the_files(esc: EscRunner, tmp_path: Path) -> None:
     server = Server(tmp_path)
     url = server.url

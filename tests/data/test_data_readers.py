@@ -111,15 +111,29 @@ def test_truncated_json_list_names_the_line(tmp_path: Path) -> None:
 def test_truncated_jsonl_line(tmp_path: Path) -> None:
     lines = (FIXTURES / "hf" / "train.jsonl").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "train.jsonl"
-    message = _error(path, lines[0] + "\n" + lines[1][:200] + "\n")
+    message = _error(path, lines[0] + "\n" + lines[1][:200] + "\n" + lines[0] + "\n")
     assert message.startswith(f"{path} -> line 2, column ")
+    assert "truncated JSON (the line ends inside a value)" in message  # the file itself goes on
+
+
+def test_text_that_is_not_json_is_not_called_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "LICENSE.json"
+    message = _error(path, "Attribution-NonCommercial 4.0 International\n")
+    assert message == (
+        f"{path} -> line 1, column 1: malformed JSON: Expecting value (repair or re-download the file)"
+    )
+    other = tmp_path / "other.jsonl"
+    assert _error(other, "[1, 2]\n").startswith(
+        f"{other} -> line 1: not a dialogue layout esc knows (found a JSON int)"
+    )
+    assert "(found an empty object)" in _error(other, "{}\n")
 
 
 def test_wrong_layout(tmp_path: Path) -> None:
     path = tmp_path / "notes.jsonl"
     message = _error(path, '{"title": "shopping", "items": ["milk"]}\n')
     assert message == (
-        f"{path} -> line 1: not a dialogue layout esc knows (found items, title) (pass --format "
+        f"{path} -> line 1: not a dialogue layout esc knows (found keys items, title) (pass --format "
         "(esconv-json, failed-esconv, hf-jsonl, multiesc, generic) or convert it to the generic layout)"
     )
 
@@ -161,3 +175,9 @@ def test_non_utf8_bytes(tmp_path: Path) -> None:
     path = tmp_path / "train.jsonl"
     message = _error(path, b'{"dialog": [{"text": "caf\xe9", "speaker": "usr"}]}\n')
     assert message == f"{path}: not valid UTF-8 (byte 0xe9 at offset 25) (re-save the file as UTF-8)"
+
+
+def test_a_fetched_folder_reads_without_its_label_file(tmp_path: Path) -> None:
+    (tmp_path / "strategy.json").write_text('["Question", "Others"]', encoding="utf-8")
+    (tmp_path / "FailedESConv.json").write_text("[]", encoding="utf-8")
+    assert dialogue_files([tmp_path]) == [tmp_path / "FailedESConv.json"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from discover_helpers import small_ius, write_jsonl
+from discover_helpers import iu, small_ius, write_jsonl
 from testkit import EscRunner, make_bank
 
 from esc_cli.bank.files import load_skill
@@ -101,3 +101,21 @@ def test_why_without_an_iu_file_names_the_fix(tmp_path: Path, esc: EscRunner) ->
     result = esc("skill", "why", "sample-skill", cwd=root)
     assert result.code == 2
     assert "pass --ius FILE" in result.err
+
+
+def test_written_evidence_is_what_why_recounts_so_discovery_is_idempotent(
+    tmp_path: Path, esc: EscRunner
+) -> None:
+    # A safety check is a Question-family action, but no discovered skill lists it among its actions:
+    # it must not count in the evidence of the open-question skill that shares its state.
+    root = make_bank(tmp_path / "bank")
+    records = [*small_ius(), iu(16, "withdrawal", "safety-check", 5.0)]
+    ius = write_jsonl(root / "ius.jsonl", records)
+    first = esc("skill", "discover", str(ius), "--min-support", "3", "--write", cwd=root)
+    assert first.code == 0, first.err
+    draft = load_skill(root / "skills" / "open-question-exploration.md")
+    assert draft.meta.evidence is not None and draft.meta.evidence.ius == 3
+    why = esc("skill", "why", "open-question-exploration", "--limit", "0", cwd=root)
+    assert "(3 key IUs support its conditions)" in why.out.splitlines()[0]
+    again = esc("skill", "discover", str(ius), "--min-support", "3", cwd=root)
+    assert again.out == "" and "changes: none" in again.err

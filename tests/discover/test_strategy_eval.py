@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from testkit import make_bank, skill_text
+from testkit import REPO, EscRunner, make_bank, skill_text
 
 from esc_cli.bank.load import load_skills
 from esc_cli.data.dialogue import Dialogue, Utterance
@@ -84,3 +84,28 @@ def test_majority_baseline() -> None:
     assert majority_strategy([_dialogue()]) == "Question"
     scores = score_constant("majority", "Question", [_dialogue()])
     assert (scores.correct, scores.total) == (2, 4)
+
+
+def test_cli_refuses_data_without_strategies_and_a_folder_without_skills(
+    tmp_path: Path, esc: EscRunner
+) -> None:
+    root = make_bank(tmp_path / "bank")
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(
+        '{"id": "a", "turns": [{"speaker": "seeker", "text": "I feel low."}, '
+        '{"speaker": "supporter", "text": "I hear you."}]}\n',
+        encoding="utf-8",
+    )
+    result = esc("eval", "strategy", "--data", str(plain), cwd=root)
+    assert (result.code, result.err) == (
+        2,
+        f"error: {plain}: no supporter turn carries an ESConv strategy "
+        "(pass dialogues annotated with strategies, e.g. ESConv hf_splits/test.jsonl)\n",
+    )
+    annotated = REPO / "tests" / "fixtures" / "dialogues" / "hf" / "train.jsonl"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    no_skills = esc("eval", "strategy", "--data", str(annotated), "--bank", str(empty), cwd=root)
+    assert no_skills.code == 2
+    assert no_skills.err.startswith(f"error: {empty}: holds no active skill (*.md) (pass the skills folder")
+    assert esc("eval", "strategy", "--data", str(annotated), cwd=root).code == 0

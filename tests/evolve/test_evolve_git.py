@@ -182,3 +182,27 @@ def test_bad_requests_fail_fast_with_one_clear_line(tmp_path: Path, esc: EscRunn
     bad = esc("evolve", "--branch", "../x", cwd=root)
     assert bad.code == 2 and "'../x' is not a safe branch name" in bad.err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--branch", "foo/.bar"), "'foo/.bar' is not a valid branch name"),
+        (("--branch", "esc"), "cannot be created beside the existing branch 'esc/old'"),
+        (("--push", "nowhere"), "no git remote named 'nowhere'"),
+    ],
+)
+def test_a_branch_or_remote_git_would_refuse_fails_before_any_simulation(
+    tmp_path: Path, esc: EscRunner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], expected: str
+) -> None:
+    root = commit_repo(copy_bank(tmp_path / "repo"))
+    git(root, "branch", "esc/old")
+
+    def no_simulation(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("evolve simulated before checking the branch and the remote")
+
+    monkeypatch.setattr("esc_cli.evolve.pipeline.simulate_sync", no_simulation)
+    result = esc("evolve", "--rounds", "1", "--seeds", "1", "--out", str(tmp_path / "o"), *args, cwd=root)
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and expected in result.err
+    assert not (tmp_path / "o").exists()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from testkit import EscRunner, make_bank, skill_text
+from testkit import REPO, EscRunner, make_bank, skill_text
 
 
 def test_export_writes_to_dot_claude_skills_in_the_current_folder(tmp_path: Path, esc: EscRunner) -> None:
@@ -27,6 +28,7 @@ def test_agents_and_only_choose_the_folder_and_the_skills(tmp_path: Path, esc: E
     done = esc("--bank", str(bank), "export", "claude", "--agents", "--only", "sample-skill", cwd=tmp_path)
     assert done.code == 0, done.err
     assert sorted(p.name for p in (tmp_path / ".agents" / "skills").iterdir()) == [
+        "crisis-check",  # the crisis skill always comes along
         "emotional-support",
         "sample-skill",
     ]
@@ -59,3 +61,37 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, esc: EscRunner) -> None
         f"error: {tmp_path / 'nowhere'}: not a folder "
         "(pass the folder esc export claude wrote, e.g. .claude/skills)\n",
     )
+
+
+def test_only_always_brings_the_crisis_skill(esc: EscRunner, tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    shutil.copytree(REPO / "skills", bank / "skills")
+    (bank / "pyproject.toml").write_text("[tool.esc]\n", encoding="utf-8")
+    result = esc("export", "claude", "--only", "reflect-feelings", "--out", "out", cwd=bank)
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (bank / "out").iterdir()) == [
+        "crisis-safety-check",
+        "emotional-support",
+        "reflect-feelings",
+    ]
+
+
+def test_full_export_removes_folders_of_skills_no_longer_active(esc: EscRunner, tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    shutil.copytree(REPO / "skills", bank / "skills")
+    (bank / "pyproject.toml").write_text("[tool.esc]\n", encoding="utf-8")
+    assert esc("export", "claude", "--out", "out", cwd=bank).code == 0
+    hand_written = bank / "out" / "my-own-skill"
+    hand_written.mkdir()
+    (hand_written / "SKILL.md").write_text(
+        "---\nname: my-own-skill\ndescription: Mine.\n---\nBody\n", encoding="utf-8"
+    )
+    path = bank / "skills" / "gentle-reframe.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: active", "status: deprecated"), encoding="utf-8"
+    )
+    result = esc("export", "claude", "--out", "out", cwd=bank)
+    assert result.code == 0, result.err
+    assert "removed out/gentle-reframe/ (no longer an active skill of the bank)" in result.out
+    assert not (bank / "out" / "gentle-reframe").exists()
+    assert hand_written.is_dir()

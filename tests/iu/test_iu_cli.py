@@ -119,6 +119,26 @@ def test_stats_errors(esc: EscRunner, tmp_path: Path) -> None:
     assert result.err.startswith(f"error: {bad} -> line 1 -> source: required key is missing")
 
 
+def test_an_unknown_label_in_an_iu_file_is_refused_at_its_line(esc: EscRunner, tmp_path: Path) -> None:
+    ius = tmp_path / "ius.jsonl"
+    assert esc("iu", "extract", str(FIXTURES / "hf" / "train.jsonl"), "-o", str(ius)).code == 0
+    lines = ius.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[1])
+    record["action"]["actions"][0] = "reflect-feelin"
+    lines[1] = json.dumps(record)
+    ius.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for command in (("iu", "stats", str(ius)), ("skill", "discover", str(ius), "--out", str(tmp_path / "b"))):
+        result = esc(*command, cwd=tmp_path)
+        assert result.code == 2, result.err
+        assert result.err == (
+            f"error: {ius} -> line 2 -> action.actions[0]: unknown support action 'reflect-feelin' "
+            "(did you mean 'reflect-feeling'?) (re-run esc iu extract to rebuild it)\n"
+        )
+    (tmp_path / "list.jsonl").write_text("[1, 2]\n", encoding="utf-8")
+    not_object = esc("iu", "stats", str(tmp_path / "list.jsonl"))
+    assert not_object.err.startswith(f"error: {tmp_path / 'list.jsonl'} -> line 1: Input should be an object")
+
+
 def test_llm_labeller_through_the_scripted_backend(esc: EscRunner, tmp_path: Path) -> None:
     bank = make_bank(tmp_path / "bank")
     (bank / "prompts").mkdir()

@@ -23,7 +23,7 @@ def test_missing_anthropic_key_is_one_line_naming_the_variable(monkeypatch: pyte
         AnthropicBackend("claude-test", base_url="http://127.0.0.1:9")
     assert str(caught.value) == (
         "ANTHROPIC_API_KEY is not set: the anthropic backend needs it "
-        "(export ANTHROPIC_API_KEY=... or choose --backend offline)"
+        "(export ANTHROPIC_API_KEY=..., or run that role on the offline engine, the default)"
     )
     assert caught.value.exit_code == 2
 

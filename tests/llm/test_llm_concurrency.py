@@ -25,14 +25,15 @@ async def _burst(clients: list[ModelClient], calls: int) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_server_never_sees_more_than_n_in_flight(backend: str) -> None:
-    with FakeServer(latency=0.03) as server:
+    # Latency long enough that every slot fills even on a loaded machine: the limit must be reached.
+    with FakeServer(latency=0.15) as server:
         run(_burst([client_for(backend, server, concurrency=5)], calls=30))
         assert server.requests == 30
         assert server.max_in_flight == 5  # reached, never passed
 
 
 def test_roles_on_one_server_share_one_gate() -> None:
-    with FakeServer(latency=0.03) as server:
+    with FakeServer(latency=0.15) as server:
         settings = Settings.model_validate(
             {"engine": "openai", "openai_base_url": server.openai_base_url, "concurrency": 3}
         )

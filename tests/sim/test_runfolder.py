@@ -65,7 +65,7 @@ def test_resume_refuses_a_changed_bank(bank: Path, esc: EscRunner) -> None:
     result = esc("sim", "run", "--seeds", str(SEEDS), "--out", str(out), "--resume", cwd=bank)
     assert result.code == 2
     assert result.err.strip().splitlines() == [
-        f"error: {out / 'run.json'}: this run was made with a different bank_hash, skill_hashes "
+        f"error: {out / 'run.json'}: this run was made with other settings: bank_hash, skill_hashes differ "
         "(resume with the same bank, profiles and options, or choose another --out)"
     ]
 
@@ -134,3 +134,60 @@ def test_corrupt_dialogues_is_one_line_exit_2(bank: Path, esc: EscRunner) -> Non
         assert result.code == 2, args
         assert len(result.err.strip().splitlines()) == 1
         assert result.err.startswith(f"error: {out / 'dialogues.jsonl'} -> line 2: not a dialogue record")
+
+
+READERS = (
+    ("sim", "show"),
+    ("evolve", "analyze"),
+    ("sim", "compare", "{run}"),
+    ("report", "--compare", "{run}"),
+)
+
+
+def _read_commands(run: Path) -> list[tuple[str, ...]]:
+    """Every command that reads a run folder, pointed at `run` (compare gets it twice)."""
+    return [tuple(a.replace("{run}", str(run)) for a in (*cmd, str(run))) for cmd in READERS]
+
+
+def test_a_truncated_finished_run_is_refused_by_every_reader(bank: Path, esc: EscRunner) -> None:
+    out = bank / "runs" / "r"
+    _run(esc, bank, out)
+    lines = (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (out / "dialogues.jsonl").write_text("".join(lines[:5]), encoding="utf-8")  # summary.json still says 34
+    for command in _read_commands(out):
+        result = esc(*command, cwd=bank)
+        assert result.code == 2, (command, result.err)
+        assert f"holds 5 dialogue(s) but summary.json counts {len(lines)}" in result.err, result.err
+        assert f"esc sim run --resume --out {out}" in result.err
+    # The run page shows the disagreement itself, in a note at the top.
+    page = esc("report", str(out), cwd=bank)
+    assert page.code == 0, page.err
+    assert f"summary.json counts {len(lines)} dialogues but dialogues.jsonl holds 5" in (
+        out / "report.html"
+    ).read_text(encoding="utf-8")
+    _run(esc, bank, out, "--resume")
+    assert esc("sim", "show", str(out), cwd=bank).code == 0
+
+
+def test_a_non_utf8_dialogue_file_is_one_line(bank: Path, esc: EscRunner) -> None:
+    out = bank / "runs" / "r"
+    _run(esc, bank, out)
+    raw = (out / "dialogues.jsonl").read_bytes()
+    second = raw.index(b"\n") + 1
+    (out / "dialogues.jsonl").write_bytes(raw[: second + 10] + b"\xe9" + raw[second + 11 :])
+    for command in _read_commands(out):
+        result = esc(*command, cwd=bank)
+        assert result.code == 2, (command, result.err)
+        assert f"{out / 'dialogues.jsonl'} -> line 2: not valid UTF-8" in result.err
+    resume = esc("sim", "run", "--seeds", str(SEEDS), "--out", str(out), "--resume", cwd=bank)
+    assert resume.code == 2 and "not valid UTF-8" in resume.err
+
+
+def test_a_folder_that_is_not_a_run_is_named_as_such(bank: Path, esc: EscRunner) -> None:
+    (bank / "runs").mkdir(exist_ok=True)
+    (bank / "notes.txt").write_text("x\n", encoding="utf-8")
+    folder = esc("sim", "show", "runs", cwd=bank)
+    assert folder.code == 2
+    assert folder.err.startswith("error: runs: not a run folder: it has no run.json")
+    file = esc("evolve", "analyze", "notes.txt", cwd=bank)
+    assert file.code == 2 and "notes.txt: is a file, not a run folder" in file.err

@@ -145,3 +145,11 @@ def test_chat_shows_skills_each_turn_and_stops_at_quit(
     assert result.out.count("agent> ") == 2
     notes = [line for line in result.err.splitlines() if "[skills:" in line]
     assert len(notes) == 2 and "warm-opening" in notes[0]
+
+
+def test_calibrate_onto_a_folder_is_one_line(bank: Path, esc: EscRunner, tmp_path: Path) -> None:
+    ius = tmp_path / "ius.jsonl"
+    make_ius(ius)
+    result = esc("sim", "calibrate", str(ius), "-o", str(tmp_path), cwd=bank)
+    assert result.code == 2, result.err
+    assert result.err == f"error: {tmp_path}: is a folder (pass a file path to write)\n"

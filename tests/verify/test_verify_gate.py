@@ -168,3 +168,64 @@ def test_github_step_summary_is_appended(esc: EscRunner, repo: Path, monkeypatch
     assert esc("skill", "verify", cwd=repo).code == 0
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## ESC skill verify: ✅ nothing to verify")
+
+
+def _small_change(repo: Path) -> None:
+    path = repo / "skills" / "reflect-feelings.md"
+    edit(path, "1. Listen for feeling cues", "1. Listen closely for feeling cues")
+    bump(path, 2)
+
+
+def test_a_side_folder_holding_user_files_is_refused_not_deleted(esc: EscRunner, repo: Path) -> None:
+    _small_change(repo)
+    out = repo / "reports"
+    (out / "base").mkdir(parents=True)
+    (out / "base" / "thesis.txt").write_text("precious\n", encoding="utf-8")
+    result = esc("skill", "verify", "--seeds", "1", "--out", str(out), cwd=repo)
+    assert result.code == 2, result.out + result.err
+    assert "holds files verify did not write (thesis.txt)" in result.err
+    assert (out / "base" / "thesis.txt").read_text(encoding="utf-8") == "precious\n"
+    assert not (out / "head").exists()  # refused before any simulation
+
+    (out / "base" / "thesis.txt").unlink()
+    again = esc("skill", "verify", "--seeds", "1", "--out", str(out), cwd=repo)
+    assert again.code == 0, again.err
+    rerun = esc("skill", "verify", "--seeds", "1", "--out", str(out), cwd=repo)  # its own runs are replaced
+    assert rerun.code == 0, rerun.err
+
+
+def test_a_verify_that_stops_with_an_error_leaves_no_old_verdict(esc: EscRunner, repo: Path) -> None:
+    _small_change(repo)
+    out = repo / ".esc" / "verify"
+    assert esc("skill", "verify", "--seeds", "1", "--html", cwd=repo).code == 0
+    assert (out / "verify.md").exists() and (out / "verify.html").exists()
+    (repo / "skills" / "zz-broken.md").write_text("---\nid: [broken\n---\n", encoding="utf-8")
+    result = esc("skill", "verify", "--seeds", "1", cwd=repo)
+    assert result.code == 2
+    assert [p.name for p in out.iterdir() if p.is_file()] == []
+
+
+def test_an_out_folder_under_a_file_is_one_line(esc: EscRunner, repo: Path) -> None:
+    _small_change(repo)
+    (repo / "afile").write_text("x\n", encoding="utf-8")
+    result = esc("skill", "verify", "--seeds", "1", "--out", str(repo / "afile" / "sub"), cwd=repo)
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "afile is a file" in result.err
+
+
+def test_gate_column_uses_the_improvement_floor(esc: EscRunner, repo: Path) -> None:
+    _small_change(repo)  # a wording edit: every paired change is 0, so no group is above zero
+    result = esc("skill", "verify", "--seeds", "1", "--require-improvement", cwd=repo)
+    assert result.code == 1
+    markdown, _, _ = read_reports(repo / ".esc" / "verify")
+    personality = markdown.split("### By personality")[1].split("###")[0]
+    rows = [line for line in personality.splitlines() if line.startswith("| ") and "pairs" not in line]
+    assert rows and all(line.endswith("| ❌ |") for line in rows), personality
+
+
+def test_the_default_report_folder_is_the_banks_wherever_you_stand(esc: EscRunner, repo: Path) -> None:
+    result = esc("skill", "verify", cwd=repo / "skills")
+    assert result.code == 0, result.err
+    assert "reports: ../.esc/verify/verify.md" in result.out
+    assert (repo / ".esc" / "verify" / "verify.md").exists()
+    assert not (repo / "skills" / ".esc").exists()
