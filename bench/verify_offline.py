@@ -74,7 +74,9 @@ def offline(bank: Path, runs: int) -> None:
         outcome = verify(load_bank(bank), VerifyRequest(out=bank / ".esc" / "verify"))
         walls.append(time.perf_counter() - started)
         print(
-            f"offline run {number}: {walls[-1]:.2f} s, verdict {outcome.verdict}, {len(outcome.pairs)} pairs"
+            f"offline run {number}: {walls[-1]:.2f} s, verdict {outcome.verdict} "
+            f"(failed: {', '.join(c.name for c in outcome.criteria if not c.passed) or 'none'}), "
+            f"{len(outcome.pairs)} pairs"
         )
     median = statistics.median(walls)
     verdict = "PASS" if median < TARGET_SECONDS else "FAIL"
