@@ -48,3 +48,15 @@ def seeds_option(default: int) -> Callable[[F], F]:
         show_default=True,
         help="Dialogues per profile, each with its own seed (0..N-1).",
     )
+
+
+def format_option(help_text: str = "text for people, json for scripts.") -> Callable[[F], F]:
+    """`--format text|json`, passed to the command as `fmt`."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )

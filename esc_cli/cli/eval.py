@@ -10,7 +10,7 @@ import click
 from esc_cli import taxonomy
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.output import console, table
 from esc_cli.data.load import read_dialogues
 from esc_cli.discover.strategy_eval import (
@@ -92,14 +92,7 @@ def _active(folder: Path) -> list[Skill]:
     help="A skills folder to score; repeat to compare banks. Default: the bank's skills folder.",
 )
 @click.option("--confusion/--no-confusion", default=True, show_default=True, help="Print confusion tables.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts.",
-)
+@format_option("text for people, json for scripts.")
 @click.pass_context
 def strategy(ctx: click.Context, data_file: Path, banks: tuple[Path, ...], confusion: bool, fmt: str) -> None:
     """Route every supporter turn of DATA over each bank and compare with the human's strategy.

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from esc_cli.bank.load import bank_hash, load_skills
-from esc_cli.cli.common import get_bank, seeds_option
+from esc_cli.cli.common import format_option, get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, table
 from esc_cli.config import Bank
@@ -193,14 +193,7 @@ def _print_outcome(outcome: EvolveOutcome) -> None:
     show_default=True,
     help="Turns a pattern needs before it is reported.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts (one object per finding, with its evidence).",
-)
+@format_option("text for people, json for scripts (one object per finding, with its evidence).")
 @llm_options("analyst")
 @click.pass_context
 def analyze(ctx: click.Context, run_dir: Path, min_support: int, fmt: str, llm: LLMChoices) -> None:

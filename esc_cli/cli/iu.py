@@ -13,7 +13,7 @@ import click
 from rich import box
 from rich.table import Table as RichTable
 
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, progress_bar
 from esc_cli.data.corpus import SPLITS, load_corpus
@@ -206,8 +206,8 @@ def _render(found: Table) -> RichTable:
 
 @iu.command("stats")
 @click.argument("ius_file", metavar="IUS", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the tables as JSON instead.")
-def stats(ius_file: Path, as_json: bool) -> None:
+@format_option("text: tables for people; json: the same tables for scripts.")
+def stats(ius_file: Path, fmt: str) -> None:
     """Print the distribution tables of an IU file.
 
     Support actions x direction, ESConv strategies x direction, seeker states, successful versus
@@ -215,7 +215,7 @@ def stats(ius_file: Path, as_json: bool) -> None:
     """
     ius = read_ius(ius_file)
     tables = all_tables(ius)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps([t.__dict__ for t in tables], indent=1))
         return
     click.echo(f"{len(ius)} IUs, {sum(iu.key for iu in ius)} key, from {ius_file}")

@@ -11,7 +11,7 @@ from esc_cli.bank.files import dump_skill, load_skill, write_skill
 from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
 from esc_cli.bank.load import load_skills, skill_files
 from esc_cli.bank.model import SkillMeta
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.output import console, table
 from esc_cli.errors import CheckFailed, InputError
 from esc_cli.fileio import atomic_write_text
@@ -55,14 +55,7 @@ def _render_report(report: LintReport, fmt: str) -> None:
 
 @skill.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("Output format.")
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Check skill files against the schema and the bank's rules.

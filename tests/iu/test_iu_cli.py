@@ -41,7 +41,7 @@ def test_extract_then_stats(esc: EscRunner, tmp_path: Path) -> None:
         "Seeker behaviour after each action",
     ):
         assert title in stats.out
-    as_json = json.loads(esc("iu", "stats", str(out), "--json").out)
+    as_json = json.loads(esc("iu", "stats", str(out), "--format", "json").out)
     outcomes = {row[0]: row[1] for row in as_json[3]["rows"]}
     assert outcomes == {"esconv success": 11, "failed-esconv failure": 3}
 
