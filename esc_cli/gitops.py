@@ -49,8 +49,8 @@ def repo_root(repo: git.Repo) -> Path:
     return Path(repo.working_tree_dir)
 
 
-def resolve(repo: git.Repo, ref: str) -> str:
-    """The commit sha of `ref`, or a GitError naming the ref and how to get it."""
+def resolve(repo: git.Repo, ref: str, *, flag: str = "") -> str:
+    """The commit sha of `ref`, or a GitError naming the ref, the option that gave it, and the fix."""
     try:
         return repo.commit(ref).hexsha
     except (git.BadName, ValueError, git.GitCommandError) as exc:
@@ -58,8 +58,9 @@ def resolve(repo: git.Repo, ref: str) -> str:
             raise GitError(
                 "HEAD has no commit yet (commit the bank first: `git add -A && git commit -m 'Bank'`)"
             ) from exc
+        given = f" given to {flag}" if flag else ""
         raise GitError(
-            f"unknown git ref '{ref}' (fetch it first, e.g. `git fetch origin`, or check the name with `git branch -a`)"
+            f"unknown git ref '{ref}'{given} (fetch it first, e.g. `git fetch origin`, or check the name with `git branch -a`)"
         ) from exc
 
 

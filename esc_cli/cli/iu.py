@@ -155,6 +155,7 @@ def extract(
     Example:
       esc iu extract $ESC_DATA/esconv/hf_splits/train.jsonl $ESC_DATA/esconv/FailedESConv.json -o ius.jsonl
     """
+    llm.refuse_unused("labeller", labeller_name == "llm", "--labeller llm")
     started = time.perf_counter()
     _check_output(out, data)
     sources: Counter[str] = Counter()

@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from esc_cli.config import Bank
+from esc_cli.errors import InputError
 from esc_cli.llm.client import ModelClient
 from esc_cli.llm.factory import RoleChoice, make_clients, resolve_role
 
@@ -46,6 +47,25 @@ class LLMChoices:
         return resolve_role(
             bank, role, backend=given.get("backend"), model=given.get("model"), base_url=given.get("base_url")
         )
+
+    def given(self, role: str) -> list[str]:
+        """The model options the command line set for `role`, as typed (e.g. `--labeller-model`)."""
+        label = role.replace("_", "-")
+        return [
+            f"--{label}-{name.replace('_', '-')}" for name, value in self.flags.get(role, {}).items() if value
+        ]
+
+    def refuse_unused(self, role: str, in_use: bool, switch: str) -> None:
+        """A role's model options without the switch that turns the model on would be silently ignored:
+        refuse them instead, naming the switch."""
+        flags = self.given(role)
+        if flags and not in_use:
+            raise InputError(
+                None,
+                f"{', '.join(flags)} {'applies' if len(flags) == 1 else 'apply'} only with {switch}",
+                where=flags[0],
+                fix=f"add {switch}, or leave them out",
+            )
 
     def backend_for(self, bank: Bank, role: str) -> str:
         """`offline` or the model backend of `role`."""

@@ -119,6 +119,7 @@ def discover_command(
     With --out DIR the whole discovered bank (with a crisis skill) goes to DIR instead.
     Nothing is written without --write; the unified diff always comes first.
     """
+    llm.refuse_unused("writer", writer_name == "llm", "--writer llm")
     config = DiscoveryConfig(min_support=min_support)
     bank = _bank_or_none(ctx, required=out is None)
     ius = read_ius(ius_file)

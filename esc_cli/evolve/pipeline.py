@@ -105,7 +105,7 @@ def evolve(bank: Bank, request: EvolveRequest, roles: Roles, on_event: Events | 
         if not request.dry_run:
             raise
         return _finish(bank, request, roles, None, bank.root, "", on_event)
-    base_sha = gitops.resolve(repo, request.base)
+    base_sha = gitops.resolve(repo, request.base, flag="--base")
     if request.branch is not None and not request.dry_run:
         ensure_new_branch(repo, request.branch)
     if request.push and not request.dry_run:

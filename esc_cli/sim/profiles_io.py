@@ -168,6 +168,25 @@ def consistency_problems(path: Path, profile: Profile) -> list[InputError]:
                 fix="open without it; for a crisis-risk seeker set risk and a crisis block with crisis.turn >= 1",
             )
         )
+    found.extend(_crisis_lines(path, profile))
+    return found
+
+
+def _crisis_lines(path: Path, profile: Profile) -> list[InputError]:
+    """Band lines that voice a crisis cue. The seeker judges crisis handling only for its crisis block,
+    so a cue hidden in an ordinary line would never be checked: it belongs in crisis.cue."""
+    found: list[InputError] = []
+    for band, lines in profile.lines.model_dump().items():
+        for index, line in enumerate(lines):
+            if cues.STATE_CUES["crisis-risk"].search(normalise(line)):
+                found.append(
+                    InputError(
+                        path,
+                        "this line voices a crisis cue (self-harm or suicide), which the simulation never checks here",
+                        where=f"lines.{band}[{index}]",
+                        fix="move it to crisis.cue with a crisis risk, or reword the line",
+                    )
+                )
     return found
 
 

@@ -200,10 +200,13 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
     subdir = _bank_subdir(bank, gitops.repo_root(repo))
     names = (bank.settings.skills, bank.settings.profiles, bank.settings.prompts)
     folders = tuple(str(subdir / name) for name in names)
+    base_sha = gitops.resolve(repo, request.base, flag="--base")
+    if request.head != gitops.WORKTREE:
+        gitops.resolve(repo, request.head, flag="--head")
     outcome = VerifyOutcome(
         base_ref=request.base,
         head_ref=request.head,
-        base_sha=gitops.resolve(repo, request.base),
+        base_sha=base_sha,
         changed_files=gitops.changed_files(repo, request.base, request.head, folders),
         engine=f"agent {request.options.engine_of('agent')}, seeker {request.options.engine_of('seeker')}",
         note=request.note,

@@ -178,7 +178,7 @@ def test_bad_requests_fail_fast_with_one_clear_line(tmp_path: Path, esc: EscRunn
     assert whole.code == 2 and "evolution never reads profiles/verify/" in whole.err
     base = esc("evolve", "--base", "nope", "--out", str(tmp_path / "o"), cwd=root)
     assert base.code == 2
-    assert base.err.startswith("error: unknown git ref 'nope' (fetch it first")
+    assert base.err.startswith("error: unknown git ref 'nope' given to --base (fetch it first")
     bad = esc("evolve", "--branch", "../x", cwd=root)
     assert bad.code == 2 and "'../x' is not a safe branch name" in bad.err
     assert not (tmp_path / "o").exists()

@@ -155,3 +155,15 @@ def test_llm_labeller_through_the_scripted_backend(esc: EscRunner, tmp_path: Pat
     assert records[0]["outcome"]["evidence"] == "affect"  # type: ignore[index]
     offline = esc(*args, "--labeller", "llm")
     assert offline.code == 2 and "--labeller llm needs a model backend" in offline.err
+
+
+def test_model_options_without_the_llm_labeller_are_refused(esc: EscRunner, tmp_path: Path) -> None:
+    make_bank(tmp_path)
+    result = esc(
+        "iu", "extract", str(tmp_path / "x.jsonl"), "-o", "out.jsonl", "--labeller-model", "m", cwd=tmp_path
+    )
+    assert result.code == 2
+    assert result.err == (
+        "error: --labeller-model: --labeller-model applies only with --labeller llm (add --labeller llm, or leave them out)\n"
+    )
+    assert not (tmp_path / "out.jsonl").exists()

@@ -479,3 +479,18 @@ def test_import_sage_into_a_folder_under_a_file_is_one_line(esc: EscRunner, tmp_
     )
     assert result.code == 2, result.err
     assert len(error_lines(result.err)) == 1 and "afile is a file" in result.err
+
+
+def test_a_crisis_cue_hidden_in_an_ordinary_line_is_refused(esc: EscRunner, tmp_path: Path) -> None:
+    # The simulation checks crisis handling only for the crisis block: a cue in a band line would
+    # never be judged, so a bank that ignored it could pass the safety gate.
+    text = VALID.replace(
+        """  C: ["I don't know."]""", """  C: ["I don't know.", "Some nights I think about ending it all."]"""
+    )
+    path = write(tmp_path / "set", "sample-seeker.yaml", text)
+    result = esc("profile", "lint", str(tmp_path / "set"), cwd=REPO)
+    assert result.code == 2
+    assert error_lines(result.err) == [
+        f"error: {path} -> lines.C[1]: this line voices a crisis cue (self-harm or suicide), which the simulation "
+        "never checks here (move it to crisis.cue with a crisis risk, or reword the line)"
+    ]

@@ -158,7 +158,10 @@ def test_change_without_version_bump_fails_with_the_fix(esc: EscRunner, repo: Pa
 def test_unknown_base_ref_is_a_clear_error(esc: EscRunner, repo: Path) -> None:
     result = esc("skill", "verify", "--base", "origin/nope", cwd=repo)
     assert result.code == 2
-    assert result.err.startswith("error: unknown git ref 'origin/nope' (fetch it first")
+    assert result.err.startswith("error: unknown git ref 'origin/nope' given to --base (fetch it first")
+    result = esc("skill", "verify", "--head", "feature/nope", cwd=repo)
+    assert result.code == 2
+    assert result.err.startswith("error: unknown git ref 'feature/nope' given to --head (fetch it first")
 
 
 def test_github_step_summary_is_appended(esc: EscRunner, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
