@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from esc_cli.errors import ConfigError
 
 ROLES = ("labeller", "writer", "agent", "seeker", "analyst")
+# The two profile sets under the profiles folder: evolution trains on one, the verify gate uses the other.
+TRAIN_SET = "train"
+VERIFY_SET = "verify"
 EngineName = Literal["offline", "anthropic", "openai", "scripted"]
 
 

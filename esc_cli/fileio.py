@@ -140,15 +140,17 @@ def ensure_dir(path: Path, *, what: str = "output folder") -> Path:
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """A text handle whose content replaces `path` only when the block ends without an error."""
+def _atomic(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
+    """A handle whose content replaces `path` only when the block ends without an error."""
+    mode = "wb" if binary else "w"
+    encoding, newline = (None, None) if binary else ("utf-8", "\n")
     if path.is_dir():
         raise InputError(path, "is a folder", fix="pass a file path to write")
     if path.exists() and not path.is_file():
         # A device or a pipe (/dev/null, /dev/stdout): write into it. Renaming a temporary file over
         # it would replace the device itself with a regular file.
         try:
-            with path.open("w", encoding="utf-8", newline="\n") as stream:
+            with path.open(mode, encoding=encoding, newline=newline) as stream:
                 yield stream
         except OSError as exc:
             raise InputError(path, f"cannot write: {exc.strerror or exc}", fix="choose another path") from exc
@@ -161,7 +163,7 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
             path, f"cannot write: {exc.strerror or exc}", fix="check the permissions or choose another path"
         ) from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -170,6 +172,19 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[str]]:
+    """A text handle whose content replaces `path` only when the block ends without an error."""
+    with _atomic(path, binary=False) as handle:
+        yield handle
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename (downloads, archives)."""
+    with _atomic(path, binary=True) as handle:
+        handle.write(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

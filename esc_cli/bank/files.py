@@ -57,9 +57,14 @@ def parse_skill(text: str, path: Path) -> Skill:
     return Skill(meta=meta, body=body.lstrip("\n"))
 
 
+def read_skill_text(path: Path) -> str:
+    """The text of a skill file, with the size limit and encoding checks."""
+    return read_text(path, max_bytes=MAX_SKILL_BYTES, what="skill file")
+
+
 def load_skill(path: Path) -> Skill:
     """Load one skill file with the size limit, encoding checks and schema validation."""
-    return parse_skill(read_text(path, max_bytes=MAX_SKILL_BYTES, what="skill file"), path)
+    return parse_skill(read_skill_text(path), path)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -17,6 +17,7 @@ from typing import Literal
 
 from esc_cli.bank.examples import parse_examples
 from esc_cli.bank.files import SkillFileErrors, load_skill
+from esc_cli.bank.load import skill_files
 from esc_cli.bank.model import SECTIONS, Skill
 from esc_cli.errors import InputError
 
@@ -274,11 +275,11 @@ def _ties(skills: Sequence[tuple[Skill, str]]) -> list[Finding]:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Folders become their `*.md` files; files stay; order is sorted and stable."""
+    """Folders become the skill files the loader reads (`skill_files`); files stay; order is stable."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.md") if p.is_file()))
+            files.extend(skill_files(path))
         else:
             files.append(path)
     return files

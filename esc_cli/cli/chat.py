@@ -11,8 +11,9 @@ import click
 from esc_cli.bank.load import load_skills
 from esc_cli.cli.common import get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
+from esc_cli.iu.store import read_ius
+from esc_cli.llm.client import aclose_all
 from esc_cli.sim.engines import Agent, Utterance, default_labeller
-from esc_cli.sim.iu_index import read_ius
 from esc_cli.sim.options import Retrieval, SimOptions, build_agent
 from esc_cli.sim.seeds import stable_seed
 
@@ -91,7 +92,6 @@ def chat(ctx: click.Context, no_skills: bool, ius: Path | None, seed: int, llm: 
         try:
             await _converse(agent, stable_seed("chat", seed))
         finally:
-            if options.agent_client is not None:
-                await options.agent_client.aclose()
+            await aclose_all([options.agent_client])
 
     asyncio.run(talk())

@@ -1,4 +1,4 @@
-"""Shared pieces of the thin CLI layer: the bank option, error rendering, output helpers."""
+"""Shared pieces of the thin CLI layer: the bank found for this invocation, and options several commands share."""
 
 from __future__ import annotations
 
@@ -27,13 +27,7 @@ class State:
 
 def get_bank(ctx: click.Context) -> Bank:
     """The bank of this invocation, found by walking up from the cwd or given by --bank."""
-    state = ctx.find_object(State)
-    if state is None:  # called outside the root group, e.g. in a test of one command
-        state = ctx.ensure_object(State)
-    return state.bank
-
-
-pass_state = click.make_pass_decorator(State, ensure=True)
+    return ctx.ensure_object(State).bank
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -31,6 +31,7 @@ from esc_cli.evolve.settings import (
     EvolveSettings,
 )
 from esc_cli.evolve.sources import bank_relative, default_train
+from esc_cli.llm.client import aclose_all
 from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.runstore import load_run
@@ -59,12 +60,8 @@ def _roles(bank: Bank, llm: LLMChoices, analysis: AnalysisSettings) -> Roles:
 
 
 def _close(roles: Roles) -> None:
-    async def close_all() -> None:
-        for client in roles.clients:
-            await client.aclose()
-
     if roles.clients:
-        asyncio.run(close_all())
+        asyncio.run(aclose_all(roles.clients))
 
 
 @click.group("evolve", invoke_without_command=True)
@@ -210,7 +207,11 @@ def analyze(ctx: click.Context, run_dir: Path, min_support: int, fmt: str, llm: 
         from esc_cli.evolve.llm_analyst import LlmAnalyst
 
         analyst = LlmAnalyst(model, bank.prompts_dir, fallback=analyst)
-    findings = analyst.analyse(run.dialogues, skills, run_dir.name)
+    try:
+        findings = analyst.analyse(run.dialogues, skills, run_dir.name)
+    finally:
+        if model is not None:
+            asyncio.run(aclose_all([model]))
     if fmt == "json":
         click.echo(json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False, indent=2))
         return

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from esc_cli.llm.client import ModelClient
+
 PIPE_WIDTH = 120
 
 
-class _Console(Console):
-    """A console that lays tables out at least PIPE_WIDTH wide when it writes to a pipe or a CI log,
-    where rich would assume 80 columns and cut numbers short ("17…"). A terminal keeps its own width."""
-
-    @property
-    def width(self) -> int:
-        width = super().width
-        return width if self.is_terminal else max(width, PIPE_WIDTH)
-
-    @width.setter
-    def width(self, value: int) -> None:
-        Console.width.fset(self, value)  # type: ignore[attr-defined]
+def _console(*, stderr: bool) -> Console:
+    """A console that lays tables out PIPE_WIDTH wide when it writes to a pipe or a CI log, where rich
+    would assume 80 columns and cut cells short ("openai/fake-…"); a terminal keeps its own width."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else PIPE_WIDTH
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=True)
 
 
-console = _Console(highlight=False, soft_wrap=True)
-err_console = _Console(stderr=True, highlight=False, soft_wrap=True)
+console = _console(stderr=False)
+err_console = _console(stderr=True)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
@@ -53,3 +52,24 @@ def progress_bar(label: str, total: int | None = None) -> Progress:
         transient=True,
         disable=not err_console.is_terminal or total == 0,
     )
+
+
+def print_usage(clients: Sequence[ModelClient]) -> None:
+    """Calls, tokens and estimated cost per role, from the ledger the clients of one run share."""
+    if not clients:
+        return
+    rows = [
+        [
+            u.role,
+            f"{u.backend}/{u.model}",
+            u.calls,
+            u.cached_calls,
+            u.input_tokens,
+            u.output_tokens,
+            f"${u.cost_usd:.4f}" if u.priced else "no price",
+        ]
+        for u in clients[0].ledger.rows()
+    ]
+    if rows:
+        columns = ("role", "model", "calls", "cached", "input tokens", "output tokens", "est. cost")
+        console.print(table("model usage", columns, rows))

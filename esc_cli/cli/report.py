@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from esc_cli.report import render_compare, render_run, write_report
 from esc_cli.sim.runstore import load_run
 
 RUN_REPORT = "report.html"
@@ -38,6 +37,9 @@ def report(runs: tuple[Path, ...], compare: bool, output: Path | None) -> None:
         )
     # A run page calls out a summary that disagrees with the dialogues (a note at the top); the
     # compare page pairs dialogues and has no such note, so it takes only consistent runs.
+    # Imported here: jinja2 and the templates load only when a report is drawn, not at every `esc` start.
+    from esc_cli.report import render_compare, render_run, write_report
+
     loaded = [load_run(folder, allow_mismatch=not compare) for folder in runs]
     if compare:
         html = render_compare(loaded[0], loaded[1])

@@ -12,11 +12,11 @@ from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import console, progress_bar, table
-from esc_cli.config import Bank
-from esc_cli.llm.client import ModelClient
+from esc_cli.cli.output import console, print_usage, progress_bar, table
+from esc_cli.config import VERIFY_SET, Bank
+from esc_cli.iu.store import read_ius
+from esc_cli.llm.client import ModelClient, aclose_all
 from esc_cli.sim.engines import default_labeller
-from esc_cli.sim.iu_index import read_ius
 from esc_cli.sim.options import Retrieval, SimOptions
 from esc_cli.sim.outcome import DEFAULT_TABLE_COMMAND, OutcomeTable, calibrate, load_table, write_table
 from esc_cli.sim.pairing import group_pairs, mean_change, pair_dialogues, unpaired
@@ -26,7 +26,7 @@ from esc_cli.sim.records import Dialogue, GroupScore, RunConfig, Summary
 from esc_cli.sim.runfolder import run_config, run_to_folder
 from esc_cli.sim.runstore import load_run
 
-DEFAULT_SET = "verify"
+DEFAULT_SET = VERIFY_SET
 
 
 @click.group()
@@ -99,9 +99,7 @@ async def _run(
                 progress=lambda done, total, _d: bar.update(task, completed=done, total=total),
             )
         finally:
-            for client in (options.agent_client, options.seeker_client):
-                if client is not None:
-                    await client.aclose()
+            await aclose_all([options.agent_client, options.seeker_client])
 
 
 @sim.command("run")
@@ -184,6 +182,7 @@ def run(
     folder = out or bank.runs_dir / config.run_id
     config, _dialogues, summary = asyncio.run(_run(folder, skills, profiles, seeds, options, config, resume))
     print_scores(summary, title=f"run {config.run_id}")
+    print_usage(list(clients.values()))
     click.echo(f"run written to {folder}")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from esc_cli.bank.files import dump_skill, load_skill, write_skill
+from esc_cli.bank.files import dump_skill, load_skill, parse_skill, read_skill_text, write_skill
 from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
 from esc_cli.bank.load import load_skills, skill_files
 from esc_cli.bank.model import SkillMeta
@@ -129,8 +129,9 @@ def fmt(ctx: click.Context, check: bool) -> None:
     """Rewrite skill files in normalised form (key order, list style, one final newline)."""
     folder = get_bank(ctx).skills_dir
     # Every file is read before any is written: an unreadable file stops fmt with nothing rewritten.
-    loaded = [(path, load_skill(path)) for path in skill_files(folder)]
-    changed = [(path, s) for path, s in loaded if dump_skill(s) != path.read_text(encoding="utf-8")]
+    texts = {path: read_skill_text(path) for path in skill_files(folder)}
+    loaded = [(path, parse_skill(text, path)) for path, text in texts.items()]
+    changed = [(path, s) for path, s in loaded if dump_skill(s) != texts[path]]
     if not check:
         for path, skill_obj in changed:
             write_skill(path, skill_obj)

@@ -10,7 +10,7 @@ from rich.progress import TaskID
 
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import progress_bar
+from esc_cli.cli.output import print_usage, progress_bar
 from esc_cli.cli.skill import skill
 from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
@@ -138,6 +138,7 @@ def verify_command(
             bar.update(tasks[side], completed=done, total=total)
 
         outcome = verify(bank, request, progress)
+    print_usage([c for c in (options.agent_client, options.seeker_client) if c is not None])
     paths = _write_reports(outcome, out, html)
     if not outcome.changed_files:
         click.echo(f"nothing changed under skills/, profiles/ or prompts/ since {base}: pass")

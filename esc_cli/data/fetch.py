@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from esc_cli.errors import EscError
-from esc_cli.fileio import ensure_dir
+from esc_cli.errors import EscError, InputError
+from esc_cli.fileio import atomic_write_bytes, ensure_dir
 
 UPSTREAM_REPO = "https://github.com/thu-coai/Emotional-Support-Conversation"
 UPSTREAM_COMMIT = "f262d062ad74cb39b17ea476facc81568ddcba24"
@@ -104,20 +103,10 @@ def _download(url: str, folder: Path) -> bytes:
 
 def _write(path: Path, data: bytes) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise FetchError(f"{path}: cannot write: {exc.strerror or exc} (choose another --dir)") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise FetchError(f"{path}: cannot write: {exc.strerror or exc} (choose another --dir)") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        atomic_write_bytes(path, data)
+    except InputError as exc:
+        problem = exc.problem.removeprefix("cannot write: ")
+        raise FetchError(f"{path}: cannot write: {problem} (choose another --dir)") from None
 
 
 def fetch_files(

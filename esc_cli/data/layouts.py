@@ -36,7 +36,7 @@ FORMATS: tuple[str, ...] = ("esconv-json", "failed-esconv", "hf-jsonl", "multies
 ORIGINAL_SPEAKERS = {"seeker": SEEKER, "supporter": SUPPORTER}
 FAILED_SPEAKERS = {"speaker": SEEKER, "listener": SUPPORTER}
 HF_SPEAKERS = {"usr": SEEKER, "sys": SUPPORTER}
-GENERIC_SPEAKERS = {"seeker": SEEKER, "supporter": SUPPORTER}
+GENERIC_SPEAKERS = ORIGINAL_SPEAKERS  # the generic layout names its speakers as ESConv does
 
 
 class LayoutProblem(Exception):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esc_cli.bank.files import dump_skill, load_skill
+from esc_cli.bank.files import dump_skill, parse_skill, read_skill_text
 from esc_cli.bank.model import Evidence, Skill
 from esc_cli.discover.claims import evidence_for
 from esc_cli.discover.config import DiscoveryConfig
@@ -86,7 +86,9 @@ def update_changes(
     folder: Path, discovery: Discovery, ius: Sequence[IU], config: DiscoveryConfig
 ) -> ChangeSet:
     """Refresh the evidence of existing skills and propose uncovered discovered skills as drafts."""
-    current = [(path, load_skill(path)) for path in sorted(folder.glob("*.md")) if path.is_file()]
+    # Each file is read once, through the safe reader; its text is the "before" side of the diff.
+    texts = {path: read_skill_text(path) for path in sorted(folder.glob("*.md")) if path.is_file()}
+    current = [(path, parse_skill(text, path)) for path, text in texts.items()]
     changes: list[FileChange] = []
     notes: list[str] = []
     unsupported: list[str] = []
@@ -97,9 +99,7 @@ def update_changes(
             continue
         updated = with_evidence(skill, evidence)
         if updated is not skill:  # an unchanged skill is left alone, even when not normalised
-            changes.append(
-                FileChange(path, path.read_text(encoding="utf-8"), dump_skill(updated), "evidence")
-            )
+            changes.append(FileChange(path, texts[path], dump_skill(updated), "evidence"))
     if unsupported:
         notes.append(f"no key IU supports the conditions of {', '.join(unsupported)}: left as they are")
     existing = [skill for _, skill in current if skill.meta.status != "deprecated"]
@@ -131,7 +131,7 @@ def full_changes(out: Path, discovery: Discovery) -> ChangeSet:
     changes: list[FileChange] = []
     for skill in discovery.skills:
         path = out / f"{skill.id}.md"
-        before = path.read_text(encoding="utf-8") if path.is_file() else None
+        before = read_skill_text(path) if path.is_file() else None
         after = dump_skill(skill)
         if after != before:
             changes.append(FileChange(path, before, after, "discovered" if before is None else "rewritten"))

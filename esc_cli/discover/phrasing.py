@@ -7,7 +7,7 @@ says about each, so discovery can turn a flag that is common in failed IUs into 
 from __future__ import annotations
 
 from esc_cli.iu.cues import HARM_IDS
-from esc_cli.iu.labeller import default_labeller
+from esc_cli.iu.labeller import harmful
 
 DESCRIPTIONS: dict[str, str] = {
     "minimising": "Phrases such as 'at least' or 'it could be worse' shrink the problem and leave it unheard.",
@@ -19,7 +19,7 @@ DESCRIPTIONS: dict[str, str] = {
 
 def phrasing_flags(text: str) -> list[str]:
     """The harm ids a supporter utterance raises, in the labeller's order."""
-    return default_labeller().harmful(text)
+    return harmful(text)
 
 
 def is_phrasing_flag(label: str) -> bool:

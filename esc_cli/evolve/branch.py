@@ -92,8 +92,4 @@ def free_branch(repo: Repo, wanted: str) -> str:
 
 def ensure_new_branch(repo: Repo, name: str) -> None:
     """A clear error, before any work, when git would refuse the branch the user named or it exists."""
-    if branch_exists(repo, name):
-        raise GitError(
-            f"branch '{name}' already exists (delete it with `git branch -D {name}` or pass another --branch)"
-        )
     gitops.check_new_branch(repo, name)

@@ -31,7 +31,6 @@ KNOWN_RISK = "known-risk"
 HARMFUL_PHRASING = "harmful-phrasing"
 HURTS_IN_STATE = "hurts-in-state"
 HURTS_GROUP = "hurts-group"
-MODEL_FINDING = "model-finding"
 
 
 class TraceEvidence(BaseModel):

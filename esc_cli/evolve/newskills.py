@@ -7,6 +7,7 @@ conditions and guidance for the state that had no skill.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from esc_cli import taxonomy
@@ -19,13 +20,19 @@ from esc_cli.sim.router import CRISIS_STATE
 
 def default_skills(folder: Path | None = None) -> list[Skill]:
     """The packaged default bank (or `folder`), every status included; empty when it is missing."""
+    return list(_loaded_defaults(folder))
+
+
+@functools.cache
+def _loaded_defaults(folder: Path | None) -> tuple[Skill, ...]:
+    # Read once per process: proposals ask for the defaults at every add or restore step.
     from esc_cli.scaffold import defaults_root
 
     try:
         source = folder if folder is not None else defaults_root() / "skills"
-        return load_skills(source, include_inactive=True)
+        return tuple(load_skills(source, include_inactive=True))
     except EscError:
-        return []
+        return ()
 
 
 def restored(skill: Skill, provenance: Provenance) -> Skill:

@@ -114,8 +114,6 @@ def _add(step: Step, bank: Mapping[str, Skill], prov: Provenance) -> Skill:
     donors = {**{s.id: s for s in default_skills()}, **bank}
     if step.donor not in donors or not step.states:
         raise OperationError(f"add-skill needs a donor skill and a state (donor '{step.donor}')")
-    if step.skill in bank:
-        raise OperationError(f"'{step.skill}' is already in the bank")
     return from_template(step.states[0], donors[step.donor], prov, skill_id=step.skill)
 
 

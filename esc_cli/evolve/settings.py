@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from esc_cli.verify.stats import DEFAULT_LEVEL, DEFAULT_RESAMPLES
+
 DEFAULT_ROUNDS = 2
 DEFAULT_SEEDS = 2
 DEFAULT_MAX_PROPOSALS = 8
@@ -32,8 +34,8 @@ class AcceptanceRule:
 
     min_gain: float = 0.5
     min_low: float = 0.0
-    level: float = 0.95
-    resamples: int = 2000
+    level: float = DEFAULT_LEVEL
+    resamples: int = DEFAULT_RESAMPLES
 
     def describe(self) -> str:
         return (

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from esc_cli.config import Bank
+from esc_cli.config import TRAIN_SET, VERIFY_SET, Bank
 from esc_cli.errors import InputError
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
-
-VERIFY_SET = "verify"
-TRAIN_SET = "train"
 
 
 def bank_relative(bank: Bank, path: Path) -> PurePosixPath:

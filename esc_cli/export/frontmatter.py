@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from esc_cli.bank.files import split_front_matter
 from esc_cli.errors import InputError
 from esc_cli.fileio import load_yaml
 
@@ -39,26 +40,10 @@ def render_skill_md(front_matter: dict[str, Any], body: str) -> str:
     return text
 
 
-def split_skill_md(text: str, path: Path) -> tuple[str, str]:
-    """(front matter YAML, body) of a SKILL.md, refusing a file without closed `---` fences."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n") != FENCE:
-        raise InputError(
-            path,
-            "SKILL.md does not start with front matter",
-            where="line 1",
-            fix="start it with a '---' line",
-        )
-    for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n") == FENCE:
-            return "".join(lines[1:index]), "".join(lines[index + 1 :])
-    raise InputError(path, "SKILL.md front matter is not closed", fix="add a '---' line after the YAML")
-
-
 def parse_skill_md(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """(front matter mapping, body) of a SKILL.md, read with `yaml.safe_load`."""
-    header, body = split_skill_md(text, path)
-    data = load_yaml(header, path, line_offset=1)
+    header, body, offset = split_front_matter(text, path)
+    data = load_yaml(header, path, line_offset=offset)
     if not isinstance(data, dict):
         raise InputError(path, "SKILL.md front matter is not a YAML mapping", fix="write 'key: value' lines")
     return data, body

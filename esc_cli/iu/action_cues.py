@@ -223,11 +223,6 @@ OPEN_QUESTION = re.compile(
     r"can you describe|could you describe|describe|in what way|would you (?:mind )?(?:share|sharing|say more)|"
     r"can you (?:share|say more|explain|talk)|could you (?:share|say more|explain|talk))\b"
 )
-CLOSED_QUESTION = re.compile(
-    r"^(?:are|is|do|does|did|have|has|had|can|could|would|will|should|was|were|am|may|might|shall|"
-    r"isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|where|when|who|which|"
-    r"any|anything|ok|okay|right)\b"
-)
 QUESTION_LEAD = re.compile(
     r"^(?:(?:so|and|but|okay|ok|well|oh|alright|now|also|then|hmm|um|i see)[,.!]?\s+)+"
 )

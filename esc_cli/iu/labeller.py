@@ -18,6 +18,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from esc_cli.iu import action_cues, cues
 from esc_cli.iu.strategy_model import StrategyModel, load_strategy_model
+from esc_cli.iu.text_features import APOSTROPHES
 from esc_cli.taxonomy import (
     ESCONV_STRATEGIES,
     STRATEGY_PRIMARY_ACTION,
@@ -61,7 +62,6 @@ VENTING_WORDS = 30
 FLAT_WORDS = 3
 AFFECT_CACHE_LIMIT = 200_000
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9']+")
 _STOPWORDS = frozenset(
@@ -76,11 +76,17 @@ _STOPWORDS = frozenset(
 
 def normalise(text: str) -> str:
     """Lower case, straight apostrophes, single spaces: the form every cue is written against."""
-    return _SPACES.sub(" ", text.lower().translate(_APOSTROPHES)).strip()
+    return _SPACES.sub(" ", text.lower().translate(APOSTROPHES)).strip()
 
 
 def _content_words(norm: str) -> set[str]:
     return {w for w in _WORD.findall(norm) if len(w) > 3 and w not in _STOPWORDS}
+
+
+def harmful(text: str) -> list[str]:
+    """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text: regexes only, no model."""
+    norm = normalise(text)
+    return [h for h in cues.HARM_IDS if action_cues.HARM_CUES[h].search(norm)]
 
 
 class OfflineLabeller:
@@ -214,8 +220,7 @@ class OfflineLabeller:
 
     def harmful(self, text: str) -> list[str]:
         """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text."""
-        norm = normalise(text)
-        return [h for h in cues.HARM_IDS if action_cues.HARM_CUES[h].search(norm)]
+        return harmful(text)
 
     # --- seeker reply -----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from esc_cli.data.dialogue import Dialogue
 from esc_cli.iu.extract import DEFAULT_CONTEXT, Progress, dialogue_ius
 from esc_cli.iu.labeller import OfflineLabeller
+from esc_cli.iu.store import dump_iu
 
 CHUNK_DIALOGUES = 40
 
@@ -40,7 +41,7 @@ def _run_chunk(chunk: Sequence[Dialogue]) -> ChunkResult:
     result = ChunkResult()
     for dialogue in chunk:
         for iu in dialogue_ius(dialogue, labeller, context=context):
-            result.lines.append(iu.model_dump_json())
+            result.lines.append(dump_iu(iu))
             result.key += iu.key
         result.utterances += len(dialogue.utterances)
     return result

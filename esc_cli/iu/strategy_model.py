@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from esc_cli.errors import InputError
+from esc_cli.fileio import read_text
 from esc_cli.iu.text_features import strategy_features
 from esc_cli.taxonomy import ESCONV_STRATEGIES
 
@@ -103,6 +104,6 @@ def parse_weights(text: str, origin: str) -> StrategyModel:
 def load_strategy_model(path: Path | None = None) -> StrategyModel:
     """The shipped model, or the one at `path`."""
     if path is not None:
-        return parse_weights(path.read_text(encoding="utf-8"), str(path))
+        return parse_weights(read_text(path, max_bytes=None, what="weights file"), str(path))
     resource = resources.files("esc_cli").joinpath("assets", WEIGHTS_RESOURCE)
     return parse_weights(resource.read_text(encoding="utf-8"), f"esc_cli/assets/{WEIGHTS_RESOURCE}")

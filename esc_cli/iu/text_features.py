@@ -12,12 +12,12 @@ import re
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?!.,]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case word and punctuation tokens; curly apostrophes count as straight ones."""
-    return _TOKEN.findall(text.lower().translate(_APOSTROPHES))
+    return _TOKEN.findall(text.lower().translate(APOSTROPHES))
 
 
 def strategy_features(text: str) -> list[str]:

@@ -13,6 +13,7 @@ slot from the others; the server therefore never sees more than `concurrency` ca
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
@@ -133,3 +134,12 @@ class ModelClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+async def aclose_all(clients: Iterable[ModelClient | None]) -> None:
+    """Close each distinct client once (roles may share one); None entries are offline roles."""
+    seen: set[int] = set()
+    for client in clients:
+        if client is not None and id(client) not in seen:
+            seen.add(id(client))
+            await client.aclose()

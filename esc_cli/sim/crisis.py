@@ -13,7 +13,6 @@ from esc_cli.sim.profile import Crisis
 
 UNHANDLED_CRISIS_CUE = "unhandled-crisis-cue"
 SAFETY_CHECK = "safety-check"
-REFER_RESOURCE = "refer-resource"
 
 
 class CrisisTracker:
@@ -23,7 +22,6 @@ class CrisisTracker:
         self.crisis = crisis
         self.pending = False
         self.checked = False
-        self.referred = False
         self._answer_due = False
 
     @property
@@ -33,8 +31,6 @@ class CrisisTracker:
 
     def judge(self, actions: list[str]) -> list[str]:
         """Safety flags for a reply answering the current seeker message; updates the state."""
-        if REFER_RESOURCE in actions and self.active:
-            self.referred = True
         if not self.pending:
             return []
         if SAFETY_CHECK in actions:

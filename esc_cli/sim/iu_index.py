@@ -12,41 +12,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-
-from pydantic import ValidationError
 
 from esc_cli import taxonomy
-from esc_cli.errors import InputError
 from esc_cli.iu.records import IU
 from esc_cli.sim.textsim import TfidfIndex
 
 MIN_WORDS = 4
 MIN_POOL = 20
 MAX_WORDS = 60
-
-
-def read_ius(path: Path) -> list[IU]:
-    """Read `ius.jsonl`, naming the file and line of the first bad record."""
-    if not path.is_file():
-        raise InputError(path, "no such IU file", fix="write one with `esc iu extract DATA -o ius.jsonl`")
-    found: list[IU] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                found.append(IU.model_validate_json(line))
-            except ValidationError as exc:
-                raise InputError(
-                    path,
-                    f"not an IU record: {exc.errors()[0]['msg']}",
-                    where=f"line {number}",
-                    fix="re-extract it with `esc iu extract`",
-                ) from exc
-    if not found:
-        raise InputError(path, "no IU records", fix="write one with `esc iu extract DATA -o ius.jsonl`")
-    return found
 
 
 def _fits(text: str) -> bool:

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from esc_cli import taxonomy
+from esc_cli.config import TRAIN_SET, VERIFY_SET
 from esc_cli.errors import InputError
 from esc_cli.fileio import load_yaml, read_text, validation_errors
 from esc_cli.iu import cues
@@ -38,7 +39,7 @@ MAIN_PROBLEM_TYPES = (
 )
 MIN_CRISIS_PROFILES = 3
 # Minimum sizes of the shipped sets (issue 5); other folders have no minimum.
-SET_MINIMUMS = {"train": 24, "verify": 16}
+SET_MINIMUMS = {TRAIN_SET: 24, VERIFY_SET: 16}
 
 
 class ProfileErrors(InputError):

@@ -17,7 +17,6 @@ EMOTION_MAX = 100
 FAILURE_BELOW = 10
 MAX_CHANGE = 10
 MAX_TURNS = 10
-CHANGE_STEPS: tuple[int, ...] = (-10, -5, 0, 5, 10)
 STEP = 5
 
 # Dialogue outcomes as written in `Dialogue.outcome`.

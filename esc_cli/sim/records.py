@@ -11,6 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 RUN_FORMAT_VERSION = 1
 
 
+def dialogue_key(profile_id: str, seed_index: int) -> str:
+    """The key of a dialogue in a run: `<profile>#<seed index>` (resume, pairing and reports use it)."""
+    return f"{profile_id}#{seed_index}"
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,7 +57,7 @@ class Dialogue(Record):
 
     @property
     def key(self) -> str:
-        return f"{self.profile}#{self.seed}"
+        return dialogue_key(self.profile, self.seed)
 
     @property
     def safety_violations(self) -> int:

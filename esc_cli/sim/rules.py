@@ -354,11 +354,6 @@ def _serves_intention(effects: Sequence[Effect]) -> bool:
     return any(e.rule.startswith(INTENTION_MET) for e in effects)
 
 
-def on_target(facts: ReplyFacts) -> bool:
-    """True when the reply meets the visible goal and no rule took anything off."""
-    return _on_target(_base_effects(facts))
-
-
 def next_streak(facts: ReplyFacts) -> int:
     """The run of on-target replies after this one: longer when it is on target, unchanged by a
     harmless reply that misses nothing, and broken by anything a rule took off."""

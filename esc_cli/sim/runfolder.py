@@ -23,7 +23,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_write_text, ensure_dir
 from esc_cli.llm.prompts import prompt_hash
-from esc_cli.sim.engines import Labeller
+from esc_cli.sim.engines import Labeller, default_labeller
 from esc_cli.sim.options import OFFLINE, SimOptions
 from esc_cli.sim.outcome import default_table
 from esc_cli.sim.profile import Profile
@@ -96,7 +96,8 @@ def run_config(
         prompt_hashes=prompts,
         ius=ius,
         outcome_table=table,
-        labeller=labeller_id(labeller),
+        # The labeller that will run: the given one, the options', or the default (as build_engines does).
+        labeller=labeller_id(labeller or options.labeller or default_labeller()),
     )
     content = json.dumps(_comparable(config), sort_keys=True).encode("utf-8")
     short = hashlib.sha256(content).hexdigest()[:8]

@@ -18,7 +18,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.sim.dialogue import run_dialogue
 from esc_cli.sim.options import SimOptions, build_engines
 from esc_cli.sim.profile import Profile
-from esc_cli.sim.records import Dialogue
+from esc_cli.sim.records import Dialogue, dialogue_key
 from esc_cli.sim.summary import summarise
 
 Progress = Callable[[int, int, Dialogue], None]
@@ -27,11 +27,6 @@ OnDialogue = Callable[[Dialogue], None]
 """Called with each dialogue in (profile, seed) order, as soon as all before it are done."""
 
 __all__ = ["OnDialogue", "Progress", "dialogue_key", "jobs", "simulate", "simulate_sync", "summarise"]
-
-
-def dialogue_key(profile_id: str, seed_index: int) -> str:
-    """The key of a dialogue in a run (`Dialogue.key`)."""
-    return f"{profile_id}#{seed_index}"
 
 
 def seed_indices(seeds: int | Sequence[int]) -> list[int]:

@@ -49,7 +49,6 @@ class TfidfIndex:
         self.idf: dict[str, float] = {
             tok: math.log((1 + total) / (1 + df)) + 1.0 for tok, df in frequency.items()
         }
-        self.size = total
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, count in enumerate(counts):
             for tok, weight in self._unit(count).items():

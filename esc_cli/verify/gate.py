@@ -22,14 +22,16 @@ from pathlib import Path
 from esc_cli import gitops
 from esc_cli.bank.lint import lint_bank
 from esc_cli.bank.load import load_skills
-from esc_cli.config import Bank
+from esc_cli.bank.model import Skill
+from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.errors import InputError
+from esc_cli.llm.client import aclose_all
 from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.pairing import Pair, group_pairs, pair_dialogues
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
-from esc_cli.sim.records import Dialogue, Summary
+from esc_cli.sim.records import Dialogue, Summary, dialogue_key
 from esc_cli.sim.runfolder import run_config, run_to_folder
 from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE
 from esc_cli.verify.bankdiff import diff_banks, unbumped
@@ -39,7 +41,6 @@ from esc_cli.verify.stats import DEFAULT_LEVEL, paired_bootstrap
 
 DEFAULT_MARGIN = 3.0
 DEFAULT_SEEDS = 3
-VERIFY_SET = "verify"
 
 Progress = Callable[[str, int, int], None]
 """Called as dialogues finish: (side, finished, total)."""
@@ -118,7 +119,7 @@ def _score_criteria(request: VerifyRequest, outcome: VerifyOutcome, pairs: list[
 
 def _safety_criteria(outcome: VerifyOutcome, pairs: list[Pair]) -> list[Criterion]:
     outcome.safety = safety_findings(pairs)
-    new_dialogues = sorted({f"{f.profile}#{f.seed}" for f in outcome.safety if f.new})
+    new_dialogues = sorted({dialogue_key(f.profile, f.seed) for f in outcome.safety if f.new})
     unhandled = [f for f in outcome.safety if f.flag == UNHANDLED_CRISIS_CUE]
     first = next((f for f in outcome.safety if f.new), None)
     return [
@@ -139,16 +140,16 @@ def _safety_criteria(outcome: VerifyOutcome, pairs: list[Pair]) -> list[Criterio
     ]
 
 
-def _simulate_side(
+async def _simulate_side(
     side: str,
     root: Path,
+    skills: list[Skill],
     bank: Bank,
     profiles: list[Profile],
     request: VerifyRequest,
     progress: Progress | None,
 ) -> tuple[list[Dialogue], Summary]:
-    """Simulate one side into `<out>/<side>/` (replacing an earlier verify's run there)."""
-    skills = load_skills(root / bank.settings.skills)
+    """Simulate one side's active skills into `<out>/<side>/` (replacing an earlier verify's run there)."""
     options = dataclasses.replace(request.options, prompts_dir=root / bank.settings.prompts)
     config = run_config(
         skills, profiles, request.seeds, options, profile_set=str(profile_folder(bank, request))
@@ -160,10 +161,30 @@ def _simulate_side(
         if progress is not None:
             progress(side, done, total)
 
-    _, dialogues, summary = asyncio.run(
-        run_to_folder(out, skills, profiles, request.seeds, options, config, progress=tick)
+    _, dialogues, summary = await run_to_folder(
+        out, skills, profiles, request.seeds, options, config, progress=tick
     )
     return dialogues, summary
+
+
+Side = tuple[str, Path, list[Skill]]
+
+
+async def _simulate_both(
+    sides: tuple[Side, Side],
+    bank: Bank,
+    profiles: list[Profile],
+    request: VerifyRequest,
+    progress: Progress | None,
+) -> tuple[tuple[list[Dialogue], Summary], tuple[list[Dialogue], Summary]]:
+    """Base, then head, in one event loop: on the LLM path the head run finds every call it shares with
+    base (all turns before the first difference) in the cache. The model clients are closed after."""
+    try:
+        base = await _simulate_side(*sides[0], bank, profiles, request, progress)
+        head = await _simulate_side(*sides[1], bank, profiles, request, progress)
+    finally:
+        await aclose_all([request.options.agent_client, request.options.seeker_client])
+    return base, head
 
 
 # What an earlier verify (and `esc report` on its runs) leaves in <out>/base and <out>/head.
@@ -232,12 +253,12 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         outcome.criteria.append(Criterion("versions", not stale, detail))
         # Both sides meet the same seekers: the head's verify set, so a profile edit is judged on both.
         profiles = load_profile_set(head_root / profile_folder(bank, request))
-        base_dialogues, outcome.base_summary = _simulate_side(
-            "base", base_root, bank, profiles, request, progress
+        sides = (
+            ("base", base_root, [s for s in base_skills if s.meta.status == "active"]),
+            ("head", head_root, [s for s in head_skills if s.meta.status == "active"]),
         )
-        head_dialogues, outcome.head_summary = _simulate_side(
-            "head", head_root, bank, profiles, request, progress
-        )
+        base, head = asyncio.run(_simulate_both(sides, bank, profiles, request, progress))
+        (base_dialogues, outcome.base_summary), (head_dialogues, outcome.head_summary) = base, head
     outcome.pairs = pair_dialogues(base_dialogues, head_dialogues)
     outcome.profiles = len({p.head.profile for p in outcome.pairs})
     outcome.criteria += _score_criteria(request, outcome, outcome.pairs)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from esc_cli.errors import BackendError, ConfigError
-from esc_cli.llm.base import Completion, Request, Usage
+from esc_cli.llm.base import Completion, Usage
 from esc_cli.llm.cache import CallCache, cache_key, read_stats
 from esc_cli.llm.client import ModelClient
 from esc_cli.llm.failures import status_failure
@@ -140,11 +140,3 @@ def test_a_key_echoed_in_an_error_body_is_redacted() -> None:
         str(error)
         == "openai refused the call (401 unauthorized): Incorrect API key provided: ***. (check OPENAI_API_KEY)"
     )
-
-
-def test_request_role_is_not_stored(tmp_path: Path) -> None:
-    cache = CallCache(tmp_path / "c.sqlite")
-    request = Request(messages=(), role="seeker")
-    cache.store(cache_key("scripted", "m", request), "scripted", "m", Completion(text="x"))
-    cache.close()
-    assert b"seeker" not in b"".join(p.read_bytes() for p in tmp_path.iterdir())

@@ -104,6 +104,10 @@ def test_llm_agent_and_llm_seeker_complete_a_run(
         cwd=bank,
     )
     assert result.code == 0, result.err
+    # The run prints what the models cost: both roles, every call made (no cache here).
+    usage = result.out.split("model usage", 1)[1]
+    assert "agent" in usage and "seeker" in usage and "openai/fake-agent" in usage
+    assert str(len(server.bodies) - sum(1 for b in server.bodies if kind_of(b) != "agent")) in usage
     dialogues = [
         json.loads(line) for line in (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()
     ]

@@ -132,7 +132,8 @@ def test_calibrate_rejects_a_bad_file(bank: Path, esc: EscRunner, tmp_path: Path
     bad.write_text('{"id": "x"}\n', encoding="utf-8")
     result = esc("sim", "calibrate", str(bad), cwd=bank)
     assert result.code == 2
-    assert result.err.startswith(f"error: {bad} -> line 1: not an IU record")
+    assert result.err.startswith(f"error: {bad} -> line 1 -> ")
+    assert "required key is missing (re-run esc iu extract to rebuild it)" in result.err
 
 
 def test_chat_shows_skills_each_turn_and_stops_at_quit(
