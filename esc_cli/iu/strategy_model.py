@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
@@ -27,6 +27,16 @@ from esc_cli.taxonomy import ESCONV_STRATEGIES
 
 WEIGHTS_FORMAT = 2
 WEIGHTS_RESOURCE = "strategy_weights.json"
+
+
+class StrategyPredictor(Protocol):
+    """What the offline labeller reads strategies from: the linear model here, or the encoder's
+    answers (`esc_cli.iu.encoder_model.TableStrategyModel`)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def predict(self, text: str) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -144,16 +144,43 @@ class Fitted:
 
 
 def accuracy(model: StrategyModel, examples: Sequence[Example]) -> tuple[float, float]:
-    """(micro, macro) accuracy: macro is the mean of per-strategy recalls."""
+    """(micro, macro) accuracy of `model` on `examples`."""
+    return scored([model.predict(text) for text, _ in examples], examples)
+
+
+def scored(predicted: Sequence[str], examples: Sequence[Example]) -> tuple[float, float]:
+    """(micro, macro) accuracy of one prediction per example: macro is the mean of per-strategy recalls."""
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    for text, gold in examples:
+    for guess, (_, gold) in zip(predicted, examples, strict=True):
         totals[gold] += 1
-        if model.predict(text) == gold:
-            hits[gold] += 1
+        hits[gold] += guess == gold
     micro = sum(hits.values()) / max(1, sum(totals.values()))
     macro = sum(hits[label] / totals[label] for label in totals) / max(1, len(totals))
     return micro, macro
+
+
+def trainer_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """The options every trainer shares: training files and the output file."""
+    parser = argparse.ArgumentParser(
+        prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, action="append", required=True, help="training file(s)")
+    parser.add_argument("-o", "--out", type=Path, required=True)
+    return parser
+
+
+def training_meta(paths: Sequence[Path], examples: Sequence[Example]) -> dict[str, object]:
+    """What every weights file records of its training data."""
+    return {"trained_on": [p.name for p in paths], "examples": len(examples)}
+
+
+def write_asset(path: Path, text: str) -> None:
+    """Write a weights file atomically, readable by every user of an installed wheel."""
+    from esc_cli.fileio import atomic_write_text
+
+    atomic_write_text(path, text)
+    path.chmod(0o644)
 
 
 def check_inference(
@@ -170,29 +197,19 @@ def check_inference(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m esc_cli.iu.train_strategy",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--data", type=Path, action="append", required=True, help="training file(s)")
+    parser = trainer_parser("python -m esc_cli.iu.train_strategy", __doc__)
     parser.add_argument("--valid", type=Path, help="valid split: printed figure and inference check")
-    parser.add_argument("-o", "--out", type=Path, required=True)
     parser.add_argument("--c", type=float, default=0.3, help="SVM regularisation (LinearSVC C)")
     parser.add_argument("--min-df", type=int, default=2, help="keep features seen this often")
     parser.add_argument("--prune", type=float, default=0.1, help="keep features with a weight this big")
     parser.add_argument("--scale", type=int, default=1000, help="weights are stored as round(w*scale)")
     args = parser.parse_args(argv)
-    from esc_cli.fileio import atomic_write_text
-
     examples = read_examples(args.data)
     fitted = Fitted(examples, c=args.c)
     mask = fitted.kept(min_df=args.min_df, prune=args.prune)
     model = fitted.model(mask)
     shipped = model.quantised(args.scale)
-    meta: dict[str, object] = {
-        "trained_on": [p.name for p in args.data],
-        "examples": len(examples),
+    meta: dict[str, object] = training_meta(args.data, examples) | {
         "model": "LinearSVC (one-vs-rest, squared hinge), idf / sqrt(n features)",
         "c": args.c,
         "min_df": args.min_df,
@@ -211,8 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"pure-Python inference differs from scikit-learn's on {wrong} utterances", file=sys.stderr)
             return 1
         print("pure-Python inference matches scikit-learn's on every valid utterance", file=sys.stderr)
-    atomic_write_text(args.out, model.to_json(meta=meta, scale=args.scale))
-    args.out.chmod(0o644)  # package data: readable by every user of an installed wheel
+    write_asset(args.out, model.to_json(meta=meta, scale=args.scale))
     print(f"wrote {args.out}: {len(model.weights)} of {len(fitted.vocabulary)} features", file=sys.stderr)
     return 0
 
