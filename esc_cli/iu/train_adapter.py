@@ -13,8 +13,9 @@ About 8 minutes on 2 CPU cores. Nothing was chosen by looking at the test split 
 `bench/iu_extract.py`): runs on the train split, with and without FailedESConv's annotated turns,
 were scored on the valid split, and the defaults (`--rank 8 --epochs 3 --lr 1e-3 --batch 32
 --max-length 96 --seed 0`) with FailedESConv added won there. The valid split is never trained on, so
-its figure in the file's `meta` is a held-out one. Training is seeded, so a rerun on the same machine
-should give the same file; on other hardware or torch versions the figures may move by a few tenths.
+its figure in the file's `meta` is a held-out one. Training is seeded: a second run of the command
+above on the 2-core machine that built the shipped file wrote it again byte for byte. On other
+hardware or torch versions the figures may move by a few tenths of a point.
 
 The model: the base MiniLM stays frozen; each of the six linear maps of its six layers gets a low-rank
 pair (down: rank x in, up: out x rank, up starting at zero) whose product is added to its output, and a
