@@ -74,34 +74,21 @@ def _profiles(bank: Path, tmp: Path) -> Path:
     return chosen
 
 
+def _openai_agent_run(bank: Path, tmp_path: Path, out: Path, url: str) -> list[str]:
+    """`sim run` arguments for one seed of the test profiles with the agent on the fake server."""
+    profiles = str(_profiles(bank, tmp_path))
+    run = ["sim", "run", "--profiles", profiles, "--seeds", "1", "--out", str(out), "--no-cache"]
+    return [*run, "--agent-backend", "openai", "--agent-base-url", url]
+
+
 def test_llm_agent_and_llm_seeker_complete_a_run(
     bank: Path, esc: EscRunner, server: FakeServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "run"
     url = server.openai_base_url
+    seeker = ["--seeker-backend", "openai", "--seeker-base-url", url, "--seeker-model", "fake-seeker"]
     result = esc(
-        "sim",
-        "run",
-        "--profiles",
-        str(_profiles(bank, tmp_path)),
-        "--seeds",
-        "1",
-        "--out",
-        str(out),
-        "--no-cache",
-        "--agent-backend",
-        "openai",
-        "--agent-base-url",
-        url,
-        "--agent-model",
-        "fake-agent",
-        "--seeker-backend",
-        "openai",
-        "--seeker-base-url",
-        url,
-        "--seeker-model",
-        "fake-seeker",
-        cwd=bank,
+        *_openai_agent_run(bank, tmp_path, out, url), "--agent-model", "fake-agent", *seeker, cwd=bank
     )
     assert result.code == 0, result.err
     # The run prints what the models cost: both roles, every call made (no cache here).
@@ -175,22 +162,7 @@ def test_llm_agent_judged_by_the_offline_seeker(
     bank: Path, esc: EscRunner, server: FakeServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "cheap-judge"
-    result = esc(
-        "sim",
-        "run",
-        "--profiles",
-        str(_profiles(bank, tmp_path)),
-        "--seeds",
-        "1",
-        "--out",
-        str(out),
-        "--no-cache",
-        "--agent-backend",
-        "openai",
-        "--agent-base-url",
-        server.openai_base_url,
-        cwd=bank,
-    )
+    result = esc(*_openai_agent_run(bank, tmp_path, out, server.openai_base_url), cwd=bank)
     assert result.code == 0, result.err
     kinds = {kind_of(b) for b in server.bodies}
     assert kinds == {"agent"}
