@@ -28,7 +28,7 @@ from typing import Any
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
 from esc_cli.iu.minilm import MiniLM, base_model_dir, length_batches, require_torch
-from esc_cli.iu.strategy_model import StrategyModel, load_strategy_model
+from esc_cli.iu.strategy_model import StrategyModel, best_index, load_strategy_model
 from esc_cli.taxonomy import ESCONV_STRATEGIES
 
 ADAPTER_FORMAT = 1
@@ -167,6 +167,13 @@ def merge_adapters(encoder: MiniLM, pairs: Mapping[str, tuple[Matrix, Matrix]]) 
             linear.weight += up.tensor() @ down.tensor()
 
 
+def join(logits: Sequence[float], linear: Sequence[float], weight: float) -> list[float]:
+    """The joined score row: log_softmax of the encoder's logits plus `weight` times the linear scores."""
+    top = max(logits)
+    norm = top + math.log(sum(math.exp(v - top) for v in logits))
+    return [v - norm + weight * s for v, s in zip(logits, linear, strict=True)]
+
+
 class EncoderStrategyModel:
     """Scores the 8 ESConv strategies for many utterances at once (see the module docstring)."""
 
@@ -211,18 +218,12 @@ class EncoderStrategyModel:
     def scores_many(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]:
         """Joined scores, one row of len(labels) per text."""
         weight = self.adapter.linear_weight
-        rows: list[list[float]] = []
-        for text, logits in zip(texts, self.encoder_logits(texts, progress), strict=True):
-            top = max(logits)
-            norm = top + math.log(sum(math.exp(v - top) for v in logits))
-            linear = self.linear.scores(text)
-            rows.append([v - norm + weight * s for v, s in zip(logits, linear, strict=True)])
-        return rows
+        logits = self.encoder_logits(texts, progress)
+        return [join(row, self.linear.scores(text), weight) for text, row in zip(texts, logits, strict=True)]
 
     def predict_many(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
         """The best strategy for every text (the first label wins a tie)."""
-        rows = self.scores_many(texts, progress)
-        return [self.labels[max(range(len(row)), key=row.__getitem__)] for row in rows]
+        return [self.labels[best_index(row)] for row in self.scores_many(texts, progress)]
 
     def table(self, texts: Sequence[str], progress: Progress | None = None) -> TableStrategyModel:
         """These texts' answers, worked out in batches, for the offline labeller to look up."""

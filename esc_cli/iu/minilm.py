@@ -8,10 +8,11 @@ nothing is fetched at run time. The optional `encoder` extra installs it with to
 
 The forward pass is written here (embeddings, self-attention, feed-forward, mean pooling) rather than
 taken from `transformers`, so the trainer and the predictor share one definition and importing it is
-quick. `tests/test_encoder_model.py` checks it against `transformers`' BertModel on the same weights.
+quick. `tests/iu/test_encoder_model.py` checks it against `transformers`' BertModel on the same weights.
 
-Low-rank adapters (`LowRank`) wrap the six linear maps of every layer: the trainer fits them, and the
-predictor folds them into the base weights (`merge_adapters`), so inference costs what the base costs.
+Low-rank adapters act on the six linear maps of every layer (`MiniLM.adaptable`): the trainer adds
+their term with forward hooks while it fits them, and the predictor folds them into the base weights
+(`esc_cli.iu.encoder_model.merge_adapters`), so inference costs what the base costs.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class BertShape:
     layers: int
     hidden: int
     heads: int
+    inner: int
     eps: float
     dropout: float
 
@@ -88,6 +90,7 @@ class BertShape:
             int(config["num_hidden_layers"]),
             int(config["hidden_size"]),
             int(config["num_attention_heads"]),
+            int(config["intermediate_size"]),
             float(config["layer_norm_eps"]),
             float(config.get("hidden_dropout_prob", 0.0)),
         )
@@ -113,9 +116,9 @@ def _encoder_class() -> Any:
             self.attention.output.dense = nn.Linear(width, width)
             self.attention.output.LayerNorm = nn.LayerNorm(width, eps=shape.eps)
             self.intermediate = nn.Module()
-            self.intermediate.dense = nn.Linear(width, 4 * width)
+            self.intermediate.dense = nn.Linear(width, shape.inner)
             self.output = nn.Module()
-            self.output.dense = nn.Linear(4 * width, width)
+            self.output.dense = nn.Linear(shape.inner, width)
             self.output.LayerNorm = nn.LayerNorm(width, eps=shape.eps)
 
         def forward(self, hidden: Any, bias: Any) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,6 +28,11 @@ from esc_cli.taxonomy import ESCONV_STRATEGIES
 
 WEIGHTS_FORMAT = 2
 WEIGHTS_RESOURCE = "strategy_weights.json"
+
+
+def best_index(scores: Sequence[float]) -> int:
+    """Index of the highest score (the first one wins a tie): how every strategy model picks."""
+    return max(range(len(scores)), key=scores.__getitem__)
 
 
 class StrategyPredictor(Protocol):
@@ -64,8 +70,7 @@ class StrategyModel:
 
     def predict(self, text: str) -> str:
         """The most likely ESConv strategy (the first label wins a tie)."""
-        scores = self.scores(text)
-        return self.labels[max(range(len(scores)), key=scores.__getitem__)]
+        return self.labels[best_index(self.scores(text))]
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Softmax of the scores, keyed by strategy: a ranking, not a calibrated probability."""

@@ -38,9 +38,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from esc_cli.iu.encoder_model import Adapter, EncoderStrategyModel, Matrix, merge_adapters
+from esc_cli.iu.encoder_model import Adapter, EncoderStrategyModel, Matrix, join, merge_adapters
 from esc_cli.iu.minilm import MiniLM, length_batches, require_torch
-from esc_cli.iu.strategy_model import StrategyModel, load_strategy_model
+from esc_cli.iu.strategy_model import StrategyModel, best_index, load_strategy_model
 from esc_cli.iu.train_strategy import (
     Example,
     read_examples,
@@ -144,10 +144,10 @@ def choose_weight(
     linear = [model.linear.scores(text) for text in texts]
     found: dict[float, float] = {}
     for weight in grid:
-        picked = []
-        for row, extra in zip(logits, linear, strict=True):
-            joined = [v + weight * s for v, s in zip(row, extra, strict=True)]
-            picked.append(model.labels[max(range(len(joined)), key=joined.__getitem__)])
+        picked = [
+            model.labels[best_index(join(row, extra, weight))]
+            for row, extra in zip(logits, linear, strict=True)
+        ]
         found[weight] = scored(picked, examples)[0]
     best = max(grid, key=lambda w: (found[w], -w))
     return best, found
@@ -176,7 +176,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     torch = require_torch()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     examples = read_examples(args.data)
     if args.limit:
         examples = examples[: args.limit]
@@ -197,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     linear = load_strategy_model()
     model = reload(adapter, linear)
-    stored_choice = [max(range(len(r)), key=r.__getitem__) for r in model.encoder_logits(valid_texts)]
+    stored_choice = [best_index(row) for row in model.encoder_logits(valid_texts)]
     moved = sum(a != b for a, b in zip(trained_choice, stored_choice, strict=True))
     log(f"the stored adapter changes {moved} of {len(valid)} valid choices of the trained network")
     if moved > len(valid) // 200:
