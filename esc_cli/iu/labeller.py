@@ -83,6 +83,11 @@ def _content_words(norm: str) -> set[str]:
     return {w for w in _WORD.findall(norm) if len(w) > 3 and w not in _STOPWORDS}
 
 
+def content_words(text: str) -> set[str]:
+    """The words of a text that carry its topic (longer than 3 letters, not stop words)."""
+    return _content_words(normalise(text))
+
+
 def harmful(text: str) -> list[str]:
     """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text: regexes only, no model."""
     norm = normalise(text)
