@@ -125,7 +125,8 @@ class TextEncoder:
 
     def vector(self, text: str) -> Vector:
         """The embedding of one text."""
-        return self.embed([text])[0]
+        row: Vector = self.embed([text])[0]
+        return row
 
 
 def cosine(a: Vector, b: Vector) -> float:
