@@ -127,3 +127,12 @@ def strategy(ctx: click.Context, data_file: Path, banks: tuple[Path, ...], confu
         for scores in all_scores[:-1]:
             console.print()
             console.print(table(f"confusion: {scores.name}", columns, _confusion_rows(scores)))
+
+
+def _register() -> None:
+    from esc_cli.cli.eval_judge import judge
+
+    eval_group.add_command(judge)
+
+
+_register()

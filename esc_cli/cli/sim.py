@@ -207,6 +207,12 @@ def print_scores(summary: Summary, *, title: str) -> None:
     columns = ["dialogues", "score", "successes", "failures"]
     console.print(table("by personality", ["personality", *columns], _group_rows(summary.by_personality)))
     console.print(table("by intention", ["intention", *columns], _group_rows(summary.by_intention)))
+    if summary.agent_turns:
+        share = summary.off_topic_turns / summary.agent_turns
+        console.print(
+            f"off-topic: {summary.off_topic_turns} of {summary.agent_turns} agent turns ({share:.1%}) "
+            "read by the judge as said to someone else"
+        )
 
 
 @sim.command("show")

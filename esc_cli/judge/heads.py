@@ -27,6 +27,7 @@ from esc_cli.fileio import read_text
 
 HEADS_FORMAT = "esc-judge-heads/1"
 HEADS_ASSET = "judge_heads.json"
+HEADS_MAX_BYTES = 4 << 20
 REBUILD_COMMAND = "python -m esc_cli.judge.train --data $ESC_DATA -o esc_cli/assets/judge_heads.json"
 Vector = npt.NDArray[np.float32]
 
@@ -56,14 +57,19 @@ class Multi(BaseModel):
 class Combine(BaseModel):
     """How the heads make one learned score, and how that score becomes a SAGE change.
 
-    score = relevance * z(relevance logit) + outlook * z(outlook), where z() standardises by the means
-    and deviations of real replies on valid; change = clip(scale * (score - center)).
+    score = outlook * z(outlook) + relevance * z(rel) + hinge * min(0, z(rel) - hinge_at), where z()
+    standardises by the means and deviations of real replies on valid and `rel` is the relevance
+    logit: the hinge takes off only for a reply that fits clearly worse than real replies do, so it
+    punishes talking past the seeker without letting fit decide among fitting replies.
+    change = clip(scale * (score - center)).
     """
 
     model_config = ConfigDict(extra="forbid")
 
     relevance: float
     outlook: float
+    hinge: float
+    hinge_at: float
     means: list[float] = Field(min_length=2, max_length=2)
     deviations: list[float] = Field(min_length=2, max_length=2)
     scale: float
@@ -119,7 +125,7 @@ def parse_heads(text: str, where: str) -> Heads:
 
 def load_heads(path: Path) -> Heads:
     """Heads from a file."""
-    return parse_heads(read_text(path), str(path))
+    return parse_heads(read_text(path, max_bytes=HEADS_MAX_BYTES, what="judge heads file"), str(path))
 
 
 @cache

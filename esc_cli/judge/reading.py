@@ -114,7 +114,7 @@ class ReplyJudge:
         outlook = float(extended[0] @ self._outlook[0] + self._outlook[1])
         c = self.heads.combine
         z = [(v - m) / d for v, m, d in zip((relevance, outlook), c.means, c.deviations, strict=True)]
-        score = c.relevance * z[0] + c.outlook * z[1]
+        score = c.outlook * z[1] + c.relevance * z[0] + c.hinge * min(0.0, z[0] - c.hinge_at)
         harm = self.harm_of(reply)
         learned = c.scale * (score - c.center) - HARM_CHANGE * len({h.kind for h in harm})
         probability = _sigmoid(relevance)

@@ -14,8 +14,9 @@ test split, the test feedback or FailedESConv: those are the reported figures (`
 3. harm: multinomial logistic regression on sentence embeddings: the seeds of each harm kind against
    the benign seeds and HARM_NEGATIVES sentences of train supporter replies.
 4. joining: on valid, the relevance and outlook logits are standardised over real replies, and the
-   relevance weight is the one of RELEVANCE_WEIGHTS that maximises the Spearman agreement with the
-   valid feedback plus the preference of real replies over foreign ones. The off-topic threshold is
+   relevance weight, the hinge and its point (RELEVANCE_WEIGHTS x HINGES x HINGE_AT, see
+   `heads.Combine`) are those that maximise the Spearman agreement with the valid feedback plus the
+   preference of real replies over foreign ones. The off-topic threshold is
    the OFF_TOPIC_QUANTILE quantile of real replies' relevance, the harm threshold the HARM_QUANTILE
    quantile of valid supporter sentences' harm (at least HARM_FLOOR).
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import random
 import sys
 from collections.abc import Sequence
@@ -51,12 +53,14 @@ HARM_C = 1.0
 HARM_NEGATIVES = 6000
 NEGATIVE_SEED = 1
 VALID_SEED = 2
-RELEVANCE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+RELEVANCE_WEIGHTS = (0.0, 0.25, 0.5)
+HINGES = (0.0, 1.0, 2.0, 3.0)
+HINGE_AT = (-1.0, -0.5, 0.0, 0.5)
 OFF_TOPIC_QUANTILE = 0.05
 HARM_QUANTILE = 0.99
 HARM_FLOOR = 0.5
 SCALE = 3.0
-CENTER_QUANTILE = 0.35
+CENTER_QUANTILE = 0.65
 DIGITS = 6
 TRAIN_FILES = ("esconv/hf_splits/train.jsonl",)
 VALID_FILES = ("esconv/hf_splits/valid.jsonl", "esconv/multiesc_feedback/valid.jsonl")
@@ -158,17 +162,23 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
     rated = [i for i, t in enumerate(valid) if t.rating is not None]
     ratings = [float(valid[i].rating or 0) for i in rated]
 
-    def score(rel: np.ndarray, out: np.ndarray, weight: float) -> np.ndarray:
-        return np.asarray(weight * (rel - means[0]) / deviations[0] + (out - means[1]) / deviations[1])
+    Setting = tuple[float, float, float]
 
-    figures = {}
-    for weight in RELEVANCE_WEIGHTS:
-        real_score, foreign_score = score(rel_r, out_r, weight), score(rel_f, out_f, weight)
+    def score(rel: np.ndarray, out: np.ndarray, setting: Setting) -> np.ndarray:
+        weight, hinge, at = setting
+        fit = (rel - means[0]) / deviations[0]
+        return np.asarray((out - means[1]) / deviations[1] + weight * fit + hinge * np.minimum(0.0, fit - at))
+
+    figures: dict[Setting, tuple[float, float]] = {}
+    for setting in itertools.product(RELEVANCE_WEIGHTS, HINGES, HINGE_AT):
+        real_score, foreign_score = score(rel_r, out_r, setting), score(rel_f, out_f, setting)
         rho = spearman([float(real_score[i]) for i in rated], ratings)
         pref = preference(real_score.tolist(), foreign_score.tolist())
-        figures[weight] = (rho, pref)
-        _say(f"  relevance weight {weight}: valid feedback rho {rho:.3f}, real over foreign {pref:.3f}")
-    best = max(RELEVANCE_WEIGHTS, key=lambda w: figures[w][0] + figures[w][1])
+        figures[setting] = (rho, pref)
+    best = max(figures, key=lambda s: (round(figures[s][0] + figures[s][1], 6), s))
+    _say(
+        f"  chosen (weight, hinge, at) {best}: valid feedback rho {figures[best][0]:.3f}, real over foreign {figures[best][1]:.3f}"
+    )
     real_score = score(rel_r, out_r, best)
     probability = 1.0 / (1.0 + np.exp(-rel_r))
     supporter_sentences = sorted({s for t in valid for s in sentences(t.reply)})
@@ -190,8 +200,10 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
             "bias": _rounded(harm.intercept_),
         },
         "combine": {
-            "relevance": best,
+            "relevance": best[0],
             "outlook": 1.0,
+            "hinge": best[1],
+            "hinge_at": best[2],
             "means": [round(m, DIGITS) for m in means],
             "deviations": [round(d, DIGITS) for d in deviations],
             "scale": SCALE,
@@ -231,12 +243,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, required=True, help="the data folder ($ESC_DATA)")
     parser.add_argument("-o", "--out", type=Path, required=True)
+    parser.add_argument(
+        "--memo", type=Path, help="an .npz of embeddings to start from and to update (speeds up a rebuild)"
+    )
     args = parser.parse_args(argv)
     missing = [f for f in (*TRAIN_FILES, *VALID_FILES) if not (args.data / f).is_file()]
     if missing:
         _say(f"error: {args.data}: missing {', '.join(missing)} (see the README's Data section)")
         return 2
-    heads = fit(args.data, shared_encoder())
+    encoder = shared_encoder()
+    if args.memo is not None and args.memo.is_file():
+        _say(f"embeddings from {args.memo}: {encoder.load_memo(args.memo)}")
+    heads = fit(args.data, encoder)
+    if args.memo is not None:
+        encoder.save_memo(args.memo)
     from esc_cli.iu.train_strategy import write_asset
 
     write_asset(args.out, json.dumps(heads, indent=1) + "\n")

@@ -39,6 +39,7 @@ class Turn(Record):
         default="", description="The seeker's next message ('' when the dialogue ended)."
     )
     safety: list[str] = Field(default_factory=list, description="Safety flags raised on this turn.")
+    off_topic: bool = Field(default=False, description="The judge read the reply as said to someone else.")
 
 
 class Dialogue(Record):
@@ -94,6 +95,8 @@ class Summary(Record):
     by_profile: dict[str, GroupScore]
     skills: dict[str, SkillCredit]
     safety_violations: int
+    off_topic_turns: int = Field(default=0, description="Agent turns the judge read as off-topic.")
+    agent_turns: int = Field(default=0, description="Agent turns in all dialogues.")
 
 
 class RoleConfig(Record):

@@ -123,6 +123,24 @@ class TextEncoder:
             stacked: npt.NDArray[np.float32] = np.stack([self._memo[t] for t in wanted])
             return stacked
 
+    def save_memo(self, path: Path) -> None:
+        """Write every embedding computed so far to an .npz file (a rebuild can start from it)."""
+        with self._lock:
+            texts = list(self._memo)
+            rows = np.stack([self._memo[t] for t in texts]) if texts else np.zeros((0, DIMENSION), np.float32)
+        np.savez(path, texts=np.array(texts, dtype=object), vectors=rows)
+
+    def load_memo(self, path: Path) -> int:
+        """Take embeddings from an .npz file written by `save_memo` of the same model; returns how many."""
+        with np.load(path, allow_pickle=True) as data:
+            texts, rows = list(data["texts"]), data["vectors"]
+        if rows.ndim != 2 or rows.shape[1] != DIMENSION or len(texts) != len(rows):
+            raise ConfigError(f"{path}: not an embedding memo of this encoder; delete it")
+        with self._lock:
+            for text, row in zip(texts, rows, strict=True):
+                self._memo[str(text)] = row.astype(np.float32)
+        return len(texts)
+
     def vector(self, text: str) -> Vector:
         """The embedding of one text."""
         row: Vector = self.embed([text])[0]
