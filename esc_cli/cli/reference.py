@@ -26,7 +26,7 @@ def _sections(command: click.Command, path: list[str], parent: click.Context | N
     info = click.Context(command, info_name=path[-1], parent=parent, **settings)
     out = [f"### `{' '.join(path)}`\n\n```text\n{command.get_help(info).rstrip()}\n```\n"]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
+        for name in sorted(command.list_commands(info)):
             out.extend(_sections(command.commands[name], [*path, name], info))
     return out
 
