@@ -130,7 +130,9 @@ def main() -> int:
             for name, _, _ in commands(bank, root):
                 base_cpu = statistics.median(results[(args.against, name)].cpu)
                 new_cpu = statistics.median(mine[name].cpu)
-                print(f"  {name:28} {base_cpu / new_cpu:5.2f}x  ({(1 - new_cpu / base_cpu) * 100:4.0f}% less CPU)")
+                print(
+                    f"  {name:28} {base_cpu / new_cpu:5.2f}x  ({(1 - new_cpu / base_cpu) * 100:4.0f}% less CPU)"
+                )
     return 0
 
 

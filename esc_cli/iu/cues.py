@@ -52,7 +52,7 @@ class _Plan:
         anywhere: list[str] = []
         at_start: list[str] = []
         for part in parts:
-            found = prefilter.anchors(part)
+            found = prefilter.known_anchors(part)
             if found is None:
                 (at_start if part.startswith("^") else anywhere).append(
                     part[1:] if part.startswith("^") else part
@@ -691,3 +691,16 @@ BEHAVIOUR_CUES: dict[str, Cue] = {
     ),
     "escalates-distress": Cue.union(STATE_CUES["crisis-risk"], STATE_CUES["hopelessness"]),
 }
+
+
+def all_cues() -> list[Cue]:
+    """Every cue of the labeller: states, behaviours, the feeling words, support actions and harms."""
+    from esc_cli.iu import action_cues
+
+    return [
+        *STATE_CUES.values(),
+        *BEHAVIOUR_CUES.values(),
+        FEELING_CUE,
+        *action_cues.ACTION_CUES.values(),
+        *action_cues.HARM_CUES.values(),
+    ]

@@ -15,10 +15,14 @@ never wrong. `tests/iu/test_cue_prefilter.py` compares every cue against trying 
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
 import re
-from dataclasses import dataclass
-from typing import Any
+import sys
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any, NamedTuple
 
 C: Any
 P: Any
@@ -28,6 +32,9 @@ try:  # the parser the `re` module itself uses (Python 3.11+); without it nothin
 except ImportError:  # pragma: no cover - other Python implementations
     C = P = None
 
+TABLE_NAME = "cue_anchors.json"
+# Bump when the meaning of an anchor changes: an old table is then ignored.
+TABLE_VERSION = 1
 # A run's expansions are kept while there are at most this many strings.
 MAX_EXPANSIONS = 96
 # Repeats are expanded up to this many copies (`x?`, `x{0,2}`); longer ones end a run.
@@ -44,8 +51,7 @@ _COMMON = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
+class Anchor(NamedTuple):
     """Something every match contains: a whole word (`word` True) or a literal substring."""
 
     text: str
@@ -54,12 +60,52 @@ class Anchor:
     @property
     def cost(self) -> float:
         """A rough chance that a text contains it: lower is a better pre-check."""
-        if self.word:  # a set lookup: preferred to a literal unless the word is common
-            if self.text in _COMMON:
-                return 0.5
-            return 0.03 if len(self.text) <= 3 else 0.01
-        spaces = self.text.count(" ")
-        return max(0.02, 0.3 / (len(self.text) + 4 * spaces))
+        return _cost_of(self.text, self.word)
+
+
+@functools.cache
+def _cost_of(text: str, word: bool) -> float:
+    if word:  # a set lookup: preferred to a literal unless the word is common
+        if text in _COMMON:
+            return 0.5
+        return 0.03 if len(text) <= 3 else 0.01
+    spaces = text.count(" ")
+    return max(0.02, 0.3 / (len(text) + 4 * spaces))
+
+
+def known_anchors(pattern: str) -> frozenset[Anchor] | None:
+    """`anchors(pattern)`, read from the packaged table when it holds the pattern (the proof costs
+    ~0.1 s for all cues, a lot for a short command); proved here otherwise, e.g. for a cue edited
+    since the table was written (`python -m esc_cli.iu.prefilter --write`; a test checks it)."""
+    table = _table()
+    if pattern in table:
+        return table[pattern]
+    return anchors(pattern)
+
+
+@functools.cache
+def _table() -> dict[str, frozenset[Anchor] | None]:
+    try:
+        text = resources.files("esc_cli").joinpath("assets", TABLE_NAME).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError):
+        return {}
+    if data.get("version") != TABLE_VERSION:
+        return {}
+    return {
+        pattern: None if found is None else frozenset(Anchor(str(t), bool(w)) for t, w in found)
+        for pattern, found in data["anchors"].items()
+    }
+
+
+def table_text(patterns: Iterable[str]) -> str:
+    """The packaged table for these patterns, as JSON."""
+    rows: dict[str, list[list[object]] | None] = {}
+    for pattern in sorted(set(patterns)):
+        found = anchors(pattern)
+        rows[pattern] = None if found is None else [[a.text, a.word] for a in sorted(found)]
+    lines = ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in rows.items())
+    return f'{{\n "version": {TABLE_VERSION},\n "anchors": {{\n{lines}\n }}\n}}\n'
 
 
 def anchors(pattern: str) -> frozenset[Anchor] | None:
@@ -195,7 +241,7 @@ def _run_anchors(run: set[str], left: bool, right: bool) -> frozenset[Anchor] | 
         for text in uncovered:
             for anchor in options[text]:
                 counts[anchor] = counts.get(anchor, 0) + 1
-        best = min(counts, key=lambda a: (a.cost / counts[a], a.text))
+        best = min(counts, key=lambda a: (_cost_of(*a) / counts[a], a.text))
         chosen.add(best)
         uncovered = {text for text in uncovered if best not in options[text]}
     # A literal that holds another chosen literal adds nothing: the shorter one is present anyway.
@@ -296,3 +342,27 @@ def _nonword_repeat(op: Any, av: Any) -> str:
             continue
         return ""
     return "some" if low >= 1 else "maybe"
+
+
+def main(argv: list[str]) -> int:
+    """`--write` rewrites the packaged table from the cues; `--check` exits 1 when it is stale."""
+    from esc_cli.iu.cues import all_cues
+
+    if argv not in (["--write"], ["--check"]):
+        print("usage: python -m esc_cli.iu.prefilter --write | --check", file=sys.stderr)
+        return 2
+    path = resources.files("esc_cli").joinpath("assets", TABLE_NAME)
+    text = table_text(part for cue in all_cues() for part in cue.parts)
+    if argv == ["--check"]:
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if current != text:
+            print(f"{TABLE_NAME} is stale: run python -m esc_cli.iu.prefilter --write", file=sys.stderr)
+            return 1
+        return 0
+    with resources.as_file(path) as file:
+        file.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

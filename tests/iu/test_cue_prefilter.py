@@ -55,13 +55,17 @@ def test_almost_every_alternative_has_anchors() -> None:
 
 
 def _every() -> list[cues.Cue]:
-    return [
-        *cues.STATE_CUES.values(),
-        *cues.BEHAVIOUR_CUES.values(),
-        *action_cues.ACTION_CUES.values(),
-        *action_cues.HARM_CUES.values(),
-        cues.FEELING_CUE,
-    ]
+    return cues.all_cues()
+
+
+def test_the_packaged_anchor_table_is_current() -> None:
+    assert prefilter.main(["--check"]) == 0, "run python -m esc_cli.iu.prefilter --write"
+
+
+def test_a_pattern_missing_from_the_table_is_proved_on_the_spot() -> None:
+    pattern = r"\bnot in any cue (?:yet|today)\b"
+    assert pattern not in prefilter._table()
+    assert prefilter.known_anchors(pattern) == prefilter.anchors(pattern) is not None
 
 
 def _texts() -> list[str]:
