@@ -42,11 +42,23 @@ class _Plan:
     of the text, as an anchored branch inside a big alternation would be tried at every position.
     """
 
-    __slots__ = ("any_literal", "anywhere", "at_start", "by_word", "finders", "gate", "literals", "word_keys")
+    __slots__ = (
+        "any_literal",
+        "anywhere",
+        "at_start",
+        "by_word",
+        "finders",
+        "gate",
+        "literals",
+        "sources",
+        "word_keys",
+    )
 
     def __init__(self, parts: tuple[str, ...], gate: str) -> None:
         self.gate = re.compile(gate).search if gate else None
-        self.finders: list[Callable[[str], re.Match[str] | None]] = []
+        # The anchored alternatives, each compiled the first time one of its anchors shows up.
+        self.sources: list[str] = []
+        self.finders: list[Callable[[str], re.Match[str] | None] | None] = []
         by_word: dict[str, list[int]] = {}
         literals: list[tuple[str, int]] = []
         anywhere: list[str] = []
@@ -58,10 +70,9 @@ class _Plan:
                     part[1:] if part.startswith("^") else part
                 )
                 continue
-            index = len(self.finders)
-            self.finders.append(
-                re.compile(part[1:]).match if part.startswith("^") else re.compile(part).search
-            )
+            index = len(self.sources)
+            self.sources.append(part)
+            self.finders.append(None)
             for anchor in sorted(found, key=lambda a: a.text):
                 if anchor.word:
                     by_word.setdefault(anchor.text, []).append(index)
@@ -86,17 +97,25 @@ class _Plan:
         for word in self.word_keys.intersection(cue_text.words):
             for index in self.by_word[word]:
                 if index not in tried:
-                    if self.finders[index](text) is not None:
+                    if self._find(index, text):
                         return True
                     tried.add(index)
         if self.any_literal is None or self.any_literal(text) is None:
             return self.anywhere is not None and self.anywhere(text) is not None
         for literal, index in self.literals:
             if index not in tried and literal in text:
-                if self.finders[index](text) is not None:
+                if self._find(index, text):
                     return True
                 tried.add(index)
         return self.anywhere is not None and self.anywhere(text) is not None
+
+    def _find(self, index: int, text: str) -> bool:
+        finder = self.finders[index]
+        if finder is None:
+            part = self.sources[index]
+            finder = re.compile(part[1:]).match if part.startswith("^") else re.compile(part).search
+            self.finders[index] = finder
+        return finder(text) is not None
 
 
 class Cue:
