@@ -101,9 +101,11 @@ def main() -> int:
         bank = make_repo(root)
         print(f"{args.runs} runs each, {os.cpu_count()} CPUs; CPU is the child's user + system time")
         results: dict[tuple[str, str], Figures] = {}
+        runs: dict[str, Path] = {}
         for _ in range(args.runs):
             for label, code in trees.items():
                 scratch = Path(tempfile.mkdtemp(dir=root))
+                runs[label] = scratch / "run"
                 for name, argv, cwd in commands(bank, scratch):
                     load = os.getloadavg()[0]
                     cpu, wall = run_child(code, argv, cwd)
@@ -111,6 +113,13 @@ def main() -> int:
                     figures.cpu.append(cpu)
                     figures.wall.append(wall)
                     figures.load.append(load)
+        if args.against:
+            same = all(
+                (run / name).read_bytes() == (runs["this tree"] / name).read_bytes()
+                for run in [runs[args.against]]
+                for name in ("dialogues.jsonl", "summary.json")
+            )
+            print(f"sim run dialogues.jsonl and summary.json identical on both trees: {same}")
         for label in trees:
             print(f"== {label} ==")
             for name, _, _ in commands(bank, root):
