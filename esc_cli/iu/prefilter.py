@@ -1,10 +1,11 @@
 """Pre-checks for regex alternatives: what any match must contain, read from the parsed pattern.
 
 `anchors(pattern)` returns a set of anchors such that every match of `pattern` in a text contains at
-least one of them, or None when no useful set can be proved. An anchor is either a whole word
-(`Anchor.word`: the text's `\\w+` tokens must include it) or a literal (`Anchor.literal`: a plain
-substring test). A cue tries an alternative only when one of its anchors is present, which is a
-set lookup or a substring test instead of a regex search, and skips most alternatives for most texts.
+least one of them, or None when no useful set can be proved. An anchor is a whole word (`word` True:
+the text's `\\w+` tokens must include it) or a literal (`word` False: a substring test). A cue tries
+an alternative only when one of its anchors is present, a set lookup or a substring test instead of
+a regex search, and so skips most alternatives for most texts. The anchors of every cue ship in
+`esc_cli/assets/cue_anchors.json` (`known_anchors`), so a process does not prove them again.
 
 The proof walks the pattern as Python's own regex parser reads it: runs of items with a finite set
 of expansions (literals, small classes, alternations, optional parts) are expanded into strings, and
