@@ -1,13 +1,14 @@
 """Figures of IU extraction (issue 4): offline extraction speed over ESConv and FailedESConv, and the
 offline labeller's strategy accuracy on the ESConv test split.
 
-    ESC_DATA=../shared/data python bench/iu_extract.py [--runs 3] [--workers N]
+    ESC_DATA=../shared/data python bench/iu_extract.py [--runs 3] [--workers N] [--against REF]
 
 1. Speed: what `esc iu extract` does with the offline labeller (read the files, label, write the
    JSONL) over the HF train/valid/test splits plus FailedESConv, about 44k utterances. Prints the
    wall and CPU time (this process and its workers, from getrusage) and utterances per second of
    each run and their medians, with the load average: on a shared machine the CPU time is the
    steadier figure. Targets: under 5 s wall with 2 workers on an idle machine, at most 8 s CPU.
+   With `--against REF` the same runs follow on the code of that git ref, for a side-by-side.
 2. Quality: the strategy each supporter utterance of the valid and test splits gets from its text
    alone (the annotation hidden), against the annotation: micro accuracy (all utterances) and macro
    accuracy (mean per-strategy recall). The target is at least 60% micro on test. Both strategy
@@ -21,6 +22,7 @@ import argparse
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import esc_cli
 from esc_cli.data.corpus import load_corpus
 from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_writer
@@ -35,6 +38,8 @@ from esc_cli.iu.labeller import OfflineLabeller
 from esc_cli.iu.parallel import default_workers, extract_chunks
 from esc_cli.iu.train_strategy import read_examples
 from esc_cli.taxonomy import ESCONV_STRATEGIES
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def cpu_seconds() -> float:
@@ -131,20 +136,38 @@ def score(esconv: Path, predict: Callable[[list[str]], list[str]]) -> None:
                 )
 
 
+def against(ref: str, runs: int, workers: int) -> None:
+    """The speed part on the code of git ref `ref` (extracted to a temporary folder), in a child
+    process that imports that code, alternating with nothing else: run it right after our own."""
+    with tempfile.TemporaryDirectory(prefix="esc-bench-ref-") as folder:
+        archive = subprocess.run(["git", "archive", ref], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+        print(f"== the same on {ref} ==", flush=True)
+        command = [sys.executable, "-P", __file__, "--runs", str(runs), "--workers", str(workers)]
+        env = {**os.environ, "PYTHONPATH": folder}
+        subprocess.run([*command, "--speed-only"], env=env, check=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--speed-only", action="store_true", help="Skip the quality part.")
+    parser.add_argument("--against", metavar="REF", help="Also time the code of this git ref.")
     args = parser.parse_args()
     data = os.environ.get("ESC_DATA")
     if not data or not (Path(data) / "esconv").is_dir():
         print("ESC_DATA must point at the data folder (with esconv/ inside)", file=sys.stderr)
         return 2
     esconv = Path(data) / "esconv"
+    print(f"code: {Path(esc_cli.__file__).parent}")
     speed(esconv, args.runs, args.workers)
-    quality(esconv)
+    if args.against:
+        against(args.against, args.runs, args.workers)
+    if not args.speed_only:
+        quality(esconv)
     return 0
 
 

@@ -61,7 +61,7 @@ SAFETY_ACTIONS = frozenset({"safety-check", "refer-resource"})
 VENTING_WORDS = 30
 FLAT_WORDS = 3
 AFFECT_CACHE_LIMIT = 200_000
-TEXT_CACHE_LIMIT = 50_000
+TEXT_CACHE_LIMIT = 4096  # recent texts: a seeker message is read as a reply, then as the next state
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9']+")
