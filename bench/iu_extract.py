@@ -19,6 +19,7 @@ offline labeller's strategy accuracy on the ESConv test split.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
 import statistics
@@ -82,6 +83,8 @@ def speed(esconv: Path, runs: int, workers: int) -> None:
                 f"run {run}: {wall:.2f} s wall, {cpu:.2f} s CPU, {utterances} utterances, {ius} IUs, "
                 f"{utterances / wall:,.0f} utterances/s (load average {loads[-1]:.1f})"
             )
+        digest = hashlib.sha256((Path(folder) / "ius.jsonl").read_bytes()).hexdigest()[:16]
+        print(f"sha256 of the IU file: {digest} (the same on another commit means the same output)")
     median = statistics.median(times)
     cpu = statistics.median(cpus)
     print(
