@@ -27,7 +27,9 @@ def _sections(command: click.Command, path: list[str], parent: click.Context | N
     out = [f"### `{' '.join(path)}`\n\n```text\n{command.get_help(info).rstrip()}\n```\n"]
     if isinstance(command, click.Group):
         for name in sorted(command.list_commands(info)):
-            out.extend(_sections(command.commands[name], [*path, name], info))
+            sub = command.get_command(info, name)
+            if sub is not None:
+                out.extend(_sections(sub, [*path, name], info))
     return out
 
 
