@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from esc_cli.bank.model import Skill, SkillMeta
 from esc_cli.errors import InputError
-from esc_cli.fileio import load_yaml, read_text, validation_errors
+from esc_cli.fileio import SafeDumper, load_yaml, read_text, validation_errors
 
 MAX_SKILL_BYTES = 64 * 1024
 FENCE = "---"
@@ -67,7 +67,7 @@ def load_skill(path: Path) -> Skill:
     return parse_skill(read_skill_text(path), path)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(SafeDumper):
     """Block style for mappings, flow style for short lists of scalars, no aliases, no line folding."""
 
     def ignore_aliases(self, data: Any) -> bool:

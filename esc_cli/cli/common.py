@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from esc_cli.config import Bank, load_bank
+if TYPE_CHECKING:  # the bank's model (pydantic) loads only when a command reads the bank
+    from esc_cli.config import Bank
 
 
 class State:
@@ -21,6 +22,8 @@ class State:
     @property
     def bank(self) -> Bank:
         if self._bank is None:
+            from esc_cli.config import load_bank
+
             self._bank = load_bank(self.bank_path)
         return self._bank
 

@@ -14,13 +14,18 @@ import click
 
 from esc_cli import __version__
 from esc_cli.cli.common import State
+from esc_cli.cli.groups import ROOT, LazyGroup, load_all
 from esc_cli.errors import EscError
 
 EXIT_CRASH = 3
 EXIT_INTERRUPT = 130
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy=ROOT,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="esc")
 @click.option(
     "--bank",
@@ -49,11 +54,8 @@ def cli(ctx: click.Context, bank_path: Path | None) -> None:
 
 
 def _register() -> None:
-    """Attach every command group. Each lives in its own module under esc_cli/cli/."""
-    from esc_cli.cli import groups
-
-    for command in groups.commands():
-        cli.add_command(command)
+    """Import every command now (they load on first use otherwise): for tools that walk the tree."""
+    load_all(cli)
 
 
 def _crash_log(exc: BaseException) -> Path:
@@ -66,7 +68,6 @@ def _crash_log(exc: BaseException) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map every outcome to an exit code. Returns the code (also used by tests)."""
-    _register()
     try:
         # Without standalone mode, click returns the code given to ctx.exit() instead of raising.
         returned = cli.main(args=argv, prog_name="esc", standalone_mode=False)

@@ -1,4 +1,5 @@
-"""`esc skill ...`: lint, list, show, schema and fmt. Discover, why and verify attach from their own modules."""
+"""`esc skill ...`: lint, list, show, schema and fmt. Discover, why and verify attach from their own
+modules, imported when one of them is run (see `cli/groups.py`)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
 from esc_cli.bank.load import load_skills, skill_files
 from esc_cli.bank.model import SkillMeta
 from esc_cli.cli.common import format_option, get_bank
+from esc_cli.cli.groups import SKILL, LazyGroup
 from esc_cli.cli.output import console, table
 from esc_cli.errors import CheckFailed, InputError
 from esc_cli.fileio import atomic_write_text
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy=SKILL)
 def skill() -> None:
     """Work with the skill files of the bank (skills/<id>.md).
 
