@@ -21,7 +21,7 @@ class State:
     @property
     def bank(self) -> Bank:
         if self._bank is None:
-            self._bank = load_bank(self.bank_path)
+            self._bank = load_bank(self.bank_path, exact=self.bank_path is not None)
         return self._bank
 
 

@@ -11,6 +11,7 @@ from esc_cli import taxonomy
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
 from esc_cli.cli.common import format_option, get_bank
+from esc_cli.cli.deprecated import renamed_option
 from esc_cli.cli.output import console, table
 from esc_cli.data.load import read_dialogues
 from esc_cli.discover.strategy_eval import (
@@ -71,7 +72,7 @@ def _active(folder: Path) -> list[Skill]:
         raise InputError(
             folder,
             "holds no active skill (*.md)",
-            fix="pass the skills folder of a bank, e.g. --bank found/ after `esc skill discover --out found/`",
+            fix="pass the skills folder of a bank, e.g. --skills found/ after `esc skill discover --out found/`",
         )
     return skills
 
@@ -84,8 +85,11 @@ def _active(folder: Path) -> list[Skill]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Dialogues with supporter strategies, e.g. ESConv hf_splits/test.jsonl.",
 )
+@renamed_option(
+    "--bank", "--skills", dest="banks", multiple=True, type=click.Path(file_okay=False, path_type=Path)
+)
 @click.option(
-    "--bank",
+    "--skills",
     "banks",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),

@@ -15,6 +15,7 @@ from esc_cli.bank.load import bank_hash, load_skills
 from esc_cli.cli.common import format_option, get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, table
+from esc_cli.cli.runarg import RUN_FOLDER
 from esc_cli.config import Bank
 from esc_cli.evolve.analysis import Analyst, offline_analyst
 from esc_cli.evolve.findings import Finding
@@ -182,7 +183,7 @@ def _print_outcome(outcome: EvolveOutcome) -> None:
 
 
 @evolve.command("analyze")
-@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=RUN_FOLDER)
 @click.option(
     "--min-support",
     type=click.IntRange(1, 1000),
@@ -197,6 +198,7 @@ def analyze(ctx: click.Context, run_dir: Path, min_support: int, fmt: str, llm: 
     """Print the findings of a run: missing skills, unsafe interventions, profile-specific failures.
 
     The run is read with the bank as it is now; a note says so when the run used another bank.
+    RUN is a run folder, or `latest` for the newest run of the bank.
     """
     bank = get_bank(ctx)
     run = load_run(run_dir)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from esc_cli.cli.common import get_bank
+from esc_cli.cli.deprecated import renamed_option
 from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_write_text
 from esc_cli.sim.profile import Profile
@@ -82,16 +83,24 @@ def _plain_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[s
     type=click.Path(path_type=Path),
     help="Folder or file to search. Default: the bank's profiles folder.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON instead of YAML.")
+@renamed_option("--json", "--format json", dest="fmt", flag_value="json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="yaml for people and editors, json for scripts.",
+)
 @click.pass_context
-def show(ctx: click.Context, profile_id: str, directory: Path | None, as_json: bool) -> None:
+def show(ctx: click.Context, profile_id: str, directory: Path | None, fmt: str) -> None:
     """Print the profile PROFILE_ID, with the file it comes from.
 
     The output is the validated profile with defaults filled in, as YAML (or
-    JSON with --json), so it shows exactly what the simulator will read.
+    JSON with --format json), so it shows exactly what the simulator will read.
     """
     item = _find(load_profile_files(_default_dir(ctx, directory)), profile_id)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(item.profile.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
     click.echo(f"# {item.path}")

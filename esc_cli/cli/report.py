@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from esc_cli.cli.runarg import RUN_FOLDER
 from esc_cli.sim.runstore import load_run
 
 RUN_REPORT = "report.html"
@@ -13,7 +14,7 @@ COMPARE_REPORT = "compare.html"
 
 
 @click.command("report")
-@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="RUN [RUN_B]")
+@click.argument("runs", nargs=-1, required=True, type=RUN_FOLDER, metavar="RUN [RUN_B]")
 @click.option("--compare", is_flag=True, help="Compare two runs: RUN_A is the base, RUN_B the head.")
 @click.option(
     "-o",
@@ -27,6 +28,7 @@ def report(runs: tuple[Path, ...], compare: bool, output: Path | None) -> None:
     \b
     The page is one file with no scripts and nothing fetched, so it opens offline:
       esc report runs/2024-05-01-abc
+      esc report latest                          the newest run of the bank
       esc report --compare runs/base runs/head -o compare.html
     """
     wanted = 2 if compare else 1

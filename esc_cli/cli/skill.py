@@ -10,10 +10,11 @@ import click
 from esc_cli.bank.files import dump_skill, load_skill, parse_skill, read_skill_text, write_skill
 from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
 from esc_cli.bank.load import load_skills, skill_files
+from esc_cli.bank.lookup import skill_path
 from esc_cli.bank.model import SkillMeta
 from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.output import console, table
-from esc_cli.errors import CheckFailed, InputError
+from esc_cli.errors import CheckFailed
 from esc_cli.fileio import atomic_write_text
 
 
@@ -96,9 +97,7 @@ def list_skills(ctx: click.Context, show_all: bool) -> None:
 @click.pass_context
 def show(ctx: click.Context, skill_id: str) -> None:
     """Print one skill file in normalised form."""
-    path = get_bank(ctx).skills_dir / f"{skill_id}.md"
-    if not path.exists():
-        raise InputError(path, f"no skill '{skill_id}'", fix="see `esc skill list` for the ids")
+    path = skill_path(get_bank(ctx).skills_dir, skill_id)
     click.echo(dump_skill(load_skill(path)), nl=False)
 
 

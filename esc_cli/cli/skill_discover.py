@@ -8,6 +8,7 @@ import click
 
 from esc_cli.bank.files import load_skill
 from esc_cli.bank.load import load_skills
+from esc_cli.bank.lookup import skill_path
 from esc_cli.bank.model import Skill
 from esc_cli.cli.common import get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
@@ -140,10 +141,7 @@ def discover_command(
 def _skill_path(ctx: click.Context, skill_id: str, skills_dir: Path | None) -> tuple[Path, Bank | None]:
     bank = _bank_or_none(ctx, required=skills_dir is None)
     folder = skills_dir or (bank.skills_dir if bank is not None else Path("skills"))
-    path = folder / f"{skill_id}.md"
-    if not path.is_file():
-        raise InputError(path, f"no skill '{skill_id}'", fix="see `esc skill list` for the ids")
-    return path, bank
+    return skill_path(folder, skill_id), bank
 
 
 def _ius_path(given: Path | None, bank: Bank | None, found: Skill) -> Path:
