@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.deprecated import renamed_option
 from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_write_text
@@ -48,8 +48,9 @@ def _default_dir(ctx: click.Context, given: Path | None) -> Path:
 
 @profile.command("list")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
+@format_option("text for people, json for scripts (one object per profile, with its file).")
 @click.pass_context
-def list_profiles(ctx: click.Context, directory: Path | None) -> None:
+def list_profiles(ctx: click.Context, directory: Path | None, fmt: str) -> None:
     """List the profiles in DIRECTORY (default: the bank's profiles folder, every set).
 
     Prints one row a profile: id, personality, intention, problem type, risk and
@@ -57,6 +58,13 @@ def list_profiles(ctx: click.Context, directory: Path | None) -> None:
     `esc profile lint` to see every problem at once.
     """
     loaded = load_profile_files(_default_dir(ctx, directory))
+    if fmt == "json":
+        payload = [
+            dict(zip(LIST_COLUMNS, _row(item.profile), strict=True)) | {"path": str(item.path)}
+            for item in loaded
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     rows = [_row(item.profile) for item in loaded]
     for line in _plain_table(LIST_COLUMNS, rows):
         click.echo(line)

@@ -277,7 +277,8 @@ def show(run_dir: Path, show_skills: bool) -> None:
 @sim.command("compare")
 @click.argument("run_a", metavar="RUN_A", type=RUN_FOLDER)
 @click.argument("run_b", metavar="RUN_B", type=RUN_FOLDER)
-def compare(run_a: Path, run_b: Path) -> None:
+@format_option("text for people, json for scripts (every pair, the means and the unpaired counts).")
+def compare(run_a: Path, run_b: Path, fmt: str) -> None:
     """Pair two runs by profile and seed and show the change in final emotion, B minus A.
 
     Use the same profiles and seeds in both runs (e.g. the bank before and after an edit). A run is a
@@ -285,6 +286,31 @@ def compare(run_a: Path, run_b: Path) -> None:
     """
     a, b = load_run(run_a), load_run(run_b)
     pairs = pair_dialogues(a.dialogues, b.dialogues)
+    only_a, only_b = unpaired(a.dialogues, b.dialogues)
+    by_personality = {name: mean_change(g) for name, g in group_pairs(pairs, lambda d: d.personality).items()}
+    if fmt == "json":
+        payload = {
+            "a": {"run": str(run_a), "run_id": a.config.run_id, "score": a.summary.sage_score},
+            "b": {"run": str(run_b), "run_id": b.config.run_id, "score": b.summary.sage_score},
+            "mean_change": mean_change(pairs),
+            "by_personality": by_personality,
+            "safety_violations": {"a": a.summary.safety_violations, "b": b.summary.safety_violations},
+            "pairs": [
+                {
+                    "profile": p.head.profile,
+                    "seed": p.head.seed,
+                    "a": p.base.final_emotion,
+                    "b": p.head.final_emotion,
+                    "change": p.change,
+                    "outcome_a": p.base.outcome,
+                    "outcome_b": p.head.outcome,
+                }
+                for p in pairs
+            ],
+            "unpaired": {"only_a": len(only_a), "only_b": len(only_b)},
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     rows = [
         [
             p.head.profile,
@@ -303,7 +329,7 @@ def compare(run_a: Path, run_b: Path) -> None:
             rows,
         )
     )
-    by = [[name, mean_change(group)] for name, group in group_pairs(pairs, lambda d: d.personality).items()]
+    by = [[name, change] for name, change in by_personality.items()]
     console.print(table("mean paired change by personality", ["personality", "B-A"], by))
     better = sum(1 for p in pairs if p.change > 0)
     worse = sum(1 for p in pairs if p.change < 0)
@@ -312,7 +338,6 @@ def compare(run_a: Path, run_b: Path) -> None:
         f"{mean_change(pairs):+.2f} over {len(pairs)} pairs ({better} better, {worse} worse)"
     )
     click.echo(f"safety violations A {a.summary.safety_violations}, B {b.summary.safety_violations}")
-    only_a, only_b = unpaired(a.dialogues, b.dialogues)
     if only_a or only_b:
         click.echo(f"unpaired: {len(only_a)} only in A, {len(only_b)} only in B")
 

@@ -75,10 +75,16 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 
 @skill.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include draft and deprecated skills.")
+@format_option("text for people, json for scripts (one object per skill).")
 @click.pass_context
-def list_skills(ctx: click.Context, show_all: bool) -> None:
+def list_skills(ctx: click.Context, show_all: bool, fmt: str) -> None:
     """List the skills of the bank: id, stage, strategies, status and version."""
     skills = load_skills(get_bank(ctx).skills_dir, include_inactive=show_all)
+    if fmt == "json":
+        fields = ("id", "title", "stage", "status", "version", "crisis", "strategies", "actions")
+        payload = [{key: getattr(s.meta, key) for key in fields} for s in skills]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     rows = [
         (
             s.id + (" (crisis)" if s.meta.crisis else ""),

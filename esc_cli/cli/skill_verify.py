@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import TaskID
 
+from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import print_usage, progress_bar
@@ -78,6 +79,12 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     "--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side."
 )
 @click.option("--note", default="", help="A line to add to the report (CI uses it to name the engine).")
+@click.option(
+    "--skills",
+    "skills_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The head's skills from this folder (e.g. a discovered bank) instead of --head's skills folder.",
+)
 @llm_options("agent", "seeker")
 @click.pass_context
 def verify_command(
@@ -92,6 +99,7 @@ def verify_command(
     out: Path,
     html: bool,
     note: str,
+    skills_dir: Path | None,
     llm: LLMChoices,
 ) -> None:
     """Verify that a change to the bank does no harm: the merge gate for CI.
@@ -127,6 +135,7 @@ def verify_command(
         note=note,
         out=out,
         options=options,
+        head_skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
 
     with progress_bar("verifying") as bar:
