@@ -28,6 +28,16 @@ from esc_cli.sim.engines import default_labeller
 _SMALL_WORDS = {"or", "of", "and"}
 
 
+# What the accuracy means, printed under the table: a hand-written bank scores low here by design.
+MEANING = (
+    "note: this measures imitation of ESConv's human supporters, not help: a bank written for simulated "
+    "seekers (the shipped one) routes to what helps a SAGE seeker, e.g. exploring before advice, so it "
+    "can score near or below the majority class; a bank discovered from ESConv train "
+    "(`esc skill discover ius.jsonl --out found/ --write`, then --skills found/) routes the way the "
+    "humans did and scores higher."
+)
+
+
 @click.group("eval")
 def eval_group() -> None:
     """Measure a bank against held-out human dialogues."""
@@ -126,6 +136,7 @@ def strategy(ctx: click.Context, data_file: Path, banks: tuple[Path, ...], confu
     console.print(
         table(f"strategy accuracy on {data_file}", ("predictor", "turns", "correct", "accuracy"), rows)
     )
+    click.echo(MEANING)
     if confusion:
         columns = ("human \\ predicted", *(short(s) for s in taxonomy.ESCONV_STRATEGIES), short(NO_SKILL))
         for scores in all_scores[:-1]:
