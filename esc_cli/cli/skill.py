@@ -63,7 +63,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 
     With no PATHS, lints the whole bank, including the bank-wide rules (unique ids, exactly one active
     crisis skill, tie-breaks). Exit 0 clean, 1 when a rule fails, 2 when a file is unreadable or
-    breaks the schema. Messages read `skills/x.md -> key.path: problem (fix)`.
+    breaks the schema. Messages read `skills/x.md:LINE -> key.path: problem (fix)`.
     """
     if paths:
         report = lint_paths(paths, base=Path.cwd(), bank_rules=False)

@@ -150,7 +150,7 @@ def verify_command(
     print_usage([c for c in (options.agent_client, options.seeker_client) if c is not None])
     paths = _write_reports(outcome, out, html)
     if not outcome.changed_files:
-        click.echo(f"nothing changed under skills/, profiles/ or prompts/ since {base}: pass")
+        click.echo(f"nothing changed under skills/, profiles/, prompts/ or pyproject.toml since {base}: pass")
     else:
         # Plain lines, not a table: CI logs are read in narrow panes and must not wrap mid-message.
         for criterion in outcome.criteria:

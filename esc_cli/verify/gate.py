@@ -229,7 +229,8 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
     repo = gitops.open_repo(bank.root)
     subdir = _bank_subdir(bank, gitops.repo_root(repo))
     names = (bank.settings.skills, bank.settings.profiles, bank.settings.prompts)
-    folders = tuple(str(subdir / name) for name in names)
+    # pyproject.toml too: its [tool.esc] table (engine, roles, prices) can change what a run does.
+    folders = (*(str(subdir / name) for name in names), str(subdir / "pyproject.toml"))
     base_sha = gitops.resolve(repo, request.base, flag="--base")
     if request.head != gitops.WORKTREE:
         gitops.resolve(repo, request.head, flag="--head")
