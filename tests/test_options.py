@@ -163,6 +163,18 @@ def test_latest_is_the_newest_run_wherever_a_run_is_expected(esc: EscRunner, tmp
     assert analysed.code == 0, analysed.err
 
 
+def test_report_simulates_a_skills_folder_first(esc: EscRunner, tmp_path: Path) -> None:
+    root = _small_bank(tmp_path / "bank")
+    found = tmp_path / "found"
+    shutil.copytree(root / "skills", found)
+    done = esc("report", "--skills", str(found), cwd=root)
+    assert done.code == 0, done.err
+    (run,) = (root / "runs").iterdir()
+    assert (run / "report.html").is_file() and f"simulated {found} into {run}" in done.out
+    both = esc("report", "latest", "--skills", str(found), cwd=root)
+    assert both.code == 2 and "--skills makes its own run" in both.err
+
+
 def test_json_formats_for_lists_and_stats(esc: EscRunner, tmp_path: Path) -> None:
     skills = json.loads(esc("skill", "list", "--format", "json", cwd=REPO).out)
     assert {"id": "reflect-feelings"}.items() <= next(

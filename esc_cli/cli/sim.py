@@ -217,6 +217,20 @@ def run(
     )
 
 
+def simulate_folder(bank: Bank, skills_dir: Path, seeds: int = 3) -> Path:
+    """Run a folder of skills offline on the bank's verify profiles into a new run folder of the bank."""
+    skills = _load_bank_skills(bank, False, skills_dir)
+    profiles_dir = bank.profiles_dir / DEFAULT_SET
+    profiles = load_profile_set(profiles_dir)
+    options = _options(bank, {}, max_turns=10, no_skills=False, ius=None, outcome_table=None)
+    config = run_config(
+        skills, profiles, seeds, options, profile_set=str(profiles_dir), labeller=options.labeller
+    )
+    folder = bank.runs_dir / config.run_id
+    asyncio.run(_run(folder, skills, profiles, seeds, options, config, False))
+    return folder
+
+
 def _group_rows(groups: dict[str, GroupScore]) -> list[list[object]]:
     return [[name, g.dialogues, g.score, g.successes, g.failures] for name, g in groups.items()]
 
