@@ -53,7 +53,11 @@ def report(
         click.echo(f"simulated {skills_dir} into {runs[0]}")
     wanted = 2 if compare else 1
     if len(runs) != wanted:
-        usage = "esc report --compare RUN_A RUN_B" if compare else "esc report RUN (or --compare RUN_A RUN_B, or --skills DIR)"
+        usage = (
+            "esc report --compare RUN_A RUN_B"
+            if compare
+            else "esc report RUN (or --compare RUN_A RUN_B, or --skills DIR)"
+        )
         raise click.UsageError(
             f"expected {wanted} run folder{'s' if wanted > 1 else ''}, got {len(runs)}: {usage}"
         )
