@@ -313,7 +313,10 @@ def lint_paths(paths: Iterable[Path], *, base: Path | None = None, bank_rules: b
             loaded.append((skill, shown))
         findings.extend(_with_lines(problems, path))
     if bank_rules:
-        findings.extend(check_bank(loaded))
+        by_shown = {_display(path, base): path for path in files}
+        for finding in check_bank(loaded):
+            source = by_shown.get(finding.path)
+            findings.extend(_with_lines([finding], source) if source is not None else [finding])
     if not files:
         findings.append(
             Finding(

@@ -58,7 +58,7 @@ def test_duplicate_ids_exit_two(esc: EscRunner, tmp_path: Path) -> None:
     (tmp_path / "skills" / "a-skill-copy.md").write_text(skill_text("a-skill"), encoding="utf-8")
     code, out = lint(esc, tmp_path)
     assert code == 2
-    assert "skills/a-skill.md -> id: duplicate id 'a-skill' (also in skills/a-skill-copy.md)" in out
+    assert "skills/a-skill.md:2 -> id: duplicate id 'a-skill' (also in skills/a-skill-copy.md)" in out
 
 
 def test_missing_section(esc: EscRunner, tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_identical_conditions_without_tie_break_warn(esc: EscRunner, tmp_path: P
     code, out = lint(esc, tmp_path)
     assert code == 0
     assert (
-        "warning: skills/b-skill.md -> applies_when: same conditions and priority as skills/a-skill.md "
+        "warning: skills/b-skill.md:9 -> applies_when: same conditions and priority as skills/a-skill.md "
         "(set a different priority to break the tie)" in out
     )
     make_bank(tmp_path, {"a-skill": skill_text("a-skill"), "b-skill": skill_text("b-skill", priority=1)})
@@ -141,7 +141,7 @@ def test_crisis_skill_must_check_safety_and_refer(esc: EscRunner, tmp_path: Path
     make_bank(tmp_path, {"crisis-check": text.replace("[safety-check, refer-resource]", "[safety-check]")})
     code, out = lint(esc, tmp_path)
     assert code == 1
-    assert "skills/crisis-check.md -> actions: the crisis skill lacks refer-resource" in out
+    assert "skills/crisis-check.md:10 -> actions: the crisis skill lacks refer-resource" in out
 
 
 def test_only_the_crisis_skill_applies_to_crisis_risk(esc: EscRunner, tmp_path: Path) -> None:
