@@ -163,6 +163,19 @@ def test_latest_is_the_newest_run_wherever_a_run_is_expected(esc: EscRunner, tmp
     assert analysed.code == 0, analysed.err
 
 
+def test_resume_finishes_the_latest_run(esc: EscRunner, tmp_path: Path) -> None:
+    root = _small_bank(tmp_path / "bank")
+    assert esc("sim", "run", "--seeds", "2", cwd=root).code == 0
+    (run,) = (root / "runs").iterdir()
+    whole = (run / "dialogues.jsonl").read_bytes()
+    (run / "summary.json").unlink()
+    (run / "dialogues.jsonl").write_bytes(whole.splitlines(keepends=True)[0])
+    resumed = esc("sim", "run", "--seeds", "2", "--resume", "--out", "latest", cwd=root)
+    assert resumed.code == 0, resumed.err
+    assert (run / "dialogues.jsonl").read_bytes() == whole and (run / "summary.json").is_file()
+    assert [p.name for p in (root / "runs").iterdir()] == [run.name]
+
+
 def test_report_simulates_a_skills_folder_first(esc: EscRunner, tmp_path: Path) -> None:
     root = _small_bank(tmp_path / "bank")
     found = tmp_path / "found"

@@ -21,6 +21,7 @@ from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import ModelClient, aclose_all
 from esc_cli.sim.engines import default_labeller
+from esc_cli.sim.latest import is_latest, resolve_run
 from esc_cli.sim.options import Retrieval, SimOptions
 from esc_cli.sim.outcome import DEFAULT_TABLE_COMMAND, OutcomeTable, calibrate, load_table, write_table
 from esc_cli.sim.pairing import group_pairs, mean_change, pair_dialogues, unpaired
@@ -139,7 +140,11 @@ async def _run(
     help="Outcome table from `esc sim calibrate` for the offline seeker. Default: the packaged one.",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")
-@click.option("--resume", is_flag=True, help="Finish the run in --out, skipping dialogues already written.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Finish the run in --out (a folder, or `latest`), skipping dialogues already written.",
+)
 @click.option(
     "--skills",
     "skills_dir",
@@ -184,7 +189,9 @@ def run(
     profiles_dir = profiles_path or bank.profiles_dir / DEFAULT_SET
     profiles = load_profile_set(profiles_dir)
     if resume and out is None:
-        raise click.UsageError("--resume needs --out: the run folder to finish")
+        raise click.UsageError("--resume needs --out: the run folder to finish (or --out latest)")
+    if resume and out is not None and is_latest(str(out)):
+        out = resolve_run(str(out), bank.runs_dir)
     clients = llm.clients(bank, ["agent", "seeker"])
     options = _options(
         bank, clients, max_turns=max_turns, no_skills=no_skills, ius=ius, outcome_table=outcome_table
