@@ -100,9 +100,39 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def load_bank(path: Path | None = None) -> Bank:
-    """Locate the bank (walking up from `path` or the cwd) and validate its settings."""
-    root = find_root(path)
+def _what_it_is(path: Path) -> str:
+    """Name what a folder that is not a bank root holds, so the error says what was given."""
+    if not path.exists():
+        return "does not exist"
+    if not path.is_dir():
+        return "is a file, not a folder"
+    if (path / "pyproject.toml").is_file():
+        return "has a pyproject.toml without a [tool.esc] table"
+    if any(path.glob("*.md")):
+        return "is a skills folder (Markdown skill files), not a bank root"
+    if any(path.glob("*/*.md")):
+        return "holds skill files one level down (a discovered bank?) but no pyproject.toml with [tool.esc]"
+    return "has no pyproject.toml with [tool.esc]"
+
+
+def exact_root(path: Path) -> Path:
+    """An explicit `--bank PATH` must be a bank root itself: never a folder inside another bank."""
+    pyproject = path / "pyproject.toml"
+    if path.is_dir() and pyproject.is_file() and _read_tool_table(pyproject) is not None:
+        return path.resolve()
+    raise ConfigError(
+        f"--bank {path}: {_what_it_is(path)} (pass a bank root, a folder whose pyproject.toml has "
+        "[tool.esc]; to simulate a folder of skills, use --skills DIR; to make a bank, `esc init DIR`)"
+    )
+
+
+def load_bank(path: Path | None = None, *, exact: bool = False) -> Bank:
+    """Locate the bank and validate its settings.
+
+    With `exact`, `path` must be the bank root (an explicit --bank); otherwise walk up from `path` or
+    the cwd to the first bank root.
+    """
+    root = exact_root(path) if exact and path is not None else find_root(path)
     pyproject = root / "pyproject.toml"
     table = _read_tool_table(pyproject) or {}
     try:

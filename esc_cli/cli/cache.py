@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import format_option, get_bank
 from esc_cli.llm.cache import CallCache, read_stats
 
 
@@ -27,10 +29,14 @@ def cache() -> None:
 
 
 @cache.command("stats")
+@format_option("text for people, json for scripts.")
 @click.pass_context
-def stats(ctx: click.Context) -> None:
+def stats(ctx: click.Context, fmt: str) -> None:
     """Show entries, hits, misses, tokens saved and size."""
     found = read_stats(get_bank(ctx).cache_path)
+    if fmt == "json":
+        click.echo(json.dumps(found.model_dump(mode="json"), indent=2))
+        return
     rows = (
         ("cache", found.path),
         ("entries", f"{found.entries:,}"),

@@ -24,7 +24,7 @@ class State:
         if self._bank is None:
             from esc_cli.config import load_bank
 
-            self._bank = load_bank(self.bank_path)
+            self._bank = load_bank(self.bank_path, exact=self.bank_path is not None)
         return self._bank
 
 

@@ -12,9 +12,12 @@ from pathlib import Path
 import click
 
 from esc_cli.bank.load import bank_hash, load_skills
+from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.common import format_option, get_bank, seeds_option
+from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, table
+from esc_cli.cli.runarg import RUN_FOLDER
 from esc_cli.config import Bank
 from esc_cli.evolve.analysis import Analyst, offline_analyst
 from esc_cli.evolve.findings import Finding
@@ -102,6 +105,13 @@ def _close(roles: Roles) -> None:
 @click.option("--branch", help="Branch name. Default: esc/evolve/<date>-<slug of the first edit>.")
 @click.option("--push", "remote", metavar="REMOTE", help="Push the branch to this remote.")
 @click.option("--dry-run", is_flag=True, help="Evolve and write the outputs, but create no branch.")
+@click.option(
+    "--skills",
+    "skills_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Evolve the skill files of this folder (e.g. a discovered bank) instead of --base; no branch, "
+    "the evolved files go to OUT/skills/.",
+)
 @llm_options("agent", "seeker", "analyst")
 @click.pass_context
 def evolve(
@@ -116,6 +126,7 @@ def evolve(
     branch: str | None,
     remote: str | None,
     dry_run: bool,
+    skills_dir: Path | None,
     llm: LLMChoices,
 ) -> None:
     """Evolve the bank on the train profiles and commit what helps on a branch for review.
@@ -146,17 +157,43 @@ def evolve(
         rounds=rounds, seeds=seeds, max_proposals=max_proposals, acceptance=AcceptanceRule(min_gain=min_gain)
     )
     request = EvolveRequest(
-        profiles=relative, base=base, out=out, branch=branch, push=remote, dry_run=dry_run, settings=settings
+        profiles=relative,
+        base=base,
+        out=out,
+        branch=branch,
+        push=remote,
+        dry_run=dry_run,
+        settings=settings,
+        skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
     roles = _roles(bank, llm, settings.analysis)
     try:
         outcome = run_evolution(bank, request, roles, on_event=lambda line: click.echo(line, err=True))
     finally:
         _close(roles)
-    _print_outcome(outcome)
+    _print_outcome(outcome, from_folder=skills_dir is not None)
+    _hint(outcome, base)
 
 
-def _print_outcome(outcome: EvolveOutcome) -> None:
+def _hint(outcome: EvolveOutcome, base: str) -> None:
+    """What to run next: review and gate the new branch, or look at the outputs when there is none."""
+    if outcome.branch:
+        next_steps(
+            [
+                (command("git", "diff", f"{base}...{outcome.branch}"), "review the kept edits"),
+                (
+                    command("esc", "skill", "verify", "--base", base, "--head", outcome.branch),
+                    "gate the branch on the verify profiles",
+                ),
+            ]
+        )
+    else:
+        next_steps(
+            [(command("esc", "report", str(outcome.out / "round-0")), "the first round's run as a page")]
+        )
+
+
+def _print_outcome(outcome: EvolveOutcome, *, from_folder: bool = False) -> None:
     rows = [
         [r.round, r.figures.score, r.figures.successes, r.figures.failures, r.figures.safety, len(r.accepted)]
         for r in outcome.evolution.rounds
@@ -176,13 +213,16 @@ def _print_outcome(outcome: EvolveOutcome) -> None:
         if outcome.pushed:
             click.echo(f"pushed to {outcome.pushed}")
     else:
-        click.echo(
-            "branch: none (" + ("nothing accepted" if not outcome.evolution.accepted else "dry run") + ")"
-        )
+        why = "dry run"
+        if not outcome.evolution.accepted:
+            why = "nothing accepted"
+        elif from_folder:
+            why = f"a skills folder: the evolved files are in {outcome.out / 'skills'}"
+        click.echo(f"branch: none ({why})")
 
 
 @evolve.command("analyze")
-@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=RUN_FOLDER)
 @click.option(
     "--min-support",
     type=click.IntRange(1, 1000),
@@ -197,6 +237,7 @@ def analyze(ctx: click.Context, run_dir: Path, min_support: int, fmt: str, llm: 
     """Print the findings of a run: missing skills, unsafe interventions, profile-specific failures.
 
     The run is read with the bank as it is now; a note says so when the run used another bank.
+    RUN is a run folder, or `latest` for the newest run of the bank.
     """
     bank = get_bank(ctx)
     run = load_run(run_dir)

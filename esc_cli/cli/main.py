@@ -32,7 +32,8 @@ EXIT_INTERRUPT = 130
     "bank_path",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="ESC_BANK",
-    help="Bank root (a folder whose pyproject.toml has [tool.esc]). Default: found by walking up from here.",
+    help="Bank root: a folder whose pyproject.toml has [tool.esc] (any other folder is an error; for a "
+    "folder of skills, use the command's --skills). Default: found by walking up from here.",
 )
 @click.pass_context
 def cli(ctx: click.Context, bank_path: Path | None) -> None:

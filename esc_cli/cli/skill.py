@@ -11,11 +11,12 @@ import click
 from esc_cli.bank.files import dump_skill, load_skill, parse_skill, read_skill_text, write_skill
 from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
 from esc_cli.bank.load import load_skills, skill_files
+from esc_cli.bank.lookup import skill_path
 from esc_cli.bank.model import SkillMeta
 from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.groups import SKILL, LazyGroup
 from esc_cli.cli.output import console, table
-from esc_cli.errors import CheckFailed, InputError
+from esc_cli.errors import CheckFailed
 from esc_cli.fileio import atomic_write_text
 
 
@@ -64,7 +65,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 
     With no PATHS, lints the whole bank, including the bank-wide rules (unique ids, exactly one active
     crisis skill, tie-breaks). Exit 0 clean, 1 when a rule fails, 2 when a file is unreadable or
-    breaks the schema. Messages read `skills/x.md -> key.path: problem (fix)`.
+    breaks the schema. Messages read `skills/x.md:LINE -> key.path: problem (fix)`.
     """
     if paths:
         report = lint_paths(paths, base=Path.cwd(), bank_rules=False)
@@ -76,10 +77,16 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 
 @skill.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include draft and deprecated skills.")
+@format_option("text for people, json for scripts (one object per skill).")
 @click.pass_context
-def list_skills(ctx: click.Context, show_all: bool) -> None:
+def list_skills(ctx: click.Context, show_all: bool, fmt: str) -> None:
     """List the skills of the bank: id, stage, strategies, status and version."""
     skills = load_skills(get_bank(ctx).skills_dir, include_inactive=show_all)
+    if fmt == "json":
+        fields = ("id", "title", "stage", "status", "version", "crisis", "strategies", "actions")
+        payload = [{key: getattr(s.meta, key) for key in fields} for s in skills]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     rows = [
         (
             s.id + (" (crisis)" if s.meta.crisis else ""),
@@ -98,9 +105,7 @@ def list_skills(ctx: click.Context, show_all: bool) -> None:
 @click.pass_context
 def show(ctx: click.Context, skill_id: str) -> None:
     """Print one skill file in normalised form."""
-    path = get_bank(ctx).skills_dir / f"{skill_id}.md"
-    if not path.exists():
-        raise InputError(path, f"no skill '{skill_id}'", fix="see `esc skill list` for the ids")
+    path = skill_path(get_bank(ctx).skills_dir, skill_id)
     click.echo(dump_skill(load_skill(path)), nl=False)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import TaskID
 
+from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import print_usage, progress_bar
@@ -78,6 +79,12 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     "--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side."
 )
 @click.option("--note", default="", help="A line to add to the report (CI uses it to name the engine).")
+@click.option(
+    "--skills",
+    "skills_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The head's skills from this folder (e.g. a discovered bank) instead of --head's skills folder.",
+)
 @llm_options("agent", "seeker")
 @click.pass_context
 def verify_command(
@@ -92,6 +99,7 @@ def verify_command(
     out: Path,
     html: bool,
     note: str,
+    skills_dir: Path | None,
     llm: LLMChoices,
 ) -> None:
     """Verify that a change to the bank does no harm: the merge gate for CI.
@@ -127,6 +135,7 @@ def verify_command(
         note=note,
         out=out,
         options=options,
+        head_skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
 
     with progress_bar("verifying") as bar:
@@ -141,7 +150,7 @@ def verify_command(
     print_usage([c for c in (options.agent_client, options.seeker_client) if c is not None])
     paths = _write_reports(outcome, out, html)
     if not outcome.changed_files:
-        click.echo(f"nothing changed under skills/, profiles/ or prompts/ since {base}: pass")
+        click.echo(f"nothing changed under skills/, profiles/, prompts/ or pyproject.toml since {base}: pass")
     else:
         # Plain lines, not a table: CI logs are read in narrow panes and must not wrap mid-message.
         for criterion in outcome.criteria:

@@ -7,12 +7,14 @@ the umbrella skill included, passes `validate_files`.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from esc_cli.bank.load import bank_hash
 from esc_cli.bank.model import Skill
 from esc_cli.errors import InputError
+from esc_cli.export.budget import DEFAULT_DESCRIPTION_BUDGET, check_descriptions
 from esc_cli.export.names import assign_names
 from esc_cli.export.render import SkillFolder, render_skill
 from esc_cli.export.umbrella import render_umbrella
@@ -40,15 +42,30 @@ def select_skills(skills: Sequence[Skill], only: Sequence[str]) -> list[Skill]:
 
 
 def render_export(
-    skills: Sequence[Skill], *, only: Sequence[str] = (), license_text: str | None = None
+    skills: Sequence[Skill],
+    *,
+    only: Sequence[str] = (),
+    license_text: str | None = None,
+    description_budget: int = DEFAULT_DESCRIPTION_BUDGET,
 ) -> list[SkillFolder]:
-    """Every folder to write, the umbrella skill last, each already validated."""
+    """Every folder to write, the umbrella skill last, each already validated, and the descriptions
+    together within `description_budget` characters."""
     chosen = select_skills(skills, only)
     if not chosen:
         raise InputError(None, "no active skills to export", fix="add skills or set status: active")
     names = assign_names(s.id for s in chosen)
     digest = bank_hash(skills)
-    folders = [render_skill(s, names[s.id], digest, license_text=license_text) for s in chosen]
+    titles = Counter(s.meta.title.strip().lower() for s in chosen)
+    folders = [
+        render_skill(
+            s,
+            names[s.id],
+            digest,
+            license_text=license_text,
+            qualify=titles[s.meta.title.strip().lower()] > 1,
+        )
+        for s in chosen
+    ]
     folders.append(render_umbrella(chosen, names, digest, license_text=license_text))
     for skill_id, folder in zip([*(s.id for s in chosen), "umbrella"], folders, strict=True):
         problems = validate_files(folder.name, folder.files)
@@ -58,6 +75,7 @@ def render_export(
                 f"the export of {skill_id!r} breaks the Agent Skills rules: {'; '.join(problems)}",
                 fix="shorten or fix the skill, then export again",
             )
+    check_descriptions(folders, description_budget)
     return folders
 
 
@@ -69,9 +87,12 @@ def export_claude(
     archives: bool = False,
     force: bool = False,
     license_text: str | None = None,
+    description_budget: int = DEFAULT_DESCRIPTION_BUDGET,
 ) -> list[Path]:
     """Write one folder (or `<name>.zip` with `archives`) per skill plus the umbrella; return the paths."""
-    folders = render_export(skills, only=only, license_text=license_text)
+    folders = render_export(
+        skills, only=only, license_text=license_text, description_budget=description_budget
+    )
     if not archives:
         for folder in folders:
             check_target(out / folder.name, force=force)

@@ -20,7 +20,12 @@ from esc_cli.errors import InputError
 from esc_cli.export.blocks import markdown_sections, read_yaml_block
 from esc_cli.export.frontmatter import parse_skill_md
 from esc_cli.export.names import UMBRELLA_NAME
-from esc_cli.export.render import BODY_SECTIONS_IN_REFERENCES, CONDITIONS_KEYS, REFERENCES_HEADING
+from esc_cli.export.render import (
+    AVOID_HEADING,
+    BODY_SECTIONS_IN_REFERENCES,
+    CONDITIONS_KEYS,
+    REFERENCES_HEADING,
+)
 from esc_cli.export.umbrella import UMBRELLA_ROLE
 from esc_cli.fileio import read_text, validation_errors
 
@@ -84,7 +89,8 @@ def _version(meta: dict[str, Any], path: Path) -> int:
 
 def _body(skill_body: str, examples: str, risks: str) -> str:
     """The bank body: Guidance, Examples, Pitfalls, then any other section, in the bank's order."""
-    sections = {t: s for t, s in markdown_sections(skill_body).items() if t != REFERENCES_HEADING}
+    generated = (REFERENCES_HEADING, AVOID_HEADING)  # written by the export from the front matter
+    sections = {t: s for t, s in markdown_sections(skill_body).items() if t not in generated}
     guidance = sections.pop("Guidance", "")
     example_text = examples.split("\n", 1)[1].strip() if "\n" in examples else ""
     rebuilt = {

@@ -58,20 +58,18 @@ def _fit(parts: list[str], limit: int) -> str:
     return f"{cut}…"
 
 
-def skill_description(skill: Skill) -> str:
-    """Third-person description: what the skill does, when to use it, when not to. At most 1024 chars."""
+def skill_description(skill: Skill, *, qualify: bool = False) -> str:
+    """Third-person description that leads with what sets this skill apart, then when to use it.
+
+    The first sentence is the skill's title (unique in a bank), so an agent that lists many skills
+    tells them apart at once; the second says when it applies. When not to use it lives in the
+    SKILL.md body and references/conditions.md: every description counts against the agent's
+    listing budget (see export/budget.py). At most 1024 characters. `qualify` adds the id to the
+    title, for a bank where two skills share a title.
+    """
     meta = skill.meta
-    actions = ", ".join(meta.actions)
-    what = _sentence(
-        f"Guides an emotional-support agent in the {meta.stage} stage: {meta.title} (actions: {actions})"
-    )
-    use = _condition("Use when", meta.applies_when)
-    avoid = _condition("Do not use when", meta.avoid_when)
-    outcome = _sentence(f"Expected outcome: {meta.expected_outcome.description}")
-    full = " ".join(p for p in (what, use, avoid, outcome) if p)
-    if len(full) <= MAX_DESCRIPTION_LENGTH:
-        return full
-    # Too long: keep the taxonomy definitions, drop the free-text condition descriptions first.
-    short_use = _condition("Use when", meta.applies_when.model_copy(update={"description": ""}))
-    short_avoid = _condition("Do not use when", meta.avoid_when.model_copy(update={"description": ""}))
-    return _fit([what, short_use or use, short_avoid or avoid], MAX_DESCRIPTION_LENGTH)
+    what = _sentence(f"{meta.title} ({skill.id})" if qualify else meta.title)
+    when = _lower_first(front_matter_text(meta.applies_when.description)) or _states(meta.applies_when)
+    use = _sentence(f"Use when {when}") if when else ""
+    kind = _sentence(f"An emotional-support skill for the {meta.stage} stage")
+    return _fit([what, use, kind], MAX_DESCRIPTION_LENGTH)

@@ -60,6 +60,8 @@ class VerifyRequest:
     note: str = ""
     out: Path = Path(".esc/verify")
     options: SimOptions = field(default_factory=SimOptions)
+    head_skills: Path | None = None
+    """The head's skills from this folder instead of the head ref (profiles and prompts still from it)."""
 
 
 def _bank_subdir(bank: Bank, repo_root: Path) -> Path:
@@ -71,8 +73,8 @@ def _bank_subdir(bank: Bank, repo_root: Path) -> Path:
         ) from exc
 
 
-def _lint_criterion(head_root: Path, bank: Bank) -> Criterion:
-    report = lint_bank(head_root / bank.settings.skills, base=head_root)
+def _lint_criterion(head_root: Path, bank: Bank, skills_dir: Path | None = None) -> Criterion:
+    report = lint_bank(skills_dir or head_root / bank.settings.skills, base=head_root)
     problems = [f.render() for f in report.findings if f.severity != "warning"]
     if report.exit_code == 2:
         raise InputError(
@@ -210,6 +212,13 @@ def clear_side(out: Path) -> None:
     shutil.rmtree(out)
 
 
+def folder_changes(base_dir: Path, folder: Path, label: str) -> list[str]:
+    """Skill files that differ between the base's skills folder and a folder given with --skills."""
+    base = {p.name: p.read_bytes() for p in base_dir.glob("*.md")} if base_dir.is_dir() else {}
+    head = {p.name: p.read_bytes() for p in folder.glob("*.md")}
+    return sorted(f"{label}/{name}" for name in base.keys() | head.keys() if base.get(name) != head.get(name))
+
+
 def profile_folder(bank: Bank, request: VerifyRequest) -> Path:
     """The gating profile set, relative to the bank root: profiles/verify unless told otherwise."""
     return Path(request.profiles) if request.profiles else Path(bank.settings.profiles) / VERIFY_SET
@@ -220,7 +229,8 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
     repo = gitops.open_repo(bank.root)
     subdir = _bank_subdir(bank, gitops.repo_root(repo))
     names = (bank.settings.skills, bank.settings.profiles, bank.settings.prompts)
-    folders = tuple(str(subdir / name) for name in names)
+    # pyproject.toml too: its [tool.esc] table (engine, roles, prices) can change what a run does.
+    folders = (*(str(subdir / name) for name in names), str(subdir / "pyproject.toml"))
     base_sha = gitops.resolve(repo, request.base, flag="--base")
     if request.head != gitops.WORKTREE:
         gitops.resolve(repo, request.head, flag="--head")
@@ -228,7 +238,9 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         base_ref=request.base,
         head_ref=request.head,
         base_sha=base_sha,
-        changed_files=gitops.changed_files(repo, request.base, request.head, folders),
+        changed_files=gitops.changed_files(repo, request.base, request.head, folders[1:])
+        if request.head_skills is not None
+        else gitops.changed_files(repo, request.base, request.head, folders),
         engine=f"agent {request.options.engine_of('agent')}, seeker {request.options.engine_of('seeker')}",
         note=request.note,
         margin=request.margin,
@@ -236,6 +248,12 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         require_improvement=request.require_improvement,
         seeds=request.seeds,
     )
+    if request.head_skills is not None:
+        with gitops.materialised(repo, request.base, subdir) as base_root:
+            label = str(subdir / bank.settings.skills)
+            outcome.changed_files[:0] = folder_changes(
+                base_root / bank.settings.skills, request.head_skills, label
+            )
     if not outcome.changed_files:
         return outcome
     for side in ("base", "head"):  # refuse before simulating anything, not after the base run
@@ -244,9 +262,10 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         gitops.materialised(repo, request.base, subdir) as base_root,
         gitops.materialised(repo, request.head, subdir) as head_root,
     ):
-        outcome.criteria.append(_lint_criterion(head_root, bank))
+        head_dir = request.head_skills or head_root / bank.settings.skills
+        outcome.criteria.append(_lint_criterion(head_root, bank, head_dir))
         base_skills = load_skills(base_root / bank.settings.skills, include_inactive=True)
-        head_skills = load_skills(head_root / bank.settings.skills, include_inactive=True)
+        head_skills = load_skills(head_dir, include_inactive=True)
         outcome.skill_changes = diff_banks(base_skills, head_skills)
         stale = unbumped(outcome.skill_changes, bank.settings.skills)
         detail = "every changed skill bumped its version" if not stale else "; ".join(stale)

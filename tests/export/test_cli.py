@@ -18,6 +18,7 @@ def test_export_writes_to_dot_claude_skills_in_the_current_folder(tmp_path: Path
         "wrote .claude/skills/crisis-check/",
         "wrote .claude/skills/sample-skill/",
         "wrote .claude/skills/emotional-support/",
+        "descriptions: 558 of 8,000 characters (--description-budget)",
         "3 skill folders in .claude/skills (2 skills and the umbrella skill)",
     ]
     assert (project / ".claude" / "skills" / "sample-skill" / "references" / "conditions.md").is_file()
