@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from esc_cli.errors import InputError
+from esc_cli.secrets import scrub, scrub_bytes
 
 DEFAULT_MAX_BYTES = 64 * 1024
 
@@ -182,12 +183,14 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename (downloads, archives)."""
+    """Write `data` to `path` through a temporary file and a rename (downloads, archives), with the
+    values of known API keys scrubbed out (`secrets.py`)."""
     with _atomic(path, binary=True) as handle:
-        handle.write(data)
+        handle.write(scrub_bytes(data))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file."""
+    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file;
+    the values of known API keys are scrubbed out (`secrets.py`)."""
     with atomic_writer(path) as handle:
-        handle.write(text)
+        handle.write(scrub(text))

@@ -29,7 +29,11 @@ def cache() -> None:
 @cache.command("stats")
 @click.pass_context
 def stats(ctx: click.Context) -> None:
-    """Show entries, hits, misses, tokens saved and size."""
+    """Show entries, hits, misses, tokens saved and size, then the entries of each server and model.
+
+    Only replies that passed the schema check are stored, and each entry is kept under its backend,
+    server (base URL) and model: a reply from one server never answers a call to another.
+    """
     found = read_stats(get_bank(ctx).cache_path)
     rows = (
         ("cache", found.path),
@@ -41,6 +45,12 @@ def stats(ctx: click.Context) -> None:
     )
     for name, value in rows:
         click.echo(f"{name:<13} {value}")
+    if found.by_server:
+        click.echo("")
+        click.echo(f"{'entries':>9}  backend    server / model")
+        for group in found.by_server:
+            server = group.server or "(default server)"
+            click.echo(f"{group.entries:>9,}  {group.backend:<10} {server} / {group.model}")
 
 
 @cache.command("clear")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
-from esc_cli.llm.failures import sdk_errors
+from esc_cli.llm.failures import sdk_errors, within
 from esc_cli.llm.loopbound import LoopBound
 from esc_cli.llm.structured import with_schema_instruction
 
@@ -92,7 +92,9 @@ class AnthropicBackend:
             secrets=(self._key,),
             timeout=self.timeout,
         ):
-            reply: SdkMessage = await self._client.get().messages.create(**self._params(request))
+            reply: SdkMessage = await within(
+                self.timeout, self._client.get().messages.create(**self._params(request)), backend=self.name
+            )
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: SdkMessage, latency: float) -> Completion:

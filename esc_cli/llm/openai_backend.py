@@ -4,8 +4,9 @@
 (Qwen), and others. The key comes from OPENAI_API_KEY; a server on localhost needs none, so a
 placeholder is sent there when the variable is unset.
 
-Structured output uses `response_format` (`json_schema` by default; `json_object` for servers that
-only know JSON mode) plus the schema in the system prompt, and the client validates every reply.
+Structured output uses `response_format` as the JSON mode says (`jsonmode.py`: `auto` finds what
+the server accepts) plus the schema in the system prompt, and the client validates every reply.
+Each call has an overall deadline of `timeout` seconds, not only a per-read timeout.
 The seed is passed through. The SDK's own retries are off: `retry.py` is the only retry layer.
 """
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
-from esc_cli.llm.failures import TransientFailure, sdk_errors
+from esc_cli.llm.failures import TransientFailure, sdk_errors, within
+from esc_cli.llm.jsonmode import DEFAULT_JSON_MODE, JsonMode, ServerModes
 from esc_cli.llm.loopbound import LoopBound
 from esc_cli.llm.structured import with_schema_instruction
 
@@ -31,8 +33,7 @@ INSTALL_HINT = "pip install 'esc-skills[openai]'"
 # Sent to local servers that check no key; the SDK refuses to start without some key.
 LOCAL_PLACEHOLDER_KEY = "esc-local-no-key"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
-
-JsonMode = Literal["json_schema", "json_object", "none"]
+OPENAI_URL = "https://api.openai.com/v1"
 
 
 def is_local(base_url: str | None) -> bool:
@@ -69,7 +70,8 @@ class OpenAIBackend:
         *,
         base_url: str | None = None,
         timeout: float = 60.0,
-        json_mode: JsonMode = "json_schema",
+        json_mode: JsonMode = DEFAULT_JSON_MODE,
+        modes: ServerModes | None = None,
         max_connections: int = 256,
     ) -> None:
         self._sdk = _import_sdk()
@@ -81,7 +83,9 @@ class OpenAIBackend:
         self.model = model
         self.base_url = base_url
         self.timeout = timeout
-        self.json_mode = json_mode
+        self.json_mode: JsonMode = json_mode
+        # What each server accepts; share one between the backends of a run (the factory does).
+        self.modes = modes or ServerModes()
         self.max_connections = max_connections
         self._key = key
         self._client: LoopBound[AsyncOpenAI] = LoopBound(self._new_client)
@@ -105,7 +109,15 @@ class OpenAIBackend:
         )
         return client
 
-    def _params(self, request: Request) -> dict[str, Any]:
+    @property
+    def server(self) -> str:
+        """The server's base URL, as messages and the JSON-mode memory name it."""
+        return self.base_url or OPENAI_URL
+
+    def _params(self, request: Request, mode: JsonMode | None = None) -> dict[str, Any]:
+        """The chat-completions parameters; `mode` is the JSON mode of this call (default: the
+        configured one, with `auto` read as `schema`)."""
+        mode = mode or self.json_mode
         messages: list[ChatCompletionMessageParam] = []
         system = with_schema_instruction(request.system, request.json_schema)
         if system:
@@ -125,16 +137,21 @@ class OpenAIBackend:
         params["max_tokens" if self.base_url else "max_completion_tokens"] = request.max_tokens
         if request.seed is not None:
             params["seed"] = request.seed
-        if request.json_schema is not None and self.json_mode == "json_schema":
+        if request.json_schema is not None and mode in ("schema", "auto"):
             params["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "reply", "schema": request.json_schema, "strict": False},
             }
-        elif request.json_schema is not None and self.json_mode == "json_object":
+        elif request.json_schema is not None and mode == "object":
             params["response_format"] = {"type": "json_object"}
         return params
 
     async def complete(self, request: Request) -> Completion:
+        if request.json_schema is None:
+            return await self._send(request, "prompt")
+        return await self.modes.call(self.server, self.json_mode, lambda mode: self._send(request, mode))
+
+    async def _send(self, request: Request, mode: JsonMode) -> Completion:
         sdk = self._sdk
         started = time.perf_counter()
         with sdk_errors(
@@ -147,7 +164,11 @@ class OpenAIBackend:
             secrets=(self._key,),
             timeout=self.timeout,
         ):
-            reply: ChatCompletion = await self._client.get().chat.completions.create(**self._params(request))
+            reply: ChatCompletion = await within(
+                self.timeout,
+                self._client.get().chat.completions.create(**self._params(request, mode)),
+                backend=self.name,
+            )
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: ChatCompletion, latency: float) -> Completion:
