@@ -8,6 +8,7 @@ finishes only the failed dialogues, and no traceback reaches stderr.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from sim_helpers import EscRunner
+from testkit import commit_repo
 
 from esc_cli.llm.fake_server import FakeServer, refused_port
 from esc_cli.llm.fake_wire import echo_text
@@ -243,3 +245,57 @@ def test_a_server_dripping_one_byte_at_a_time_cannot_hang_the_run(
     assert "last: no complete reply within 1s" in line
     # Two attempts of at most a second each, a short backoff, the fallback probe: far from a hang.
     assert time.monotonic() - started < 20
+
+
+KEY = "sk-esc-test-LEAK-DISTINCTIVE-5a9c03d1"
+
+
+def test_a_key_the_model_repeats_reaches_no_file(
+    local_bank: Path, esc: EscRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The attack of a template that put the key into the prompt, and a model that repeats it.
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+
+    def repeats_the_key(body: dict[str, Any]) -> str:
+        data = json.loads(echo_text("openai", body))
+        return json.dumps({k: f"my key is {KEY}" if isinstance(v, str) else v for k, v in data.items()})
+
+    out = tmp_path / "run"
+    with FakeServer(reply=repeats_the_key) as server:
+        result = sim(esc, local_bank, out, server.openai_base_url)
+    assert result.code == 0, result.err
+    assert f"my key is {KEY}" not in result.out
+    assert esc("report", str(out), cwd=local_bank).code == 0
+    written = [p for p in [*out.iterdir(), *(local_bank / ".esc").iterdir()] if p.is_file()]
+    assert {p.name for p in written} >= {"dialogues.jsonl", "summary.json", "report.html", "cache.sqlite"}
+    for path in written:
+        assert KEY.encode() not in path.read_bytes(), path
+    assert "my key is ***" in (out / "dialogues.jsonl").read_text(encoding="utf-8")
+
+
+def test_verify_and_evolve_on_an_unreachable_server_end_in_one_line(
+    local_bank: Path, esc: EscRunner, tmp_path: Path
+) -> None:
+    url = f"http://127.0.0.1:{refused_port()}/v1"
+    repo = commit_repo(local_bank)
+    skill = repo / "skills" / "offer-one-option.md"
+    text = skill.read_text(encoding="utf-8")
+    version = int(re.search(r"^version: (\d+)$", text, re.MULTILINE)[1])  # type: ignore[index]
+    text = text.replace(f"version: {version}\n", f"version: {version + 1}\n", 1) + "\n- Ask first.\n"
+    skill.write_text(text, encoding="utf-8")
+    # The edit is left uncommitted: verify compares the worktree with HEAD.
+    flags = ("--seeds", "1", "--agent-backend", "openai", "--agent-base-url", url)
+    verify = esc(
+        "skill", "verify", "--profiles", "profiles/two", "--out", str(tmp_path / "v"), *flags, cwd=repo
+    )
+    assert verify.code == 2
+    line = error_line(verify)
+    assert line.startswith("error: 2 of 2 dialogues failed; first, verify-archivist-numb-winter#0: openai ")
+    assert f"(start the server at {url}, or check the base URL)" in line
+    assert line.endswith("fix the cause, then run `esc skill verify` again")
+
+    evolve = esc("evolve", "--dry-run", "--rounds", "1", "--out", str(tmp_path / "e"), *flags, cwd=repo)
+    assert evolve.code == 2
+    line = error_line(evolve)
+    assert " dialogues failed; first, train-" in line
+    assert f"(start the server at {url}, or check the base URL)" in line
