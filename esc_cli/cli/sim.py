@@ -12,7 +12,7 @@ from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import console, print_usage, progress_bar, table
+from esc_cli.cli.output import call_status, console, print_usage, progress_bar, table
 from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import ModelClient, aclose_all
@@ -85,7 +85,8 @@ async def _run(
     config: RunConfig,
     resume: bool,
 ) -> tuple[RunConfig, list[Dialogue], Summary]:
-    with progress_bar("simulating", len(profiles) * seeds) as bar:
+    status = call_status([options.agent_client, options.seeker_client])
+    with progress_bar("simulating", len(profiles) * seeds, status=status) as bar:
         task = bar.add_task("run", total=len(profiles) * seeds)
         try:
             return await run_to_folder(

@@ -10,7 +10,7 @@ from rich.progress import TaskID
 
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import print_usage, progress_bar
+from esc_cli.cli.output import call_status, print_usage, progress_bar
 from esc_cli.cli.skill import skill
 from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
@@ -129,7 +129,7 @@ def verify_command(
         options=options,
     )
 
-    with progress_bar("verifying") as bar:
+    with progress_bar("verifying", status=call_status(clients.values())) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(side: str, done: int, total: int) -> None:

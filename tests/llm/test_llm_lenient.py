@@ -102,3 +102,24 @@ def test_auth_errors_are_not_taken_for_a_json_mode_refusal() -> None:
             run(client.complete_json(ask(json_schema=SCHEMA)))
         run(client.aclose())
     assert server.requests == 1
+
+
+def test_the_progress_status_shows_calls_in_flight_and_their_mean_time() -> None:
+    from esc_cli.cli.output import call_status
+
+    with FakeServer(latency=0.3) as server:
+        client = client_for("openai", server, concurrency=4)
+        status = call_status([client, client, None])
+        seen: list[str] = []
+
+        async def three() -> None:
+            calls = [asyncio.create_task(client.complete(ask(f"hi {n}"))) for n in range(3)]
+            await asyncio.sleep(0.15)
+            seen.append(status())
+            await asyncio.gather(*calls)
+            await client.aclose()
+
+        run(three())
+    assert seen == ["3 calls in flight, mean 0.0s"]
+    flying, mean = status().split(", mean ")
+    assert flying == "0 calls in flight" and 0.3 <= float(mean.removesuffix("s")) < 1.0
