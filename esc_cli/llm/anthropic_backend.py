@@ -41,6 +41,16 @@ def _import_sdk() -> Any:
     return anthropic
 
 
+def _detail(exc: Any) -> str:
+    """The server's own words in an error: `api_message` in newer SDKs, else the error body's message."""
+    found = getattr(exc, "api_message", None)
+    body = getattr(exc, "body", None)
+    if not found and isinstance(body, dict):
+        inner = body.get("error", body)
+        found = inner.get("message") if isinstance(inner, dict) else None
+    return str(found or exc.message)
+
+
 class AnthropicBackend:
     """Claude models. `base_url` points the SDK elsewhere, e.g. at the fake server in tests."""
 
@@ -85,7 +95,7 @@ class AnthropicBackend:
         with sdk_errors(
             sdk,
             backend=self.name,
-            detail=lambda exc: exc.api_message or exc.message,
+            detail=_detail,
             key_variable=KEY_VARIABLE,
             model=self.model,
             base_url=self.base_url,

@@ -12,6 +12,7 @@ The seed is passed through. The SDK's own retries are off: `retry.py` is the onl
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -50,6 +51,23 @@ def _import_sdk() -> Any:
     except ImportError as exc:
         raise BackendError(f"the openai backend needs the openai package ({INSTALL_HINT})") from exc
     return openai
+
+
+def _http_module(sdk: Any) -> Any:
+    """The HTTP library the installed SDK is built on (httpx, or httpx2 in newer releases)."""
+    for cls in sdk.DefaultAsyncHttpxClient.__mro__:
+        if cls.__name__ == "AsyncClient":
+            return importlib.import_module(cls.__module__.partition(".")[0])
+    raise BackendError(f"the installed openai package is not one esc knows ({INSTALL_HINT} --upgrade)")
+
+
+def _cached_tokens(usage: Any) -> int:
+    """Prompt tokens the server read from its cache. SDKs before prompt caching keep the field, when
+    a server sends it, as a plain dict."""
+    details = getattr(usage, "prompt_tokens_details", None)
+    if isinstance(details, dict):
+        return int(details.get("cached_tokens") or 0)
+    return int(getattr(details, "cached_tokens", 0) or 0)
 
 
 def _detail(body: object, fallback: str) -> str:
@@ -91,12 +109,10 @@ class OpenAIBackend:
         self._client: LoopBound[AsyncOpenAI] = LoopBound(self._new_client)
 
     def _new_client(self) -> AsyncOpenAI:
-        import httpx2
-
         sdk = self._sdk
         # The SDK's default client with a pool sized to our concurrency: a pool smaller than the
         # semaphore would queue requests inside httpx where the timeout already runs.
-        limits = httpx2.Limits(
+        limits = _http_module(sdk).Limits(
             max_connections=self.max_connections, max_keepalive_connections=self.max_connections
         )
         http_client = sdk.DefaultAsyncHttpxClient(limits=limits, timeout=self.timeout)
@@ -177,8 +193,7 @@ class OpenAIBackend:
         text = reply.choices[0].message.content or ""
         usage = Usage()
         if reply.usage is not None:
-            details = reply.usage.prompt_tokens_details
-            cached = (details.cached_tokens or 0) if details is not None else 0
+            cached = _cached_tokens(reply.usage)
             # Usage.input_tokens counts uncached input only, as Anthropic reports it, so one price
             # table works for both.
             usage = Usage(

@@ -79,7 +79,7 @@ def error_line(result: Any) -> str:
     assert "Traceback" not in result.err
     errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1, result.err
-    assert len(result.err.strip().splitlines()) <= 2, result.err
+    assert len([line for line in result.err.splitlines() if line.strip()]) <= 2, result.err
     return errors[0]
 
 

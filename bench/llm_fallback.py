@@ -1,0 +1,128 @@
+"""Benchmark of the JSON-mode fallback (`--json-mode auto`) against servers that refuse `json_schema`.
+
+1. Extra calls per server per run. A small run (agent and seeker on one fake server) against each
+   kind of server the README's recipes meet; the fallback's probe costs the calls printed here:
+
+       accepts json_schema           vLLM, Ollama, llama.cpp's own server, OpenAI
+       400 on json_schema            servers that know only json_object
+       500 naming response_format    llama-cpp-python
+       refuses json_schema and json_object   only instructions in the prompt work
+
+2. Wall time. 100 dialogues (10 turns, 29 sequential calls each) at 200 ms a call against a server
+   that refuses json_schema with llama-cpp-python's 500, at concurrency 32, compared with the
+   critical path (calls per dialogue x latency x ceil(dialogues / concurrency)), as bench/sim_llm.py
+   measures it for a server that accepts json_schema. Target: median wall <= 1.3 x critical path.
+
+    python bench/llm_fallback.py [--dialogues 100] [--concurrency 32] [--latency 0.2] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import statistics
+import time
+from pathlib import Path
+
+from benchkit import all_roles_text, start_server
+from sim_llm import TARGET_RATIO, TURNS, profiles_and_seeds
+
+from esc_cli.bank.load import load_skills
+from esc_cli.config import Settings
+from esc_cli.llm.factory import make_clients
+from esc_cli.sim.options import SimOptions
+from esc_cli.sim.profiles_io import load_profile_set
+from esc_cli.sim.runner import simulate
+
+SERVERS = {
+    "accepts json_schema (vLLM, Ollama, llama.cpp server)": [],
+    "400 on json_schema": ["--refuse-json-schema", "400"],
+    "500 naming response_format (llama-cpp-python)": ["--refuse-json-schema", "500"],
+    "refuses json_schema and json_object": ["--refuse-json-schema", "422", "--refuse-json-object"],
+}
+
+
+async def one_run(
+    bank: Path, url: str, dialogues: int, concurrency: int
+) -> tuple[float, int, dict[str, int], list[str]]:
+    """Wall seconds, turns, extra calls per server and the JSON-mode notes of one run (no cache)."""
+    notes: list[str] = []
+    settings = Settings.model_validate(
+        {"engine": "openai", "openai_base_url": f"{url}/v1", "concurrency": concurrency, "timeout": 60}
+    )
+    clients = make_clients(
+        settings, ["agent", "seeker"], no_cache=True, concurrency=concurrency, notify=notes.append
+    )
+    skills = load_skills(bank / "skills")
+    profiles, seeds = profiles_and_seeds(load_profile_set(bank / "profiles"), dialogues)
+    options = SimOptions(
+        agent_client=clients["agent"], seeker_client=clients["seeker"], prompts_dir=bank / "prompts"
+    )
+    started = time.perf_counter()
+    done = await simulate(skills, profiles, seeds, options)
+    wall = time.perf_counter() - started
+    extra = clients["agent"].backend.modes.extra_calls()  # type: ignore[attr-defined]
+    for client in clients.values():
+        await client.aclose()
+    return wall, sum(len(d.turns) for d in done), extra, notes
+
+
+def extra_calls(bank: Path) -> None:
+    print("extra calls the fallback adds, per server per run (10 dialogues of 10 turns, agent and seeker):")
+    for kind, flags in SERVERS.items():
+        process, url = start_server(0.01, all_roles_text(), flags)
+        try:
+            _wall, _turns, extra, notes = asyncio.run(one_run(bank, url, 10, 8))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+        count = sum(extra.values())
+        mode = notes[0].split(": ", 1)[1] if notes else "?"
+        print(f"  {kind:<52} {count} extra call{'s' if count != 1 else ''} per run; mode {mode}")
+
+
+def wall_time(bank: Path, dialogues: int, concurrency: int, latency: float, runs: int) -> None:
+    calls = TURNS * 3 - 1
+    waves = math.ceil(dialogues / concurrency)
+    critical = calls * latency * waves
+    print(
+        f"{dialogues} dialogues x {calls} sequential calls, {latency * 1000:.0f} ms a call, concurrency "
+        f"{concurrency}, server refusing json_schema with a 500: critical path {calls} x {latency:g} x "
+        f"{waves} = {critical:.2f} s"
+    )
+    process, url = start_server(latency, all_roles_text(), ["--refuse-json-schema", "500"])
+    walls: list[float] = []
+    try:
+        for number in range(1, runs + 1):
+            wall, turns, extra, _notes = asyncio.run(one_run(bank, url, dialogues, concurrency))
+            walls.append(wall)
+            print(
+                f"run {number}: {turns} turns in {wall:.2f} s, ratio {wall / critical:.3f}, "
+                f"fallback extra calls {sum(extra.values())}"
+            )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    median = statistics.median(walls)
+    verdict = "PASS" if median / critical <= TARGET_RATIO else "FAIL"
+    print(
+        f"median wall {median:.2f} s, ratio to critical path {median / critical:.3f} "
+        f"(target <= {TARGET_RATIO}): {verdict}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bank", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--dialogues", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    extra_calls(args.bank)
+    wall_time(args.bank, args.dialogues, args.concurrency, args.latency, args.runs)
+
+
+if __name__ == "__main__":
+    main()
