@@ -155,6 +155,11 @@ def test_a_wrong_shape_is_repaired_once_and_only_the_repaired_reply_is_cached(
     texts = cached_texts(local_bank)
     assert len(texts) == 2 * CALLS_PER_DIALOGUE
     assert not any('"answer"' in text for text in texts)
+    stats = esc("cache", "stats", cwd=local_bank)
+    assert (
+        f"{2 * CALLS_PER_DIALOGUE:>9}  openai     {server.openai_base_url} / gpt-4o-mini"
+        in stats.out.splitlines()
+    )
 
     # A rerun is answered from the cache: the repaired replies stand for the first requests.
     with FakeServer(style="wrong-once") as again:
