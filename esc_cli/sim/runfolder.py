@@ -14,6 +14,7 @@ without interruption. Resuming under a different configuration is refused.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
@@ -167,7 +168,8 @@ async def run_to_folder(
     config, done = _prepare(out, config, resume)
     (out / SUMMARY_FILE).unlink(missing_ok=True)
     finished = {d.key for d in done}
-    with (out / DIALOGUES_FILE).open("a", encoding="utf-8", newline="\n") as handle:
+    handle = (out / DIALOGUES_FILE).open("a", encoding="utf-8", newline="\n")
+    try:
         new = await simulate(
             skills,
             profiles,
@@ -178,6 +180,11 @@ async def run_to_folder(
             skip=finished,
             keep_failures=True,
         )
+    finally:
+        # Every line is flushed as it is written, so only a write that already failed (and said so,
+        # see append_dialogue) can leave bytes here; closing must not raise over that error.
+        with contextlib.suppress(OSError):
+            handle.close()
     order = {(p.id, s): n for n, (p, s) in enumerate(jobs(profiles, seeds))}
     dialogues = sorted([*done, *new], key=lambda d: order.get((d.profile, d.seed), len(order)))
     if done:  # a resumed run: put the dialogues back in run order, as an uninterrupted run has them

@@ -43,8 +43,16 @@ def dialogue_line(dialogue: Dialogue) -> str:
 
 
 def append_dialogue(handle: IO[str], dialogue: Dialogue) -> None:
-    handle.write(dialogue_line(dialogue))
-    handle.flush()
+    """Append one dialogue line and flush it; a full disk or a lost folder is one InputError."""
+    try:
+        handle.write(dialogue_line(dialogue))
+        handle.flush()
+    except OSError as exc:
+        raise InputError(
+            handle.name,
+            f"cannot write the dialogue {dialogue.key}: {exc.strerror or exc}",
+            fix="free some space, then finish the run with `esc sim run --resume --out` and this folder",
+        ) from exc
 
 
 def write_json(path: Path, model: BaseModel) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import resource
+import signal
 from pathlib import Path
 
 import pytest
@@ -227,3 +229,23 @@ def test_a_folder_that_is_not_a_run_is_named_as_such(bank: Path, esc: EscRunner)
     assert folder.err.startswith("error: runs: not a run folder: it has no run.json")
     file = esc("evolve", "analyze", "notes.txt", cwd=bank)
     assert file.code == 2 and "notes.txt: is a file, not a run folder" in file.err
+
+
+def test_a_full_disk_mid_run_is_one_line_exit_2(bank: Path, esc: EscRunner) -> None:
+    # The file-size limit makes the kernel refuse writes past 20 kB, as a full disk would (EFBIG).
+    out = bank / "runs" / "full"
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, hard))
+    try:
+        result = esc("sim", "run", "--seeds", "1", "--out", str(out), cwd=bank)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err
+    assert lines[0].startswith(f"error: {out / 'dialogues.jsonl'}: cannot write the dialogue ")
+    assert lines[0].endswith(
+        ": File too large (free some space, then finish the run with `esc sim run --resume --out` and this folder)"
+    )
