@@ -88,25 +88,30 @@ class ServerModes:
             return await attempt(state.mode)
         lock = self._locks.setdefault(server, LoopBound(asyncio.Lock)).get()
         async with lock:
-            if state.settled:
-                return await attempt(state.mode)
-            while True:
-                try:
-                    result = await attempt(state.mode)
-                except (BackendError, TransientFailure) as error:
-                    following = FALLBACK.get(state.mode)
-                    if following is None or not refuses_format(error):
-                        raise
-                    state.refusals.append(
-                        f"{WIRE_NAMES[state.mode]} refused: HTTP {getattr(error, 'status', '?')}"
-                    )
-                    state.mode = following
-                    state.extra_calls += 1
-                    continue
-                state.settled = True
-                if self.notify is not None:
-                    self.notify(describe(server, state))
-                return result
+            if not state.settled:
+                return await self._probe(server, state, attempt)
+        # Settled while this call waited: it runs outside the lock, alongside the others.
+        return await attempt(state.mode)
+
+    async def _probe(self, server: str, state: ServerMode, attempt: Callable[[JsonMode], Awaitable[T]]) -> T:
+        """Call with the current mode, stepping down on each refusal; the first success settles it."""
+        while True:
+            try:
+                result = await attempt(state.mode)
+            except (BackendError, TransientFailure) as error:
+                following = FALLBACK.get(state.mode)
+                if following is None or not refuses_format(error):
+                    raise
+                state.refusals.append(
+                    f"{WIRE_NAMES[state.mode]} refused: HTTP {getattr(error, 'status', '?')}"
+                )
+                state.mode = following
+                state.extra_calls += 1
+                continue
+            state.settled = True
+            if self.notify is not None:
+                self.notify(describe(server, state))
+            return result
 
     async def _fixed(self, server: str, mode: JsonMode, attempt: Callable[[JsonMode], Awaitable[T]]) -> T:
         try:

@@ -79,6 +79,8 @@ def test_concurrent_first_calls_make_one_probe_and_the_mode_is_remembered() -> N
         run(many())
     kinds = [(b.get("response_format") or {}).get("type") for b in server.bodies]
     assert kinds.count("json_schema") == 1 and kinds.count("json_object") == 12
+    # The calls that waited for the probe then run side by side, not one at a time behind the lock.
+    assert server.max_in_flight >= 7
     assert notes == [
         f"JSON mode for {server.openai_base_url}: json_object (json_schema refused: HTTP 400; 1 extra call in this run)"
     ]
