@@ -134,7 +134,11 @@ async def _run(
     help="Outcome table from `esc sim calibrate` for the offline seeker. Default: the packaged one.",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")
-@click.option("--resume", is_flag=True, help="Finish the run in --out, skipping dialogues already written.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Finish the run in --out: dialogues already finished are kept, failed ones run again.",
+)
 @llm_options("agent", "seeker")
 @click.pass_context
 def run(
@@ -160,6 +164,10 @@ def run(
 
     The run folder holds run.json (configuration and hashes), dialogues.jsonl (every turn with its
     emotion, change, reasoning, skills, actions and safety flags) and summary.json (the scores).
+
+    A dialogue whose model calls fail for good is recorded with its error and the others finish;
+    the run is then incomplete (no summary.json) and the command exits 2 with one line naming the
+    cause and the fix. Fix it and run again with --resume: only the failed dialogues run.
     """
     bank = get_bank(ctx)
     skills = _load_bank_skills(bank, no_skills)
