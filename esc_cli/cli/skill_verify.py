@@ -14,6 +14,7 @@ from esc_cli.cli.output import call_status, print_usage, progress_bar
 from esc_cli.cli.skill import skill
 from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
+from esc_cli.secrets import scrub
 from esc_cli.sim.options import SimOptions
 from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, verify
 from esc_cli.verify.outcome import VerifyOutcome
@@ -36,7 +37,7 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(written[out / "verify.md"])
+            handle.write(scrub(written[out / "verify.md"]))
     return list(written)
 
 
