@@ -152,7 +152,11 @@ def prompts_digest(prompts_dir: Path) -> str:
     """One hash over every template in the folder (names and contents), for a whole-run record."""
     digest = hashlib.sha256()
     if prompts_dir.is_dir():
+        root = prompts_dir.resolve()
         for path in sorted(p for p in prompts_dir.rglob("*") if p.is_file()):
             digest.update(path.relative_to(prompts_dir).as_posix().encode("utf-8") + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            # A link that leads out (say to /proc/self/environ or /dev/zero) is never read: no
+            # template may include it, so only its name counts.
+            inside = path.resolve().is_relative_to(root)
+            digest.update((path.read_bytes() if inside else b"(outside the prompts folder)") + b"\0")
     return digest.hexdigest()[:16]

@@ -92,3 +92,14 @@ def test_an_include_that_leads_out_of_the_folder_is_refused(prompts: Path, tmp_p
         "the prompts folder)"
     )
     assert "sk-never" not in str(caught.value)
+
+
+def test_the_folder_digest_never_reads_a_link_that_leads_out(prompts: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "environ"
+    outside.write_text("OPENAI_API_KEY=one", encoding="utf-8")
+    before = prompts_digest(prompts)
+    (prompts / "env").symlink_to(outside)
+    linked = prompts_digest(prompts)
+    outside.write_text("OPENAI_API_KEY=two", encoding="utf-8")
+    assert linked != before  # the link's name counts
+    assert prompts_digest(prompts) == linked  # what it points at is never read
