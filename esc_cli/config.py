@@ -15,6 +15,8 @@ ROLES = ("labeller", "writer", "agent", "seeker", "analyst")
 TRAIN_SET = "train"
 VERIFY_SET = "verify"
 EngineName = Literal["offline", "anthropic", "openai", "scripted"]
+# How an OpenAI-compatible server is asked for JSON (esc_cli/llm/jsonmode.py explains each).
+JsonModeName = Literal["auto", "schema", "object", "prompt"]
 
 
 class RoleSettings(BaseModel):
@@ -25,6 +27,8 @@ class RoleSettings(BaseModel):
     backend: EngineName | None = None
     model: str | None = None
     base_url: str | None = None
+    json_mode: JsonModeName | None = None
+    timeout: float | None = Field(default=None, gt=0)
 
 
 class Settings(BaseModel):
@@ -44,6 +48,11 @@ class Settings(BaseModel):
     openai_base_url: str | None = None
     max_attempts: int = Field(default=5, ge=1, le=20)
     timeout: float = Field(default=60.0, gt=0)
+    json_mode: JsonModeName = "auto"
+    key_env: list[str] = Field(
+        default_factory=list,
+        description="More environment variables holding keys; their values are scrubbed from every file esc writes.",
+    )
     roles: dict[str, RoleSettings] = Field(default_factory=dict)
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
 
@@ -143,4 +152,7 @@ def load_bank(path: Path | None = None, *, exact: bool = False) -> Bank:
         raise ConfigError(
             f"{pyproject} -> tool.esc.{where}: {first['msg']} (fix the [tool.esc] table)"
         ) from exc
+    from esc_cli.secrets import register_key_variables
+
+    register_key_variables(settings.key_env)
     return Bank(root=root, settings=settings)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import yaml
 from pydantic import ValidationError
 
 from esc_cli.errors import InputError
+from esc_cli.secrets import scrub, scrub_bytes
 
 DEFAULT_MAX_BYTES = 64 * 1024
 
@@ -196,20 +197,40 @@ def _atomic(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
         raise
 
 
+class _Scrubbing:
+    """A text handle that scrubs known API key values out of everything written through it."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def write(self, text: str) -> int:
+        return self._handle.write(scrub(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """A text handle whose content replaces `path` only when the block ends without an error."""
+    """A text handle whose content replaces `path` only when the block ends without an error; the
+    values of known API keys are scrubbed out of what is written (`secrets.py`)."""
     with _atomic(path, binary=False) as handle:
-        yield handle
+        yield cast(IO[str], _Scrubbing(handle))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename (downloads, archives)."""
+    """Write `data` to `path` through a temporary file and a rename (downloads, archives), with the
+    values of known API keys scrubbed out (`secrets.py`)."""
     with _atomic(path, binary=True) as handle:
-        handle.write(data)
+        handle.write(scrub_bytes(data))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file."""
+    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file;
+    the values of known API keys are scrubbed out (`secrets.py`)."""
     with atomic_writer(path) as handle:
         handle.write(text)

@@ -21,6 +21,7 @@ from pathlib import Path
 import git
 
 from esc_cli.errors import GitError
+from esc_cli.secrets import scrub
 
 # GitPython logs push errors itself; they reach the user through GitError instead.
 logging.getLogger("git").addHandler(logging.NullHandler())
@@ -206,7 +207,7 @@ def _apply(root: Path, tree: git.Repo, spec: CommitSpec) -> None:
                 tree.index.remove([relative], working_tree=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_text(scrub(text), encoding="utf-8")  # no API key value is ever committed
         tree.index.add([relative])
 
 

@@ -21,7 +21,7 @@ profiles = "profiles"
 prompts = "prompts"
 runs = "runs"
 engine = "offline"
-concurrency = 8
+# concurrency = 8    # model calls in flight per server; unset: 8, or 2 for a server on this machine
 """
 NEW_PYPROJECT = '[project]\nname = "my-esc-bank"\nversion = "0.1.0"\n' + TOOL_TABLE
 # What esc writes into a bank that must not be committed: run folders, the call cache and verify

@@ -32,7 +32,11 @@ def cache() -> None:
 @format_option("text for people, json for scripts.")
 @click.pass_context
 def stats(ctx: click.Context, fmt: str) -> None:
-    """Show entries, hits, misses, tokens saved and size."""
+    """Show entries, hits, misses, tokens saved and size, then the entries of each server and model.
+
+    Only replies that passed the schema check are stored, and each entry is kept under its backend,
+    server (base URL) and model: a reply from one server never answers a call to another.
+    """
     found = read_stats(get_bank(ctx).cache_path)
     if fmt == "json":
         click.echo(json.dumps(found.model_dump(mode="json"), indent=2))
@@ -47,6 +51,12 @@ def stats(ctx: click.Context, fmt: str) -> None:
     )
     for name, value in rows:
         click.echo(f"{name:<13} {value}")
+    if found.by_server:
+        click.echo("")
+        click.echo(f"{'entries':>9}  backend    server / model")
+        for group in found.by_server:
+            server = group.server or "(default server)"
+            click.echo(f"{group.entries:>9,}  {group.backend:<10} {server} / {group.model}")
 
 
 @cache.command("clear")

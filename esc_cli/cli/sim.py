@@ -15,7 +15,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.cli.common import format_option, get_bank, seeds_option
 from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import console, print_usage, progress_bar, table
+from esc_cli.cli.output import call_status, console, print_usage, progress_bar, table
 from esc_cli.cli.runarg import RUN_FOLDER
 from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.iu.store import read_ius
@@ -92,7 +92,8 @@ async def _run(
     config: RunConfig,
     resume: bool,
 ) -> tuple[RunConfig, list[Dialogue], Summary]:
-    with progress_bar("simulating", len(profiles) * seeds) as bar:
+    status = call_status([options.agent_client, options.seeker_client])
+    with progress_bar("simulating", len(profiles) * seeds, status=status) as bar:
         task = bar.add_task("run", total=len(profiles) * seeds)
         try:
             return await run_to_folder(
@@ -143,7 +144,7 @@ async def _run(
 @click.option(
     "--resume",
     is_flag=True,
-    help="Finish the run in --out (a folder, or `latest`), skipping dialogues already written.",
+    help="Finish the run in --out (a folder, or `latest`): dialogues already finished are kept, failed ones run again.",
 )
 @click.option(
     "--skills",
@@ -181,6 +182,10 @@ def run(
 
     The run folder holds run.json (configuration and hashes), dialogues.jsonl (every turn with its
     emotion, change, reasoning, skills, actions and safety flags) and summary.json (the scores).
+
+    A dialogue whose model calls fail for good is recorded with its error and the others finish;
+    the run is then incomplete (no summary.json) and the command exits 2 with one line naming the
+    cause and the fix. Fix it and run again with --resume: only the failed dialogues run.
     """
     bank = get_bank(ctx)
     if no_skills and skills_dir is not None:

@@ -11,10 +11,11 @@ from rich.progress import TaskID
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import print_usage, progress_bar
+from esc_cli.cli.output import call_status, print_usage, progress_bar
 from esc_cli.cli.skill import skill
 from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
+from esc_cli.secrets import scrub
 from esc_cli.sim.options import SimOptions
 from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, verify
 from esc_cli.verify.outcome import VerifyOutcome
@@ -37,7 +38,7 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(written[out / "verify.md"])
+            handle.write(scrub(written[out / "verify.md"]))
     return list(written)
 
 
@@ -138,7 +139,7 @@ def verify_command(
         head_skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
 
-    with progress_bar("verifying") as bar:
+    with progress_bar("verifying", status=call_status(clients.values())) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(side: str, done: int, total: int) -> None:

@@ -18,6 +18,7 @@ from esc_cli.export.frontmatter import parse_skill_md
 from esc_cli.export.render import SkillFolder
 from esc_cli.export.validate import MAX_FOLDER_BYTES
 from esc_cli.fileio import ensure_dir, read_text
+from esc_cli.secrets import scrub
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 OWNER_KEYS = ("esc-id", "esc-role")
@@ -72,7 +73,7 @@ def write_folder(folder: SkillFolder, out: Path) -> Path:
         for relative, text in folder.files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            path.write_text(scrub(text), encoding="utf-8", newline="\n")
         staging.chmod(_umask_mode(0o755))
         old = None
         if target.exists():

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
-from esc_cli.llm.failures import sdk_errors
+from esc_cli.llm.failures import sdk_errors, within
 from esc_cli.llm.loopbound import LoopBound
 from esc_cli.llm.structured import with_schema_instruction
 
@@ -39,6 +39,16 @@ def _import_sdk() -> Any:
     except ImportError as exc:
         raise BackendError(f"the anthropic backend needs the anthropic package ({INSTALL_HINT})") from exc
     return anthropic
+
+
+def _detail(exc: Any) -> str:
+    """The server's own words in an error: `api_message` in newer SDKs, else the error body's message."""
+    found = getattr(exc, "api_message", None)
+    body = getattr(exc, "body", None)
+    if not found and isinstance(body, dict):
+        inner = body.get("error", body)
+        found = inner.get("message") if isinstance(inner, dict) else None
+    return str(found or exc.message)
 
 
 class AnthropicBackend:
@@ -85,14 +95,16 @@ class AnthropicBackend:
         with sdk_errors(
             sdk,
             backend=self.name,
-            detail=lambda exc: exc.api_message or exc.message,
+            detail=_detail,
             key_variable=KEY_VARIABLE,
             model=self.model,
             base_url=self.base_url,
             secrets=(self._key,),
             timeout=self.timeout,
         ):
-            reply: SdkMessage = await self._client.get().messages.create(**self._params(request))
+            reply: SdkMessage = await within(
+                self.timeout, self._client.get().messages.create(**self._params(request)), backend=self.name
+            )
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: SdkMessage, latency: float) -> Completion:

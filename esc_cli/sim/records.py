@@ -54,7 +54,17 @@ class Dialogue(Record):
     emotion_start: int = 40
     turns: list[Turn] = Field(default_factory=list)
     final_emotion: int
-    outcome: str = Field(description="success (>= 100), failure (< 10), goodbye or max-turns.")
+    outcome: str = Field(
+        description="success (>= 100), failure (< 10), goodbye or max-turns; error when it could not finish."
+    )
+    error: str = Field(
+        default="",
+        description="Why the dialogue could not finish (a model call failed for good); '' if it did.",
+    )
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error)
 
     @property
     def key(self) -> str:

@@ -164,7 +164,14 @@ async def _simulate_side(
             progress(side, done, total)
 
     _, dialogues, summary = await run_to_folder(
-        out, skills, profiles, request.seeds, options, config, progress=tick
+        out,
+        skills,
+        profiles,
+        request.seeds,
+        options,
+        config,
+        progress=tick,
+        resume_hint="fix the cause, then run `esc skill verify` again",
     )
     return dialogues, summary
 
