@@ -17,6 +17,7 @@ from typing import IO, Any
 import yaml
 from pydantic import ValidationError
 
+from esc_cli import yamlsafe
 from esc_cli.errors import InputError
 
 DEFAULT_MAX_BYTES = 64 * 1024
@@ -74,9 +75,15 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
 
 
 def load_yaml(text: str, path: Path, *, line_offset: int = 0) -> Any:
-    """`yaml.safe_load` with errors that name the file and line. Python object tags are refused."""
+    """Load YAML with the strict safe loader (`esc_cli.yamlsafe`), with errors that name the file and
+    line. Python object tags, duplicate keys, anchors, aliases and deep nesting are refused."""
     try:
-        return yaml.safe_load(text)
+        return yamlsafe.safe_load(text)
+    except yamlsafe.YamlRefused as exc:
+        problem = exc.problem
+        if exc.other_line is not None:
+            problem = f"{problem}, first on line {exc.other_line + 1 + line_offset}"
+        raise InputError(path, problem, where=f"line {exc.line + 1 + line_offset}", fix=exc.fix) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1 + line_offset}" if mark is not None else ""
@@ -91,6 +98,10 @@ def load_yaml(text: str, path: Path, *, line_offset: int = 0) -> Any:
         where = f"line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(path, f"malformed YAML: {problem}", where=where, fix="fix the YAML syntax") from exc
+    except RecursionError:  # a deep flow collection nests inside the parser, before any node is composed
+        raise InputError(
+            path, "YAML nested too deeply", fix=f"flatten the structure (at most {yamlsafe.MAX_DEPTH} levels)"
+        ) from None
 
 
 def key_path(loc: Sequence[int | str]) -> str:
