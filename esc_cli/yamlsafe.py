@@ -52,7 +52,7 @@ class StrictSafeLoader(yaml.SafeLoader):
         self._nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         line = event.start_mark.line if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
             raise YamlRefused(
@@ -68,11 +68,9 @@ class StrictSafeLoader(yaml.SafeLoader):
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise YamlRefused(
-                f"YAML nested more than {MAX_DEPTH} levels deep", line, "flatten the structure"
-            )
+            raise YamlRefused(f"YAML nested more than {MAX_DEPTH} levels deep", line, "flatten the structure")
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -94,8 +92,7 @@ class StrictSafeLoader(yaml.SafeLoader):
                     "keep one of the two",
                     other_line=first,
                 )
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
+        return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         digits = sum(ch.isdigit() for ch in str(node.value))
@@ -103,15 +100,17 @@ class StrictSafeLoader(yaml.SafeLoader):
             raise YamlRefused(
                 f"a {digits}-digit integer is too long", node.start_mark.line, "write a smaller number"
             )
-        return super().construct_yaml_int(node)  # type: ignore[no-any-return]
+        return super().construct_yaml_int(node)
 
     def construct_yaml_str(self, node: ScalarNode) -> str:
         value = super().construct_yaml_str(node)
         if _SURROGATES.search(value):
             raise YamlRefused(
-                "a lone surrogate escape (like \\ud800) is not text", node.start_mark.line, "remove the escape"
+                "a lone surrogate escape (like \\ud800) is not text",
+                node.start_mark.line,
+                "remove the escape",
             )
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 StrictSafeLoader.add_constructor("tag:yaml.org,2002:int", StrictSafeLoader.construct_yaml_int)
