@@ -13,13 +13,14 @@ import re
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
+from esc_cli import gitrefs
 from esc_cli.errors import GitError
 
 # GitPython logs push errors itself; they reach the user through GitError instead.
@@ -49,19 +50,60 @@ def repo_root(repo: git.Repo) -> Path:
     return Path(repo.working_tree_dir)
 
 
-def resolve(repo: git.Repo, ref: str, *, flag: str = "") -> str:
-    """The commit sha of `ref`, or a GitError naming the ref, the option that gave it, and the fix."""
+def is_shallow(repo: git.Repo) -> bool:
+    """True for a clone made with --depth (CI's default checkout), which lacks older commits."""
     try:
-        return repo.commit(ref).hexsha
-    except (git.BadName, ValueError, git.GitCommandError) as exc:
+        return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
+    except git.GitCommandError:
+        return False
+
+
+def resolve(repo: git.Repo, ref: str, *, flag: str = "") -> str:
+    """The commit sha of `ref`, or a GitError naming the ref, the option that gave it, and the fix.
+
+    Real `git rev-parse --verify` decides, so every form git knows works (`@{-1}`, `main@{1}`,
+    `:/message`) and one it cannot resolve is one line, never a crash; a shallow clone says so.
+    """
+    if gitrefs.option_like(ref):
+        given = f" given to {flag}" if flag else ""
+        raise GitError(f"'{ref}'{given} is not a git ref (name a branch, tag or commit)")
+    try:
+        # `:/text` searches commit messages and would swallow a `^{commit}` suffix: peel it after.
+        name = (
+            str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", ref))
+            if ref.startswith(":/")
+            else ref
+        )
+        return str(
+            repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{name.strip()}^{{commit}}")
+        ).strip()
+    except git.GitCommandError as exc:
         if ref == "HEAD" and not repo.head.is_valid():
             raise GitError(
                 "HEAD has no commit yet (commit the bank first: `git add -A && git commit -m 'Bank'`)"
             ) from exc
-        given = f" given to {flag}" if flag else ""
-        raise GitError(
-            f"unknown git ref '{ref}'{given} (fetch it first, e.g. `git fetch origin`, or check the name with `git branch -a`)"
-        ) from exc
+        raise GitError(gitrefs.unresolved(ref, flag, shallow=is_shallow(repo))) from None
+
+
+def _archive_filter(ref: str) -> Callable[[tarfile.TarInfo, str], tarfile.TarInfo | None]:
+    """tarfile's `data` filter, with its refusals (an absolute or escaping symlink, a device) as one
+    GitError naming the file, instead of a crash."""
+
+    def check(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, dest)
+        except tarfile.FilterError as exc:
+            kind = (
+                "a link that points outside the repository"
+                if member.issym() or member.islnk()
+                else "a special file"
+            )
+            raise GitError(
+                f"'{ref}' holds {member.name}, {kind} ({exc}): esc reads no file through it "
+                "(commit the file itself instead of the link)"
+            ) from None
+
+    return check
 
 
 def export_tree(repo: git.Repo, ref: str, dest: Path) -> Path:
@@ -70,7 +112,7 @@ def export_tree(repo: git.Repo, ref: str, dest: Path) -> Path:
     data = repo.git.archive(sha, format="tar", stdout_as_string=False)
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        archive.extractall(dest, filter="data")
+        archive.extractall(dest, filter=_archive_filter(ref))
     return dest
 
 
