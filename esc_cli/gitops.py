@@ -7,8 +7,10 @@ with `git archive` into a temporary folder, and new branches are committed from 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import os
 import re
 import shutil
 import tarfile
@@ -206,35 +208,107 @@ class CommitSpec:
     files: Mapping[str, str | None]
 
 
+IDENTITY_FIX = 'git config --global user.name "Your Name" && git config --global user.email you@example.com'
+_WORK_PREFIX = "esc-branch-"
+_OWNER_FILE = "owner.pid"
+
+
+def check_identity(repo: git.Repo) -> None:
+    """Refuse to commit under an identity git would invent from the host name (`root <root@vm>`)."""
+    missing = [
+        key
+        for key, variable in (("user.name", "GIT_AUTHOR_NAME"), ("user.email", "GIT_AUTHOR_EMAIL"))
+        if not os.environ.get(variable) and not _config(repo, key)
+    ]
+    if missing:
+        raise GitError(
+            f"no git identity to commit with ({' and '.join(missing)} not set): set one with `{IDENTITY_FIX}`"
+        )
+
+
+def _config(repo: git.Repo, key: str) -> str:
+    try:
+        return str(repo.git.config("--get", key)).strip()
+    except git.GitCommandError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def prune_stale_worktrees(repo: git.Repo) -> list[str]:
+    """Unlock and remove esc's own temporary worktrees left by a killed run; returns their paths.
+
+    Only worktrees esc made (a `esc-branch-*` folder holding the pid of its owner) whose owner is gone
+    are touched; the user's worktrees and a running esc's are left alone.
+    """
+    removed: list[str] = []
+    listing = str(repo.git.worktree("list", "--porcelain"))
+    for line in listing.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        tree = Path(line.removeprefix("worktree "))
+        if not tree.parent.name.startswith(_WORK_PREFIX) or tree.name != "tree":
+            continue
+        owner = tree.parent / _OWNER_FILE
+        try:
+            pid = int(owner.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pid = 0
+        if pid and _alive(pid):
+            continue
+        for command in (("unlock", str(tree)), ("remove", "--force", "--force", str(tree))):
+            # Not locked, or its folder is already gone: the prune below forgets it.
+            with contextlib.suppress(git.GitCommandError):
+                repo.git.worktree(*command)
+        shutil.rmtree(tree.parent, ignore_errors=True)
+        removed.append(str(tree))
+    repo.git.worktree("prune")
+    return removed
+
+
 def commit_branch(repo: git.Repo, branch: str, base: str, commits: list[CommitSpec]) -> list[str]:
     """Create `branch` from `base` with one commit per spec, from a temporary worktree.
 
-    The user's working tree, index and current branch are not touched. Returns the new commit shas.
+    The commits are built on the temporary worktree's detached HEAD; the branch appears only at the
+    end, with one atomic `update-ref` that also refuses to overwrite a branch made meanwhile. A run
+    killed midway leaves no branch (a rerun gets the same name) and its worktree is pruned by the next
+    run. Commits run the repository's hooks, and need a git identity. The user's working tree, index
+    and current branch are not touched. Returns the new commit shas.
     """
     if branch in [head.name for head in repo.heads]:
         raise GitError(
             f"branch '{branch}' already exists (delete it with `git branch -D {branch}` or pick another name)"
         )
+    check_identity(repo)
+    prune_stale_worktrees(repo)
     base_sha = resolve(repo, base)
-    folder = Path(tempfile.mkdtemp(prefix="esc-branch-"))
+    folder = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX))
+    (folder / _OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
     shas: list[str] = []
-    done = False
     try:
-        repo.git.worktree("add", "-b", branch, str(folder / "tree"), base_sha)
+        repo.git.worktree("add", "--detach", str(folder / "tree"), base_sha)
         tree = git.Repo(folder / "tree")
         for spec in commits:
             _apply(folder / "tree", tree, spec)
-            tree.index.commit(spec.message)
+            tree.git.commit("--quiet", "--message", spec.message)  # runs pre-commit and commit-msg hooks
             shas.append(tree.head.commit.hexsha)
-        done = True
+        if shas:
+            repo.git.update_ref("-m", "esc evolve", f"refs/heads/{branch}", shas[-1], "")
     except git.GitCommandError as exc:
         raise GitError(f"git refused to create branch '{branch}': {_git_detail(exc)}") from exc
     finally:
         if (folder / "tree").exists():
             repo.git.worktree("remove", "--force", str(folder / "tree"))
         shutil.rmtree(folder, ignore_errors=True)
-        if not done and branch in [head.name for head in repo.heads]:
-            repo.git.branch("-D", branch)  # a half-made branch is ours to remove; it holds no user work
+        repo.git.worktree("prune")
     return shas
 
 
@@ -245,11 +319,11 @@ def _apply(root: Path, tree: git.Repo, spec: CommitSpec) -> None:
             raise GitError(f"refusing to write outside the repository: {relative}")
         if text is None:
             if target.exists():
-                tree.index.remove([relative], working_tree=True)
+                tree.git.rm("--quiet", "--", relative)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        tree.index.add([relative])
+        tree.git.add("--", relative)
 
 
 def push(repo: git.Repo, remote: str, branch: str) -> None:
