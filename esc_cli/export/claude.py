@@ -1,7 +1,8 @@
 """`esc export claude`: the bank's active skills as Agent Skills folders or zip archives.
 
 Everything is rendered and validated in memory first; nothing is written unless every folder,
-the umbrella skill included, passes `validate_files`.
+the umbrella skill included, passes `validate_files`. Folders are staged, then renamed into place,
+and the manifest (`export.manifest`) is written last.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from pathlib import Path
 from esc_cli.bank.load import bank_hash
 from esc_cli.bank.model import Skill
 from esc_cli.errors import InputError
+from esc_cli.export.manifest import finish_export, start_export
 from esc_cli.export.names import assign_names
 from esc_cli.export.render import SkillFolder, render_skill
 from esc_cli.export.umbrella import render_umbrella
 from esc_cli.export.validate import validate_files
-from esc_cli.export.write import check_target, write_folder, write_zip, written_by_esc
+from esc_cli.export.write import check_target, clear_debris, write_folders, write_zip, written_by_esc
+from esc_cli.fileio import ensure_dir
 from esc_cli.suggest import unknown
 
 
@@ -75,8 +78,12 @@ def export_claude(
     if not archives:
         for folder in folders:
             check_target(out / folder.name, force=force)
-    write = write_zip if archives else write_folder
-    return [write(folder, out) for folder in folders]
+    ensure_dir(out)
+    clear_debris(out)
+    start_export(out)
+    written = [write_zip(folder, out) for folder in folders] if archives else write_folders(folders, out)
+    finish_export(out, written, bank_hash(skills))
+    return written
 
 
 def stale_folders(out: Path, folders: Sequence[Path]) -> list[Path]:

@@ -19,9 +19,11 @@ from esc_cli.bank.model import Skill, SkillMeta
 from esc_cli.errors import InputError
 from esc_cli.export.blocks import markdown_sections, read_yaml_block
 from esc_cli.export.frontmatter import parse_skill_md
+from esc_cli.export.manifest import check_complete
 from esc_cli.export.names import UMBRELLA_NAME
 from esc_cli.export.render import BODY_SECTIONS_IN_REFERENCES, CONDITIONS_KEYS, REFERENCES_HEADING
 from esc_cli.export.umbrella import UMBRELLA_ROLE
+from esc_cli.export.write import written_by_esc
 from esc_cli.fileio import read_text, validation_errors
 
 MAX_FILE_BYTES = 256 * 1024
@@ -50,6 +52,8 @@ def skill_folders(source: Path) -> list[Path]:
         raise InputError(
             source, "holds no skill folders with a SKILL.md", fix="pass the folder esc export claude wrote"
         )
+    if any(written_by_esc(folder) for folder in found):
+        check_complete(source)
     return found
 
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from esc_cli.errors import InputError
@@ -63,28 +64,56 @@ def _inside(out: Path, name: str) -> Path:
     return out / name
 
 
+STAGING_PREFIX = ".esc-export-"
+
+
+def clear_debris(out: Path) -> None:
+    """Remove the staging folders of an export that was killed midway (ours by their prefix)."""
+    if out.is_dir():
+        for path in out.iterdir():
+            if path.name.startswith(STAGING_PREFIX) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _stage_files(folder: SkillFolder, path: Path) -> None:
+    for relative, text in folder.files.items():
+        file = path / relative
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8", newline="\n")
+    path.chmod(_umask_mode(0o755))
+
+
+def _swap_in(staged: Path, target: Path, graveyard: Path) -> None:
+    """Replace `target` by `staged` with renames: the old copy moves aside first, then goes."""
+    if target.exists():
+        target.rename(graveyard / target.name)
+    staged.rename(target)
+
+
+def write_folders(folders: Sequence[SkillFolder], out: Path) -> list[Path]:
+    """Write every skill folder into one staging folder inside `out`, then rename them into place.
+
+    Every byte is written (and a full disk hits) before any folder in `out` changes; the swap is only
+    renames. A run killed during the swap leaves no manifest (see `export.manifest`).
+    """
+    targets = [_inside(out, folder.name) for folder in folders]
+    ensure_dir(out)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".tmp", dir=out))
+    try:
+        (staging / "new").mkdir()
+        (staging / "old").mkdir()
+        for folder in folders:
+            _stage_files(folder, staging / "new" / folder.name)
+        for folder, target in zip(folders, targets, strict=True):
+            _swap_in(staging / "new" / folder.name, target, staging / "old")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return targets
+
+
 def write_folder(folder: SkillFolder, out: Path) -> Path:
     """Write one skill folder, replacing the previous export of it in one rename."""
-    target = _inside(out, folder.name)
-    ensure_dir(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=out))
-    try:
-        for relative, text in folder.files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        staging.chmod(_umask_mode(0o755))
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=out))
-            target.rename(old / folder.name)
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+    return write_folders([folder], out)[0]
 
 
 def write_archive(folder: SkillFolder, archive: Path) -> None:
