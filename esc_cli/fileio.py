@@ -7,6 +7,7 @@ files fail the same way: one `InputError` naming the file and the fix. Writers g
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -150,6 +151,26 @@ def ensure_dir(path: Path, *, what: str = "output folder") -> Path:
     return path
 
 
+# Errors of a disk that cannot take more: full, over a quota or a file-size limit, read-only, failing.
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO})
+
+
+@contextmanager
+def disk_errors(path: Path) -> Iterator[None]:
+    """Turn a full disk (or a file-size limit, a read-only disk) met while writing `path` into one
+    InputError; other errors pass through."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRNOS:
+            raise
+        raise InputError(
+            path,
+            f"cannot write: {exc.strerror or exc}",
+            fix="free some disk space or write elsewhere, then run again",
+        ) from None
+
+
 @contextmanager
 def _atomic(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
     """A handle whose content replaces `path` only when the block ends without an error."""
@@ -174,7 +195,7 @@ def _atomic(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
             path, f"cannot write: {exc.strerror or exc}", fix="check the permissions or choose another path"
         ) from exc
     try:
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
+        with disk_errors(path), os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -80,8 +80,11 @@ def export_claude(
             check_target(out / folder.name, force=force)
     ensure_dir(out)
     clear_debris(out)
-    start_export(out)
-    written = [write_zip(folder, out) for folder in folders] if archives else write_folders(folders, out)
+    if archives:
+        start_export(out)
+        written = [write_zip(folder, out) for folder in folders]
+    else:
+        written = write_folders(folders, out, before_swap=lambda: start_export(out))
     finish_export(out, written, bank_hash(skills))
     return written
 

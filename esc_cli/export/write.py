@@ -11,14 +11,14 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from esc_cli.errors import InputError
 from esc_cli.export.frontmatter import parse_skill_md
 from esc_cli.export.render import SkillFolder
 from esc_cli.export.validate import MAX_FOLDER_BYTES
-from esc_cli.fileio import ensure_dir, read_text
+from esc_cli.fileio import disk_errors, ensure_dir, read_text
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 OWNER_KEYS = ("esc-id", "esc-role")
@@ -90,11 +90,14 @@ def _swap_in(staged: Path, target: Path, graveyard: Path) -> None:
     staged.rename(target)
 
 
-def write_folders(folders: Sequence[SkillFolder], out: Path) -> list[Path]:
+def write_folders(
+    folders: Sequence[SkillFolder], out: Path, *, before_swap: Callable[[], None] | None = None
+) -> list[Path]:
     """Write every skill folder into one staging folder inside `out`, then rename them into place.
 
     Every byte is written (and a full disk hits) before any folder in `out` changes; the swap is only
-    renames. A run killed during the swap leaves no manifest (see `export.manifest`).
+    renames. `before_swap` runs between the two (the export removes its manifest there), so a run
+    killed during the swap leaves no manifest (see `export.manifest`), and a full disk changes nothing.
     """
     targets = [_inside(out, folder.name) for folder in folders]
     ensure_dir(out)
@@ -102,8 +105,11 @@ def write_folders(folders: Sequence[SkillFolder], out: Path) -> list[Path]:
     try:
         (staging / "new").mkdir()
         (staging / "old").mkdir()
-        for folder in folders:
-            _stage_files(folder, staging / "new" / folder.name)
+        with disk_errors(out):
+            for folder in folders:
+                _stage_files(folder, staging / "new" / folder.name)
+        if before_swap is not None:
+            before_swap()
         for folder, target in zip(folders, targets, strict=True):
             _swap_in(staging / "new" / folder.name, target, staging / "old")
     finally:
@@ -134,7 +140,8 @@ def write_zip(folder: SkillFolder, out: Path) -> Path:
     os.close(handle)
     staging = Path(tmp)
     try:
-        write_archive(folder, staging)
+        with disk_errors(target):
+            write_archive(folder, staging)
         size = staging.stat().st_size
         if size >= MAX_FOLDER_BYTES:
             raise InputError(

@@ -21,7 +21,7 @@ from esc_cli import __version__
 from esc_cli.bank.load import bank_hash, skill_hash
 from esc_cli.bank.model import Skill
 from esc_cli.errors import InputError
-from esc_cli.fileio import atomic_write_text, ensure_dir
+from esc_cli.fileio import atomic_write_text, disk_errors, ensure_dir
 from esc_cli.llm.prompts import prompt_hash
 from esc_cli.sim.engines import Labeller, default_labeller
 from esc_cli.sim.options import OFFLINE, SimOptions
@@ -158,7 +158,10 @@ async def run_to_folder(
     config, done = _prepare(out, config, resume)
     (out / SUMMARY_FILE).unlink(missing_ok=True)
     finished = {d.key for d in done}
-    with (out / DIALOGUES_FILE).open("a", encoding="utf-8", newline="\n") as handle:
+    with (
+        disk_errors(out / DIALOGUES_FILE),
+        (out / DIALOGUES_FILE).open("a", encoding="utf-8", newline="\n") as handle,
+    ):
         new = await simulate(
             skills,
             profiles,

@@ -13,7 +13,7 @@ from typing import IO, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from esc_cli.errors import InputError
-from esc_cli.fileio import atomic_write_text, read_text
+from esc_cli.fileio import atomic_write_text, disk_errors, read_text
 from esc_cli.sim.records import Dialogue, RunConfig, Summary
 
 RUN_FILE = "run.json"
@@ -40,8 +40,9 @@ def dialogue_line(dialogue: Dialogue) -> str:
 
 
 def append_dialogue(handle: IO[str], dialogue: Dialogue) -> None:
-    handle.write(dialogue_line(dialogue))
-    handle.flush()
+    with disk_errors(Path(handle.name)):
+        handle.write(dialogue_line(dialogue))
+        handle.flush()
 
 
 def write_json(path: Path, model: BaseModel) -> None:
