@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -43,7 +44,8 @@ def _article(noun: str) -> str:
 def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing missing, empty, oversized, binary and badly encoded files."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size, mode = info.st_size, info.st_mode
     except FileNotFoundError as exc:
         raise InputError(path, f"no such {what}", fix="check the path") from exc
     except OSError as exc:
@@ -56,10 +58,16 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
             f"{size} bytes is over the {max_bytes // 1024} KiB limit",
             fix="split or shorten the file",
         )
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        # /dev/zero and friends report size 0 and never end: the cap above cannot see them.
+        raise InputError(path, f"is a device, not {_article(what)} {what}", fix="pass a regular file")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # a pipe has no size either: never read past the cap
+            raw = handle.read(-1 if max_bytes is None else max_bytes + 1)
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}", fix=f"pass a readable {what}") from exc
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise InputError(path, f"over the {max_bytes // 1024} KiB limit", fix="split or shorten the file")
     if not raw.strip():
         raise InputError(path, f"empty {what}", fix=f"write the {what} or delete it")
     if b"\x00" in raw:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from esc_cli import jsonsafe
 from esc_cli.data.dialogue import Dialogue
 from esc_cli.data.layouts import DEFAULT_SOURCES, FORMATS, PARSERS, LayoutProblem, guess_format
 from esc_cli.errors import InputError
@@ -73,9 +74,11 @@ def _json_list(path: Path, text: str) -> Iterator[tuple[int, Any]]:
     """(line, dialogue object) for each item of a JSON list, with the line each item starts on."""
     decoder = json.JSONDecoder()
     try:
-        items = json.loads(text)
+        items = jsonsafe.loads(text)
     except json.JSONDecodeError as exc:
         raise _malformed(path, text, exc) from None
+    except jsonsafe.JsonRefused as exc:
+        raise InputError(path, exc.problem, fix=exc.fix) from None
     if not isinstance(items, list):
         raise InputError(path, "expected a JSON list of dialogues", where="line 1", fix=FORMAT_FIX)
     # A second, positional decode finds the line each item starts on, for messages that name it.
@@ -93,9 +96,11 @@ def _json_lines(path: Path, text: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, jsonsafe.loads(line)
         except json.JSONDecodeError as exc:
             raise _malformed(path, line, exc, line_base=number - 1, unit="line") from None
+        except jsonsafe.JsonRefused as exc:
+            raise InputError(path, exc.problem, where=f"line {number}", fix=exc.fix) from None
 
 
 def _objects(path: Path, text: str) -> Iterator[tuple[int, Any]]:
