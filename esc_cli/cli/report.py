@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from esc_cli.cli.common import OutputFile
 from esc_cli.sim.runstore import load_run
 
 RUN_REPORT = "report.html"
@@ -18,7 +19,7 @@ COMPARE_REPORT = "compare.html"
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help=f"Where to write the page. Default: RUN/{RUN_REPORT}, or RUN_B/{COMPARE_REPORT} with --compare.",
 )
 def report(runs: tuple[Path, ...], compare: bool, output: Path | None) -> None:

@@ -10,7 +10,7 @@ import click
 
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
-from esc_cli.cli.common import get_bank, seeds_option
+from esc_cli.cli.common import OutputFile, get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, print_usage, progress_bar, table
 from esc_cli.config import VERIFY_SET, Bank
@@ -297,7 +297,7 @@ Sparse cells are shrunk towards the action's mean over all states. Use the table
 @click.option(
     "-o",
     "--out",
-    type=click.Path(path_type=Path),
+    type=OutputFile(),
     default=Path("outcome_table.json"),
     show_default=True,
     help="Where to write the table.",

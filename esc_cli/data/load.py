@@ -109,6 +109,29 @@ def _objects(path: Path, text: str) -> Iterator[tuple[int, Any]]:
     return _json_lines(path, text)
 
 
+def _empty_dialogue(obj: Any) -> bool:
+    """A dialogue object with an empty list of turns: it says nothing about its layout."""
+    return isinstance(obj, dict) and any(obj.get(key) == [] for key in ("dialog", "turns"))
+
+
+def _layout_of(path: Path, objects: list[tuple[int, Any]]) -> str:
+    """The layout of the first dialogue that has turns (empty ones, even on line 1, cannot tell)."""
+    for line, obj in objects:
+        if _empty_dialogue(obj):
+            continue
+        layout = guess_format(obj)
+        if layout is None:
+            if isinstance(obj, dict):
+                found = f"keys {', '.join(sorted(obj)[:6])}" if obj else "an empty object"
+            else:
+                found = f"a JSON {type(obj).__name__}"
+            raise InputError(
+                path, f"not a dialogue layout esc knows (found {found})", where=f"line {line}", fix=FORMAT_FIX
+            )
+        return layout
+    raise InputError(path, "no dialogue has any turns", fix="check that this is a dialogue file")
+
+
 def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
     """Every dialogue in one file. Raises InputError naming the file and line of the first problem."""
     if fmt is not None and fmt not in PARSERS:
@@ -116,21 +139,11 @@ def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
     text = read_text(path, max_bytes=None, what="dialogue file")
     split = split_of(path)
     dialogues: list[Dialogue] = []
-    layout = fmt
-    for line, obj in _objects(path, text):
-        if layout is None:
-            layout = guess_format(obj)
-            if layout is None:
-                if isinstance(obj, dict):
-                    found = f"keys {', '.join(sorted(obj)[:6])}" if obj else "an empty object"
-                else:
-                    found = f"a JSON {type(obj).__name__}"
-                raise InputError(
-                    path,
-                    f"not a dialogue layout esc knows (found {found})",
-                    where=f"line {line}",
-                    fix=FORMAT_FIX,
-                )
+    objects = list(_objects(path, text))
+    if not objects:
+        raise InputError(path, "no dialogues found", fix="check that this is a dialogue file")
+    layout = fmt or _layout_of(path, objects)
+    for line, obj in objects:
         source = DEFAULT_SOURCES.get(layout, path.stem)
         try:
             dialogue = PARSERS[layout](obj, source, split, len(dialogues))
@@ -140,6 +153,4 @@ def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
             raise InputError(path, exc.problem, where=where, fix=fix) from None
         dialogue.origin = f"{path}:{line}"
         dialogues.append(dialogue)
-    if not dialogues:
-        raise InputError(path, "no dialogues found", fix="check that this is a dialogue file")
     return dialogues

@@ -17,6 +17,7 @@ from esc_cli.errors import InputError
 from esc_cli.export.manifest import finish_export, start_export
 from esc_cli.export.names import assign_names
 from esc_cli.export.render import SkillFolder, render_skill
+from esc_cli.export.text import exported_text
 from esc_cli.export.umbrella import render_umbrella
 from esc_cli.export.validate import validate_files
 from esc_cli.export.write import check_target, clear_debris, write_folders, write_zip, written_by_esc
@@ -53,6 +54,10 @@ def render_export(
     digest = bank_hash(skills)
     folders = [render_skill(s, names[s.id], digest, license_text=license_text) for s in chosen]
     folders.append(render_umbrella(chosen, names, digest, license_text=license_text))
+    folders = [
+        SkillFolder(name=f.name, files={path: exported_text(text) for path, text in f.files.items()})
+        for f in folders
+    ]
     for skill_id, folder in zip([*(s.id for s in chosen), "umbrella"], folders, strict=True):
         problems = validate_files(folder.name, folder.files)
         if problems:
