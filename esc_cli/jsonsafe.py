@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 # A high surrogate escape not followed by a low one, or a low one not preceded by a high one.
@@ -39,6 +40,7 @@ def loads(text: str) -> Any:
     except RecursionError:
         raise JsonRefused("JSON nested too deeply", "flatten the structure") from None
     except ValueError as exc:  # Python's limit on integer digits
-        raise JsonRefused(
-            f"a number too long to read ({str(exc).split(':')[0]})", "write a shorter number"
-        ) from None
+        if "digits" not in str(exc):
+            raise
+        limit = sys.get_int_max_str_digits()
+        raise JsonRefused(f"a number of more than {limit} digits", "write a shorter number") from None
