@@ -38,8 +38,8 @@ class OutputFile(click.Path):
     """A file path to write. One that ends with '/' names a folder: refused, rather than writing a file
     named like the folder (`-o newdir/sub/` would otherwise write the file `newdir/sub`)."""
 
-    def __init__(self) -> None:
-        super().__init__(dir_okay=False, path_type=Path)
+    def __init__(self, *, dir_okay: bool = True) -> None:
+        super().__init__(dir_okay=dir_okay, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value.endswith(("/", os.sep)):

@@ -154,7 +154,7 @@ def _coverage_warnings(roots: Sequence[Path], loaded: Sequence[LoadedProfile]) -
 
 
 @profile.command("schema")
-@click.option("-o", "--output", type=OutputFile(), help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", type=OutputFile(dir_okay=False), help="Write to FILE instead of stdout.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of a profile file, for editors and other tools.
 

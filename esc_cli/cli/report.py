@@ -19,7 +19,7 @@ COMPARE_REPORT = "compare.html"
 @click.option(
     "-o",
     "--output",
-    type=OutputFile(),
+    type=OutputFile(dir_okay=False),
     help=f"Where to write the page. Default: RUN/{RUN_REPORT}, or RUN_B/{COMPARE_REPORT} with --compare.",
 )
 def report(runs: tuple[Path, ...], compare: bool, output: Path | None) -> None:

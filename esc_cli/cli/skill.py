@@ -112,7 +112,7 @@ def show(ctx: click.Context, skill_id: str) -> None:
 
 
 @skill.command("schema")
-@click.option("-o", "--output", type=OutputFile(), help="Write here instead of stdout.")
+@click.option("-o", "--output", type=OutputFile(dir_okay=False), help="Write here instead of stdout.")
 def schema(output: Path | None) -> None:
     """Write the JSON Schema of skill front matter, for editor validation.
 

@@ -24,7 +24,7 @@ from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_write_text, disk_errors, ensure_dir
 from esc_cli.llm.prompts import prompt_hash
 from esc_cli.sim.engines import Labeller, default_labeller
-from esc_cli.sim.options import OFFLINE, SimOptions
+from esc_cli.sim.options import OFFLINE, SimOptions, check_languages
 from esc_cli.sim.outcome import default_table
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import profile_set_hash
@@ -155,6 +155,7 @@ async def run_to_folder(
     progress: Progress | None = None,
 ) -> tuple[RunConfig, list[Dialogue], Summary]:
     """Simulate into `out`, skipping finished dialogues when resuming. Returns config, dialogues, summary."""
+    check_languages(profiles, options)  # before the folder is made
     config, done = _prepare(out, config, resume)
     (out / SUMMARY_FILE).unlink(missing_ok=True)
     finished = {d.key for d in done}

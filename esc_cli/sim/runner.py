@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from esc_cli.bank.model import Skill
 from esc_cli.sim.dialogue import run_dialogue
-from esc_cli.sim.options import SimOptions, build_engines
+from esc_cli.sim.options import SimOptions, build_engines, check_languages
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.records import Dialogue, dialogue_key
 from esc_cli.sim.summary import summarise
@@ -53,6 +53,7 @@ async def simulate(
 ) -> list[Dialogue]:
     """Run every (profile, seed) dialogue not in `skip`; return them in (profile, seed) order."""
     opts = options or SimOptions()
+    check_languages(profiles, opts)
     agent, seeker = build_engines(skills, opts)
     todo = jobs(profiles, seeds, skip)
     results: list[Dialogue | None] = [None] * len(todo)
