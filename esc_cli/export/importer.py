@@ -76,7 +76,7 @@ def is_umbrella(data: dict[str, Any]) -> bool:
 
 def _version(meta: dict[str, Any], path: Path) -> int:
     raw = meta.get("esc-version")
-    if not isinstance(raw, str) or not raw.isdigit():
+    if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 9:
         raise InputError(
             path,
             f"esc-version {raw!r} is not a whole number",
