@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from testkit import REPO, commit_repo, git
+from testkit import REPO, EscRunner, commit_repo, git
 
 from esc_cli import gitops
 from esc_cli.errors import GitError
@@ -104,3 +104,24 @@ def test_no_identity_is_refused_with_the_command_that_sets_one(
         '`git config --global user.name "Your Name" && git config --global user.email you@example.com`'
     )
     assert git(repo_dir, "branch", "--list", BRANCH) == ""
+
+
+def test_evolve_refuses_before_simulating_when_git_has_no_identity(
+    seed_bank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, esc: EscRunner
+) -> None:
+    import time
+
+    root = commit_repo(seed_bank)
+    git(root, "config", "--unset", "user.name")
+    git(root, "config", "--unset", "user.email")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for variable in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
+        monkeypatch.delenv(variable, raising=False)
+    started = time.monotonic()
+    result = esc("evolve", "--seeds", "1", "--out", str(tmp_path / "out"), cwd=root)
+    assert result.code == 2
+    assert result.err.startswith("error: no git identity to commit with (user.name and user.email not set)")
+    assert time.monotonic() - started < 5  # refused before the first simulation
+    assert git(root, "branch", "--list", "esc/*") == ""
