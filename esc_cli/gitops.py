@@ -71,14 +71,9 @@ def resolve(repo: git.Repo, ref: str, *, flag: str = "") -> str:
         raise GitError(f"'{ref}'{given} is not a git ref (name a branch, tag or commit)")
     try:
         # `:/text` searches commit messages and would swallow a `^{commit}` suffix: peel it after.
-        name = (
-            str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", ref))
-            if ref.startswith(":/")
-            else ref
-        )
-        return str(
-            repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{name.strip()}^{{commit}}")
-        ).strip()
+        name = str(repo.git.rev_parse("--verify", "--quiet", ref)) if ref.startswith(":/") else ref
+        # Refs starting with '-' were refused above, so none can be read as an option.
+        return str(repo.git.rev_parse("--verify", "--quiet", f"{name.strip()}^{{commit}}")).strip()
     except git.GitCommandError as exc:
         if ref == "HEAD" and not repo.head.is_valid():
             raise GitError(
@@ -300,8 +295,8 @@ def commit_branch(repo: git.Repo, branch: str, base: str, commits: list[CommitSp
             _apply(folder / "tree", tree, spec)
             tree.git.commit("--quiet", "--message", spec.message)  # runs pre-commit and commit-msg hooks
             shas.append(tree.head.commit.hexsha)
-        if shas:
-            repo.git.update_ref("-m", "esc evolve", f"refs/heads/{branch}", shas[-1], "")
+        # One atomic step; the empty old value makes git refuse if the branch appeared meanwhile.
+        repo.git.update_ref("-m", "esc evolve", f"refs/heads/{branch}", shas[-1] if shas else base_sha, "")
     except git.GitCommandError as exc:
         raise GitError(f"git refused to create branch '{branch}': {_git_detail(exc)}") from exc
     finally:
