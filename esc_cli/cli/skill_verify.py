@@ -102,7 +102,7 @@ def _nearest_project(start: Path) -> Path | None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(".esc/verify"),
     show_default=True,
-    help="Folder for the reports and the base/head runs.",
+    help="Folder for the reports and the base/head runs; its earlier reports are removed first.",
 )
 @click.option(
     "--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side."
