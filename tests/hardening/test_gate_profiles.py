@@ -8,7 +8,7 @@ from pathlib import Path
 
 from testkit import EscRunner, commit_repo, git
 
-CHEER = "Supporter: Cheer up, honestly it's not that bad."
+CHEER = "Supporter: Cheer up, <img src=x onerror=alert(1)> honestly it's not that bad."
 
 
 def _gut_the_crisis_skill(repo: Path) -> None:
@@ -54,6 +54,8 @@ def test_a_head_that_deletes_the_crisis_profiles_is_measured_on_the_base_set_and
     assert payload["head"]["sha"] == git(repo, "rev-parse", "HEAD")
     markdown = (repo / "out" / "verify.md").read_text(encoding="utf-8")
     assert "### Profiles that changed (under review: both sides ran on the base's set)" in markdown
+    assert "&lt;img src=x onerror=alert(1)> honestly" in markdown  # skill text is inert in the comment
+    assert "<img" not in markdown
     assert git(repo, "status", "--porcelain") == "?? out/"  # nothing else touched
 
 
