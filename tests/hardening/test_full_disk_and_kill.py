@@ -132,3 +132,23 @@ main(["--bank", {str(bank)!r}, "export", "claude", "--out", {str(out)!r}])
     }
     assert versions == {"2"}
     assert not [p for p in out.iterdir() if p.name.startswith(".esc-export-")]  # no staging debris
+
+
+def test_sim_run_on_a_full_disk_at_its_first_file_is_one_line(tmp_path: Path, seed_bank: Path) -> None:
+    out = tmp_path / "run"
+    args = [
+        "--bank",
+        str(seed_bank),
+        "sim",
+        "run",
+        "--profiles",
+        "profiles/verify",
+        "--seeds",
+        "1",
+        "--out",
+        str(out),
+    ]
+    done = _esc_child(args, seed_bank, limit=200)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"error: {out / 'run.json'}: {FULL_DISK}\n"
+    assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
