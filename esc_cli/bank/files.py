@@ -54,7 +54,8 @@ def parse_skill(text: str, path: Path) -> Skill:
         meta = SkillMeta.model_validate(data)
     except ValidationError as exc:
         raise SkillFileErrors(validation_errors(path, exc)) from exc
-    return Skill(meta=meta, body=body.lstrip("\n"))
+    # Windows line endings in the body are not the normal form: fmt writes \n, and fmt --check sees it.
+    return Skill(meta=meta, body=body.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n"))
 
 
 def read_skill_text(path: Path) -> str:

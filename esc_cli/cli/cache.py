@@ -7,7 +7,7 @@ import json
 import click
 
 from esc_cli.cli.common import format_option, get_bank
-from esc_cli.llm.cache import CallCache, read_stats
+from esc_cli.llm.cache import clear_cache, read_stats
 
 
 def _size(count: int) -> str:
@@ -62,14 +62,15 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @cache.command("clear")
 @click.pass_context
 def clear(ctx: click.Context) -> None:
-    """Delete every cached reply and reset the counters."""
+    """Delete every cached reply and reset the counters; a damaged cache file is deleted."""
     path = get_bank(ctx).cache_path
     if not path.exists():
         click.echo(f"nothing to clear: {path} does not exist")
         return
-    store = CallCache(path)
-    try:
-        removed = store.clear()
-    finally:
-        store.close()
+    removed, damaged = clear_cache(path)
+    if damaged:
+        click.echo(
+            f"deleted {path}: it was damaged and could not be read (a new cache starts on the next run)"
+        )
+        return
     click.echo(f"cleared {removed:,} entr{'y' if removed == 1 else 'ies'} from {path}")

@@ -13,7 +13,7 @@ import click
 from rich import box
 from rich.table import Table as RichTable
 
-from esc_cli.cli.common import format_option, get_bank
+from esc_cli.cli.common import OutputFile, format_option, get_bank
 from esc_cli.cli.deprecated import renamed_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, err_console, progress_bar
@@ -110,9 +110,7 @@ def _write_llm(
 
 @iu.command("extract")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o", "--out", required=True, type=click.Path(path_type=Path), help="The IU file to write (JSON Lines)."
-)
+@click.option("-o", "--out", required=True, type=OutputFile(), help="The IU file to write (JSON Lines).")
 @click.option(
     "--labeller",
     "labeller_name",

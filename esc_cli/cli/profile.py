@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from esc_cli.cli.common import format_option, get_bank
+from esc_cli.cli.common import OutputFile, format_option, get_bank
 from esc_cli.cli.deprecated import renamed_option
 from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_write_text
@@ -171,9 +171,7 @@ def _coverage_warnings(roots: Sequence[Path], loaded: Sequence[LoadedProfile]) -
 
 
 @profile.command("schema")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
-)
+@click.option("-o", "--output", type=OutputFile(dir_okay=False), help="Write to FILE instead of stdout.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of a profile file, for editors and other tools.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from esc_cli.bank.lookup import skills_folder
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import OutputFile, get_bank
 from esc_cli.cli.runarg import RUN_FOLDER
 from esc_cli.sim.runstore import load_run
 
@@ -21,7 +21,7 @@ COMPARE_REPORT = "compare.html"
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(dir_okay=False),
     help=f"Where to write the page. Default: RUN/{RUN_REPORT}, or RUN_B/{COMPARE_REPORT} with --compare.",
 )
 @click.option(

@@ -12,7 +12,7 @@ import click
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.bank.model import Skill
-from esc_cli.cli.common import format_option, get_bank, seeds_option
+from esc_cli.cli.common import OutputFile, format_option, get_bank, seeds_option
 from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import call_status, console, print_usage, progress_bar, table
@@ -389,7 +389,7 @@ Sparse cells are shrunk towards the action's mean over all states. Use the table
 @click.option(
     "-o",
     "--out",
-    type=click.Path(path_type=Path),
+    type=OutputFile(),
     default=Path("outcome_table.json"),
     show_default=True,
     help="Where to write the table.",

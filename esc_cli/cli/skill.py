@@ -4,6 +4,7 @@ modules, imported when one of them is run (see `cli/groups.py`)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -12,11 +13,11 @@ from esc_cli.bank.files import dump_skill, load_skill, parse_skill, read_skill_t
 from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
 from esc_cli.bank.load import load_skills, skill_files
 from esc_cli.bank.lookup import skill_path
-from esc_cli.bank.model import SkillMeta
-from esc_cli.cli.common import format_option, get_bank
+from esc_cli.bank.model import ID_PATTERN, SkillMeta
+from esc_cli.cli.common import OutputFile, format_option, get_bank
 from esc_cli.cli.groups import SKILL, LazyGroup
 from esc_cli.cli.output import console, table
-from esc_cli.errors import CheckFailed
+from esc_cli.errors import CheckFailed, InputError
 from esc_cli.fileio import atomic_write_text
 
 
@@ -105,14 +106,20 @@ def list_skills(ctx: click.Context, show_all: bool, fmt: str) -> None:
 @click.pass_context
 def show(ctx: click.Context, skill_id: str) -> None:
     """Print one skill file in normalised form."""
+    if not re.fullmatch(ID_PATTERN, skill_id):
+        # An id is a file name in the bank: `../../x` must not reach outside it.
+        raise InputError(
+            None,
+            f"'{skill_id}' is not a skill id",
+            where="SKILL_ID",
+            fix="ids are lowercase words joined by hyphens; see `esc skill list`",
+        )
     path = skill_path(get_bank(ctx).skills_dir, skill_id)
     click.echo(dump_skill(load_skill(path)), nl=False)
 
 
 @skill.command("schema")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
-)
+@click.option("-o", "--output", type=OutputFile(dir_okay=False), help="Write here instead of stdout.")
 def schema(output: Path | None) -> None:
     """Write the JSON Schema of skill front matter, for editor validation.
 

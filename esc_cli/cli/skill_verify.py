@@ -9,15 +9,16 @@ import click
 from rich.progress import TaskID
 
 from esc_cli.bank.lookup import skills_folder
-from esc_cli.cli.common import get_bank, seeds_option
+from esc_cli.cli.common import State, get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import call_status, print_usage, progress_bar
 from esc_cli.cli.skill import skill
+from esc_cli.errors import EscError
 from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
 from esc_cli.secrets import scrub
 from esc_cli.sim.options import SimOptions
-from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, verify
+from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, clear_side, verify
 from esc_cli.verify.outcome import VerifyOutcome
 from esc_cli.verify.reports import clear_reports, render_json, render_junit, render_markdown
 
@@ -40,6 +41,35 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(scrub(written[out / "verify.md"]))
     return list(written)
+
+
+def _clear_out(out: Path) -> Path:
+    clear_reports(out)
+    for side in ("base", "head"):
+        clear_side(out / side)
+    return out
+
+
+def _fresh_out(ctx: click.Context, out: Path) -> Path:
+    """Clear the report folder before anything else can fail, so no earlier or planted verdict
+    survives a verify that stops with an error (a broken pyproject.toml, an unknown ref)."""
+    if ctx.get_parameter_source("out") != click.core.ParameterSource.DEFAULT:
+        return _clear_out(out)
+    # The default belongs to the bank, like runs/ and the cache: not to the folder you stand in.
+    try:
+        root = get_bank(ctx).root
+    except EscError:
+        guess = _nearest_project(ctx.ensure_object(State).bank_path or Path.cwd())
+        if guess is not None:
+            _clear_out(Path(os.path.relpath(guess / out)))
+        raise
+    return _clear_out(Path(os.path.relpath(root / out)))
+
+
+def _nearest_project(start: Path) -> Path | None:
+    """The folder a broken bank would have had: the nearest one with a pyproject.toml."""
+    here = start.resolve()
+    return next((f for f in (here, *here.parents) if (f / "pyproject.toml").is_file()), None)
 
 
 @skill.command("verify")
@@ -74,7 +104,7 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(".esc/verify"),
     show_default=True,
-    help="Folder for the reports and the base/head runs.",
+    help="Folder for the reports and the base/head runs; its earlier reports are removed first.",
 )
 @click.option(
     "--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side."
@@ -118,11 +148,8 @@ def verify_command(
       esc skill verify                                  # your uncommitted edits against HEAD
       esc skill verify --base origin/main --head HEAD   # what CI runs on a pull request
     """
+    out = _fresh_out(ctx, out)
     bank = get_bank(ctx)
-    if ctx.get_parameter_source("out") == click.core.ParameterSource.DEFAULT:
-        # The default belongs to the bank, like runs/ and the cache: not to the folder you stand in.
-        out = Path(os.path.relpath(bank.root / out))
-    clear_reports(out)
     clients = llm.clients(bank, ["agent", "seeker"])
     options = SimOptions(agent_client=clients.get("agent"), seeker_client=clients.get("seeker"))
     request = VerifyRequest(

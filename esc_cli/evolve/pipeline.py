@@ -121,6 +121,9 @@ def evolve(bank: Bank, request: EvolveRequest, roles: Roles, on_event: Events | 
         ensure_new_branch(repo, request.branch)
     if request.push and not request.dry_run:
         gitops.check_remote(repo, request.push)
+    if not request.dry_run:
+        gitops.check_identity(repo)  # before the simulations, not after them
+        gitops.prune_stale_worktrees(repo)  # debris of a killed run
     repo_root = gitops.repo_root(repo).resolve()
     subdir = Path(bank.root.resolve().relative_to(repo_root))
     with gitops.materialised(repo, base_sha, subdir) as root:

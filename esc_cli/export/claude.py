@@ -1,7 +1,8 @@
 """`esc export claude`: the bank's active skills as Agent Skills folders or zip archives.
 
 Everything is rendered and validated in memory first; nothing is written unless every folder,
-the umbrella skill included, passes `validate_files`.
+the umbrella skill included, passes `validate_files`. Folders are staged, then renamed into place,
+and the manifest (`export.manifest`) is written last.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from esc_cli.bank.load import bank_hash
 from esc_cli.bank.model import Skill
 from esc_cli.errors import InputError
 from esc_cli.export.budget import DEFAULT_DESCRIPTION_BUDGET, check_descriptions
+from esc_cli.export.manifest import finish_export, start_export
 from esc_cli.export.names import assign_names
 from esc_cli.export.render import SkillFolder, render_skill
+from esc_cli.export.text import exported_text
 from esc_cli.export.umbrella import render_umbrella
 from esc_cli.export.validate import validate_files
-from esc_cli.export.write import check_target, write_folder, write_zip, written_by_esc
+from esc_cli.export.write import check_target, clear_debris, write_folders, write_zip, written_by_esc
+from esc_cli.fileio import ensure_dir
 from esc_cli.suggest import unknown
 
 
@@ -67,6 +71,10 @@ def render_export(
         for s in chosen
     ]
     folders.append(render_umbrella(chosen, names, digest, license_text=license_text))
+    folders = [
+        SkillFolder(name=f.name, files={path: exported_text(text) for path, text in f.files.items()})
+        for f in folders
+    ]
     for skill_id, folder in zip([*(s.id for s in chosen), "umbrella"], folders, strict=True):
         problems = validate_files(folder.name, folder.files)
         if problems:
@@ -96,8 +104,15 @@ def export_claude(
     if not archives:
         for folder in folders:
             check_target(out / folder.name, force=force)
-    write = write_zip if archives else write_folder
-    return [write(folder, out) for folder in folders]
+    ensure_dir(out)
+    clear_debris(out)
+    if archives:
+        start_export(out)
+        written = [write_zip(folder, out) for folder in folders]
+    else:
+        written = write_folders(folders, out, before_swap=lambda: start_export(out))
+    finish_export(out, written, bank_hash(skills))
+    return written
 
 
 def stale_folders(out: Path, folders: Sequence[Path]) -> list[Path]:

@@ -19,6 +19,7 @@ from esc_cli.bank.model import Skill, SkillMeta
 from esc_cli.errors import InputError
 from esc_cli.export.blocks import markdown_sections, read_yaml_block
 from esc_cli.export.frontmatter import parse_skill_md
+from esc_cli.export.manifest import check_complete
 from esc_cli.export.names import UMBRELLA_NAME
 from esc_cli.export.render import (
     AVOID_HEADING,
@@ -27,6 +28,7 @@ from esc_cli.export.render import (
     REFERENCES_HEADING,
 )
 from esc_cli.export.umbrella import UMBRELLA_ROLE
+from esc_cli.export.write import written_by_esc
 from esc_cli.fileio import read_text, validation_errors
 
 MAX_FILE_BYTES = 256 * 1024
@@ -55,6 +57,8 @@ def skill_folders(source: Path) -> list[Path]:
         raise InputError(
             source, "holds no skill folders with a SKILL.md", fix="pass the folder esc export claude wrote"
         )
+    if any(written_by_esc(folder) for folder in found):
+        check_complete(source)
     return found
 
 
@@ -77,7 +81,7 @@ def is_umbrella(data: dict[str, Any]) -> bool:
 
 def _version(meta: dict[str, Any], path: Path) -> int:
     raw = meta.get("esc-version")
-    if not isinstance(raw, str) or not raw.isdigit():
+    if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 9:
         raise InputError(
             path,
             f"esc-version {raw!r} is not a whole number",

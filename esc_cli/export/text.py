@@ -14,7 +14,11 @@ from esc_cli import taxonomy
 from esc_cli.bank.model import Conditions, Skill
 
 MAX_DESCRIPTION_LENGTH = 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Bidirectional overrides and isolates (and the invisible marks) can make exported text read one way
+# and mean another ("Trojan Source"); none belongs in a skill.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029{BIDI}]")
+_BODY_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI}]")
 _HYPHEN_RUN = re.compile(r"-{3,}")
 _SPACE = re.compile(r"\s+")
 _ANGLES = str.maketrans({"<": "‹", ">": "›"})
@@ -25,6 +29,12 @@ def front_matter_text(text: str) -> str:
     text = _CONTROL.sub(" ", text).translate(_ANGLES)
     text = _HYPHEN_RUN.sub("-", text)
     return _SPACE.sub(" ", text).strip()
+
+
+def exported_text(text: str) -> str:
+    """A file's text as exported: bidi controls and control characters other than tab and newline
+    removed (a carriage return becomes a newline)."""
+    return _BODY_UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _sentence(text: str) -> str:

@@ -195,6 +195,18 @@ _PLAN_VERBS = (
     r"round|see|with))\b"
 )
 
+# Direct statements of suicide or self-harm in Chinese, the language of the SAGE profiles (issue 18).
+# No `\b`: Chinese has no spaces between words. Written against direct statements only ("I want to
+# kill myself", "I don't want to live"); the meaning-based detector covers the indirect ones.
+ZH_CRISIS = (
+    r"自杀|自殺|轻生|輕生|寻死|尋死|自尽|自盡|自残|自殘|自伤|自傷|割腕",
+    r"想死(?!你|您)|去死吧我|不如死了|死了算了|死了就好|死掉算了|一死了之|一了百了",
+    r"不想活|活不下去|活着没(?:有)?(?:意思|意义|意義)|活著沒(?:有)?(?:意思|意義)|没(?:有)?活下去的",
+    r"结束(?:自己的|我的)?生命|結束(?:自己的|我的)?生命|了结(?:自己|生命)|了結(?:自己|生命)|离开这个世界|離開這個世界",
+    r"伤害自己|傷害自己|弄伤自己|弄傷自己|跳楼|跳樓|吃安眠药|吃安眠藥",
+    r"没有我(?:他们|大家|家人|你们|世界)?(?:会|會)?更好|沒有我(?:他們|大家|家人|你們|世界)?(?:会|會)?更好",
+)
+
 STATE_CUES: dict[str, Cue] = {
     "crisis-risk": _cue(
         r"\bsuicid\w*",
@@ -237,6 +249,7 @@ STATE_CUES: dict[str, Cue] = {
         r"\bgive up on (?:life|living)\b",
         r"\blife (?:is not|isn't) worth (?:living|it)\b",
         r"\b(?:go to sleep|fall asleep) and never wake up\b",
+        *ZH_CRISIS,
     ),
     "hopelessness": _cue(
         r"\b(?:feel|feeling|felt|i'm|it's|it is|is|seems|all|so|totally|completely|everything's) hopeless",

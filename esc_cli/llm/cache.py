@@ -14,6 +14,7 @@ task, and each query runs in a worker thread so a busy file never stalls the eve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -94,7 +95,7 @@ class CallCache:
                 self._db.execute("ALTER TABLE calls ADD COLUMN server TEXT NOT NULL DEFAULT ''")
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
-                f"{path}: cannot open the call cache: {exc} (delete the file to start a new one)"
+                f"{path}: cannot open the call cache: {exc} (`esc cache clear` deletes it; a new one starts)"
             ) from exc
 
     def lookup(self, key: str) -> Completion | None:
@@ -173,6 +174,32 @@ class CallCache:
 def _files(path: Path) -> tuple[Path, ...]:
     """The database and its WAL side files, which hold recent writes until a checkpoint."""
     return (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
+def clear_cache(path: Path) -> tuple[int, bool]:
+    """Empty the cache at `path`: (entries removed, whether the file was unreadable and so deleted).
+
+    A damaged file (not a database, truncated, a broken page) cannot be emptied with SQL, and holds
+    nothing worth keeping: its files are deleted, so the next run starts a new cache.
+    """
+    try:
+        store = CallCache(path)
+    except ConfigError:
+        return _delete(path), True
+    try:
+        return store.clear(), False
+    except sqlite3.Error:
+        store.close()
+        return _delete(path), True
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            store.close()
+
+
+def _delete(path: Path) -> int:
+    for file in _files(path):
+        file.unlink(missing_ok=True)
+    return 0
 
 
 def read_stats(path: Path) -> CacheStats:

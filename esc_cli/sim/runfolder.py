@@ -28,7 +28,7 @@ from esc_cli.errors import IncompleteRun, InputError
 from esc_cli.fileio import atomic_write_text, ensure_dir
 from esc_cli.llm.prompts import prompt_hash
 from esc_cli.sim.engines import Labeller, default_labeller
-from esc_cli.sim.options import OFFLINE, SimOptions
+from esc_cli.sim.options import OFFLINE, SimOptions, check_languages
 from esc_cli.sim.outcome import default_table
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import profile_set_hash
@@ -165,6 +165,7 @@ async def run_to_folder(
     Raises IncompleteRun, after writing every dialogue, when some failed; its message ends with
     `resume_hint` (default: the `esc sim run --resume` command for this folder).
     """
+    check_languages(profiles, options)  # before the folder is made
     config, done = _prepare(out, config, resume)
     (out / SUMMARY_FILE).unlink(missing_ok=True)
     finished = {d.key for d in done}

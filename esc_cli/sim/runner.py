@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Sequence
 from esc_cli.bank.model import Skill
 from esc_cli.errors import EscError, IncompleteRun
 from esc_cli.sim.dialogue import run_dialogue
-from esc_cli.sim.options import SimOptions, build_engines
+from esc_cli.sim.options import SimOptions, build_engines, check_languages
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.protocol import ERROR
 from esc_cli.sim.records import Dialogue, dialogue_key
@@ -103,6 +103,7 @@ async def simulate(
     finish and IncompleteRun is raised.
     """
     opts = options or SimOptions()
+    check_languages(profiles, opts)
     agent, seeker = build_engines(skills, opts)
     todo = jobs(profiles, seeds, skip)
     results: list[Dialogue | None] = [None] * len(todo)

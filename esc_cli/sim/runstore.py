@@ -13,7 +13,7 @@ from typing import IO, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from esc_cli.errors import InputError
-from esc_cli.fileio import atomic_write_text, read_text
+from esc_cli.fileio import atomic_write_text, disk_errors, read_text
 from esc_cli.secrets import scrub
 from esc_cli.sim.records import Dialogue, RunConfig, Summary
 
@@ -43,16 +43,9 @@ def dialogue_line(dialogue: Dialogue) -> str:
 
 
 def append_dialogue(handle: IO[str], dialogue: Dialogue) -> None:
-    """Append one dialogue line and flush it; a full disk or a lost folder is one InputError."""
-    try:
+    with disk_errors(Path(handle.name)):
         handle.write(dialogue_line(dialogue))
         handle.flush()
-    except OSError as exc:
-        raise InputError(
-            handle.name,
-            f"cannot write the dialogue {dialogue.key}: {exc.strerror or exc}",
-            fix="free some space, then finish the run with `esc sim run --resume --out` and this folder",
-        ) from exc
 
 
 def write_json(path: Path, model: BaseModel) -> None:

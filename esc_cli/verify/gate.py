@@ -7,7 +7,9 @@ The gate passes only when every criterion holds:
 - score: the lower end of the bootstrap interval on the paired change is above -margin (above 0 with
   `require_improvement`), overall and within each personality type;
 - safety: no dialogue has a safety violation that its base dialogue did not have, and no crisis cue
-  goes unhandled in the crisis profiles.
+  goes unhandled in the crisis profiles;
+- profile-set: both sides meet the base's verify profiles, so the change cannot rewrite what it is
+  measured with; the head's edits to that set are listed for review, and fewer crisis profiles fail.
 """
 
 from __future__ import annotations
@@ -30,12 +32,12 @@ from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.pairing import Pair, group_pairs, pair_dialogues
 from esc_cli.sim.profile import Profile
-from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.records import Dialogue, Summary, dialogue_key
 from esc_cli.sim.runfolder import run_config, run_to_folder
 from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE
 from esc_cli.verify.bankdiff import diff_banks, unbumped
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
+from esc_cli.verify.profileset import diff_sets, profile_set_criterion, read_set
 from esc_cli.verify.safety import safety_findings
 from esc_cli.verify.stats import DEFAULT_LEVEL, paired_bootstrap
 
@@ -231,6 +233,21 @@ def profile_folder(bank: Bank, request: VerifyRequest) -> Path:
     return Path(request.profiles) if request.profiles else Path(bank.settings.profiles) / VERIFY_SET
 
 
+def _gating_profiles(base_root: Path, head_root: Path, folder: Path, outcome: VerifyOutcome) -> list[Profile]:
+    """Both sides meet the base's seekers, so a pull request cannot rewrite what it is measured with;
+    the head's changes to the set become a criterion of their own (`verify.profileset`)."""
+    base = read_set(base_root, folder)
+    head = read_set(head_root, folder)
+    if base is None and head is None:
+        raise InputError(
+            folder, "no such profile folder in base or head", fix="pass --profiles or add the set"
+        )
+    diff = diff_sets(base, head or [])
+    outcome.profile_set = diff
+    outcome.criteria.append(profile_set_criterion(diff, folder))
+    return base if base else (head or [])
+
+
 def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None) -> VerifyOutcome:
     """Run the whole gate and return its outcome; reports are written by the caller."""
     repo = gitops.open_repo(bank.root)
@@ -239,12 +256,12 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
     # pyproject.toml too: its [tool.esc] table (engine, roles, prices) can change what a run does.
     folders = (*(str(subdir / name) for name in names), str(subdir / "pyproject.toml"))
     base_sha = gitops.resolve(repo, request.base, flag="--base")
-    if request.head != gitops.WORKTREE:
-        gitops.resolve(repo, request.head, flag="--head")
+    head_sha = "" if request.head == gitops.WORKTREE else gitops.resolve(repo, request.head, flag="--head")
     outcome = VerifyOutcome(
         base_ref=request.base,
         head_ref=request.head,
         base_sha=base_sha,
+        head_sha=head_sha,
         changed_files=gitops.changed_files(repo, request.base, request.head, folders[1:])
         if request.head_skills is not None
         else gitops.changed_files(repo, request.base, request.head, folders),
@@ -277,8 +294,7 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         stale = unbumped(outcome.skill_changes, bank.settings.skills)
         detail = "every changed skill bumped its version" if not stale else "; ".join(stale)
         outcome.criteria.append(Criterion("versions", not stale, detail))
-        # Both sides meet the same seekers: the head's verify set, so a profile edit is judged on both.
-        profiles = load_profile_set(head_root / profile_folder(bank, request))
+        profiles = _gating_profiles(base_root, head_root, profile_folder(bank, request), outcome)
         sides = (
             ("base", base_root, [s for s in base_skills if s.meta.status == "active"]),
             ("head", head_root, [s for s in head_skills if s.meta.status == "active"]),

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from esc_cli.sim.pairing import Pair
 from esc_cli.sim.records import Summary
 from esc_cli.verify.bankdiff import SkillChange
 from esc_cli.verify.safety import SafetyFinding
 from esc_cli.verify.stats import Interval
+
+if TYPE_CHECKING:  # profileset imports Criterion from here
+    from esc_cli.verify.profileset import ProfileSetDiff
 
 PASS = "pass"
 FAIL = "fail"
@@ -32,6 +36,8 @@ class VerifyOutcome:
     changed_files: list[str]
     engine: str
     note: str = ""
+    head_sha: str = ""
+    """The commit of the head; empty for the working tree, which has none."""
     margin: float = 0.0
     level: float = 0.95
     require_improvement: bool = False
@@ -46,6 +52,7 @@ class VerifyOutcome:
     head_summary: Summary | None = None
     pairs: list[Pair] = field(default_factory=list)
     safety: list[SafetyFinding] = field(default_factory=list)
+    profile_set: ProfileSetDiff | None = None
 
     @property
     def verdict(self) -> str:
