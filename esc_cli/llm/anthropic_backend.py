@@ -22,6 +22,7 @@ from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import sdk_errors
 from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.rawpost import POOL, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -55,7 +56,11 @@ class AnthropicBackend:
         self.base_url = base_url
         self.timeout = timeout
         self._key = key
-        self._client: LoopBound[AsyncAnthropic] = LoopBound(self._new_client)
+        # One SDK client per server and settings, shared with every other backend that calls it.
+        self._pool_key = (self.name, base_url, key, timeout)
+        self._client: LoopBound[AsyncAnthropic] = LoopBound(
+            lambda: POOL.acquire(self._pool_key, self, self._new_client)
+        )
 
     def _new_client(self) -> AsyncAnthropic:
         client: AsyncAnthropic = self._sdk.AsyncAnthropic(
@@ -92,7 +97,8 @@ class AnthropicBackend:
             secrets=(self._key,),
             timeout=self.timeout,
         ):
-            reply: SdkMessage = await self._client.get().messages.create(**self._params(request))
+            # The body is already in the wire format: post it as it is (see rawpost.py).
+            reply = await post_json(self._client.get(), "/v1/messages", self._params(request), sdk.types.Message)
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: SdkMessage, latency: float) -> Completion:
@@ -106,7 +112,6 @@ class AnthropicBackend:
         return Completion(text=text, usage=usage, model=str(reply.model), latency=latency)
 
     async def aclose(self) -> None:
-        client = self._client.current()
-        if client is not None:
-            await client.close()
+        if self._client.current() is not None:
+            await POOL.release(self._pool_key, self)
         self._client.forget()

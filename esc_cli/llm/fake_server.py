@@ -7,6 +7,10 @@ retry-after), 500 or 401, a hang past the client's timeout, a malformed body, or
 connection. It counts requests, keeps their bodies, and tracks the most requests in flight.
 GET /stats returns the counters as JSON, for a server run in another process.
 
+It also speaks both batch APIs (Anthropic Message Batches, the OpenAI Batch API with its files; see
+fake_batches.py): a batch ends `batch_delay` seconds after it is created, and per-request faults and
+whole-batch expiry can be queued. Batch traffic is counted apart (`batch_api_requests`, `batches`).
+
     with FakeServer(latency=0.2) as server:
         backend = OpenAIBackend("m", base_url=server.openai_base_url)
 
@@ -25,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
+from esc_cli.llm.fake_batches import BatchStore, HttpReply, RequestFault
 from esc_cli.llm.fake_wire import PromptCacheModel, Wire, anthropic_reply, echo_text, error_body, openai_reply
 
 HOST = "127.0.0.1"
@@ -99,15 +104,35 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _send_reply(self, reply: HttpReply) -> None:
+        if reply.raw is None:
+            self._send_json(reply.status, reply.body)
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(reply.raw)))
+        self.end_headers()
+        self.wfile.write(reply.raw)
+
     def do_GET(self) -> None:
         if self.path in ("/stats", "/health"):
             self._send_json(200, self.server.fake.stats())
+            return
+        reply = self.server.fake.batch_get(self.path, self.headers.get("Host", ""))
+        if reply is not None:
+            self._send_reply(reply)
         else:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        batch = self.server.fake.batch_post(
+            self.path.split("?", 1)[0], raw, self.headers.get("Content-Type", ""), self.headers.get("Host", "")
+        )
+        if batch is not None:
+            self._send_reply(batch)
+            return
         wire = ROUTES.get(self.path.split("?", 1)[0])
         if wire is None:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
@@ -131,6 +156,7 @@ class FakeServer:
         faults: Iterable[Fault] = (),
         api_key: str | None = None,
         port: int = 0,
+        batch_delay: float = 0.0,
     ) -> None:
         self.latency = latency
         self.reply = reply
@@ -145,6 +171,9 @@ class FakeServer:
         self._stopping = threading.Event()
         self._prompt_cache = PromptCacheModel()
         self._port = port
+        self.batch_api_requests = 0
+        self.requests_in_batches = 0
+        self.batch_store = BatchStore(self._batch_answer, delay=batch_delay)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -197,13 +226,53 @@ class FakeServer:
     def anthropic_base_url(self) -> str:
         return self.url
 
+    def add_batch_faults(self, faults: Iterable[RequestFault]) -> None:
+        """Faults for the next batched requests, one each: ok, errored (500), invalid (400), expired."""
+        self.batch_store.add_request_faults(faults)
+
+    def expire_next_batches(self, batches: int = 1) -> None:
+        self.batch_store.expire_next(batches)
+
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {
+            counts = {
                 "requests": self.requests,
                 "in_flight": self.in_flight,
                 "max_in_flight": self.max_in_flight,
+                "batch_api_requests": self.batch_api_requests,
             }
+        return {**counts, **self.batch_store.stats()}
+
+    # -- batches ---------------------------------------------------------------------------------
+
+    def _batch_answer(self, wire: Wire, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self.requests_in_batches += 1
+            number = self.requests_in_batches
+        return self._payload(wire, body, number)
+
+    def batch_post(self, path: str, raw: bytes, content_type: str, host: str) -> HttpReply | None:
+        body: dict[str, Any] | None = None
+        if content_type.startswith("application/json"):
+            try:
+                loaded = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                loaded = None
+            body = loaded if isinstance(loaded, dict) else None
+        reply = self.batch_store.post(path, body, raw, content_type, host)
+        if reply is not None:
+            self._count_batch_call()
+        return reply
+
+    def batch_get(self, path: str, host: str) -> HttpReply | None:
+        reply = self.batch_store.get(path, host)
+        if reply is not None:
+            self._count_batch_call()
+        return reply
+
+    def _count_batch_call(self) -> None:
+        with self._lock:
+            self.batch_api_requests += 1
 
     # -- one request -----------------------------------------------------------------------------
 
@@ -238,11 +307,13 @@ class FakeServer:
         return self.api_key in (bearer, handler.headers.get("x-api-key", ""))
 
     def _answer(self, handler: _Handler, wire: Wire, body: dict[str, Any], number: int) -> None:
+        handler._send_json(200, self._payload(wire, body, number))
+
+    def _payload(self, wire: Wire, body: dict[str, Any], number: int) -> dict[str, Any]:
         text = self.reply(body) if self.reply is not None else echo_text(wire, body)
         if wire == "openai":
-            handler._send_json(200, openai_reply(body, text, number))
-        else:
-            handler._send_json(200, anthropic_reply(body, text, number, self._prompt_cache))
+            return openai_reply(body, text, number)
+        return anthropic_reply(body, text, number, self._prompt_cache)
 
     def _inject(self, handler: _Handler, wire: Wire, fault: Fault) -> None:
         if fault.kind == "status":
@@ -270,10 +341,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8900, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every call")
     parser.add_argument("--text", default=None, help="reply with this text instead of echoing")
+    parser.add_argument("--batch-delay", type=float, default=0.0, help="seconds until a batch ends")
     args = parser.parse_args(argv)
     fixed: str | None = args.text
     server = FakeServer(
-        latency=args.latency, port=args.port, reply=(lambda _body: fixed) if fixed is not None else None
+        latency=args.latency,
+        port=args.port,
+        reply=(lambda _body: fixed) if fixed is not None else None,
+        batch_delay=args.batch_delay,
     )
     server.start()
     print(

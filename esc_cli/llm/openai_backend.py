@@ -20,6 +20,7 @@ from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import TransientFailure, sdk_errors
 from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.rawpost import POOL, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -84,7 +85,11 @@ class OpenAIBackend:
         self.json_mode = json_mode
         self.max_connections = max_connections
         self._key = key
-        self._client: LoopBound[AsyncOpenAI] = LoopBound(self._new_client)
+        # One SDK client per server and settings, shared with every other backend that calls it.
+        self._pool_key = (self.name, base_url, key, timeout, max_connections)
+        self._client: LoopBound[AsyncOpenAI] = LoopBound(
+            lambda: POOL.acquire(self._pool_key, self, self._new_client)
+        )
 
     def _new_client(self) -> AsyncOpenAI:
         import httpx2
@@ -147,7 +152,10 @@ class OpenAIBackend:
             secrets=(self._key,),
             timeout=self.timeout,
         ):
-            reply: ChatCompletion = await self._client.get().chat.completions.create(**self._params(request))
+            # The body is already in the wire format: post it as it is (see rawpost.py).
+            reply = await post_json(
+                self._client.get(), "/chat/completions", self._params(request), self._sdk.types.chat.ChatCompletion
+            )
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: ChatCompletion, latency: float) -> Completion:
@@ -168,7 +176,6 @@ class OpenAIBackend:
         return Completion(text=text, usage=usage, model=reply.model or self.model, latency=latency)
 
     async def aclose(self) -> None:
-        client = self._client.current()
-        if client is not None:
-            await client.close()
+        if self._client.current() is not None:
+            await POOL.release(self._pool_key, self)
         self._client.forget()
