@@ -10,6 +10,7 @@ import click
 
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
+from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, print_usage, progress_bar, table
@@ -134,6 +135,7 @@ async def _run(
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")
 @click.option("--resume", is_flag=True, help="Finish the run in --out, skipping dialogues already written.")
+@batch_option
 @llm_options("agent", "seeker")
 @click.pass_context
 def run(
@@ -146,6 +148,7 @@ def run(
     outcome_table: Path | None,
     out: Path | None,
     resume: bool,
+    batch: bool,
     llm: LLMChoices,
 ) -> None:
     """Simulate dialogues between the agent and the seekers, write a run folder, print the scores.
@@ -156,6 +159,7 @@ def run(
       esc sim run --no-skills                      the baseline to beat
       esc sim run --agent-backend anthropic        a real agent, judged by the offline seeker
       esc sim run --agent-backend openai --seeker-backend openai --agent-base-url URL ...
+      esc sim run --backend anthropic --batch --out runs/sweep   half price; after a crash, add --resume
 
     The run folder holds run.json (configuration and hashes), dialogues.jsonl (every turn with its
     emotion, change, reasoning, skills, actions and safety flags) and summary.json (the scores).
@@ -180,9 +184,12 @@ def run(
         labeller=options.labeller,
     )
     folder = out or bank.runs_dir / config.run_id
+    batching = start_batch(bank, clients, journal_in(folder)) if batch else None
     config, _dialogues, summary = asyncio.run(_run(folder, skills, profiles, seeds, options, config, resume))
     print_scores(summary, title=f"run {config.run_id}")
     print_usage(list(clients.values()))
+    if batching is not None:
+        click.echo(batch_line(batching))
     click.echo(f"run written to {folder}")
 
 

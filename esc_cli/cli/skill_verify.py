@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import TaskID
 
+from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
 from esc_cli.cli.common import get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import print_usage, progress_bar
@@ -78,6 +79,7 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     "--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side."
 )
 @click.option("--note", default="", help="A line to add to the report (CI uses it to name the engine).")
+@batch_option
 @llm_options("agent", "seeker")
 @click.pass_context
 def verify_command(
@@ -92,6 +94,7 @@ def verify_command(
     out: Path,
     html: bool,
     note: str,
+    batch: bool,
     llm: LLMChoices,
 ) -> None:
     """Verify that a change to the bank does no harm: the merge gate for CI.
@@ -115,6 +118,7 @@ def verify_command(
         out = Path(os.path.relpath(bank.root / out))
     clear_reports(out)
     clients = llm.clients(bank, ["agent", "seeker"])
+    batching = start_batch(bank, clients, journal_in(out)) if batch else None
     options = SimOptions(agent_client=clients.get("agent"), seeker_client=clients.get("seeker"))
     request = VerifyRequest(
         base=base,
@@ -139,6 +143,8 @@ def verify_command(
 
         outcome = verify(bank, request, progress)
     print_usage([c for c in (options.agent_client, options.seeker_client) if c is not None])
+    if batching is not None:
+        click.echo(batch_line(batching))
     paths = _write_reports(outcome, out, html)
     if not outcome.changed_files:
         click.echo(f"nothing changed under skills/, profiles/ or prompts/ since {base}: pass")

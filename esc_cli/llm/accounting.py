@@ -11,6 +11,10 @@ written and are estimates only; `[tool.esc.prices]` overrides or adds models:
 
 A model name matches its own entry, or else the longest entry it starts with, so dated snapshots
 ("claude-sonnet-4-5-20250929") use their family's price. Cached calls cost nothing.
+
+Calls answered through a provider batch API (`--batch`) cost `batch_rate` times the list price: 0.5
+on both Anthropic's Message Batches and OpenAI's Batch API. The usage table then shows the batched
+calls and what the discount saved.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Price(BaseModel):
     output: float = Field(ge=0)
     cache_read: float = Field(default=0.0, ge=0)
     cache_write: float = Field(default=0.0, ge=0)
+    batch_rate: float = Field(default=0.5, ge=0, le=1, description="Share of the price paid in a batch.")
 
 
 DEFAULT_PRICES: dict[str, Price] = {
@@ -84,6 +89,8 @@ class RoleUsage(BaseModel):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
+    batch_calls: int = Field(default=0, description="Answered through a provider batch API.")
+    batch_saved_usd: float = Field(default=0.0, description="What the batch discount saved.")
     priced: bool = Field(default=True, description="False when the model has no entry in the price table.")
 
 
@@ -108,16 +115,21 @@ class Ledger:
         row.output_tokens += usage.output_tokens
         row.cache_read_tokens += usage.cache_read_tokens
         row.cache_write_tokens += usage.cache_write_tokens
+        row.batch_calls += 1 if completion.batch else 0
         price = self.prices.lookup(model)
         if price is None:
             row.priced = False
             return
-        row.cost_usd += (
+        cost = (
             usage.input_tokens * price.input
             + usage.output_tokens * price.output
             + usage.cache_read_tokens * price.cache_read
             + usage.cache_write_tokens * price.cache_write
         ) / 1_000_000
+        if completion.batch:
+            row.batch_saved_usd += cost * (1.0 - price.batch_rate)
+            cost *= price.batch_rate
+        row.cost_usd += cost
 
     def rows(self) -> list[RoleUsage]:
         return [self._rows[key].model_copy() for key in sorted(self._rows)]

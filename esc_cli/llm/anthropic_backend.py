@@ -98,7 +98,9 @@ class AnthropicBackend:
             timeout=self.timeout,
         ):
             # The body is already in the wire format: post it as it is (see rawpost.py).
-            reply = await post_json(self._client.get(), "/v1/messages", self._params(request), sdk.types.Message)
+            reply = await post_json(
+                self._client.get(), "/v1/messages", self._params(request), sdk.types.Message
+            )
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: SdkMessage, latency: float) -> Completion:

@@ -116,7 +116,7 @@ class BatchStore:
         parts = [p for p in path.split("?", 1)[0].split("/") if p]
         if parts[:1] == ["v1"]:
             parts = parts[1:]
-        if len(parts) == 3 and parts[0] == "messages" or len(parts) == 2 and parts[0] == "batches":
+        if (len(parts) == 3 and parts[0] == "messages") or (len(parts) == 2 and parts[0] == "batches"):
             with self._lock:
                 self.polls += 1
         if parts[:2] == ["messages", "batches"] and len(parts) in (3, 4):
@@ -327,7 +327,10 @@ class BatchStore:
                 output.append(json.dumps(line))
             elif fault == "expired":
                 line["response"] = None
-                line["error"] = {"code": "batch_expired", "message": "the batch expired before this request ran"}
+                line["error"] = {
+                    "code": "batch_expired",
+                    "message": "the batch expired before this request ran",
+                }
                 errors.append(json.dumps(line))
             else:
                 status = 500 if fault == "errored" else 400

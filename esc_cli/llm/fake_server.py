@@ -128,7 +128,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         batch = self.server.fake.batch_post(
-            self.path.split("?", 1)[0], raw, self.headers.get("Content-Type", ""), self.headers.get("Host", "")
+            self.path.split("?", 1)[0],
+            raw,
+            self.headers.get("Content-Type", ""),
+            self.headers.get("Host", ""),
         )
         if batch is not None:
             self._send_reply(batch)

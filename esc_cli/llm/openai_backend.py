@@ -154,7 +154,10 @@ class OpenAIBackend:
         ):
             # The body is already in the wire format: post it as it is (see rawpost.py).
             reply = await post_json(
-                self._client.get(), "/chat/completions", self._params(request), self._sdk.types.chat.ChatCompletion
+                self._client.get(),
+                "/chat/completions",
+                self._params(request),
+                self._sdk.types.chat.ChatCompletion,
             )
         return self._completion(reply, time.perf_counter() - started)
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection, Sequence
+from contextlib import nullcontext
 
 from esc_cli.bank.model import Skill
+from esc_cli.llm.batch import round_of
 from esc_cli.sim.dialogue import run_dialogue
 from esc_cli.sim.options import SimOptions, build_engines
 from esc_cli.sim.profile import Profile
@@ -56,10 +58,16 @@ async def simulate(
     agent, seeker = build_engines(skills, opts)
     todo = jobs(profiles, seeds, skip)
     results: list[Dialogue | None] = [None] * len(todo)
-    state = {"done": 0, "emitted": 0}
+    state = {"done": 0, "emitted": 0, "started": 0}
+    # Batch mode: every dialogue is a member of the round, so each step goes out as one batch.
+    batching = round_of([opts.agent_client, opts.seeker_client])
+    if batching is not None:
+        batching.join(len(todo))
 
     async def one(number: int, profile: Profile, seed_index: int) -> None:
-        dialogue = await run_dialogue(agent, seeker, profile, seed_index, max_turns=opts.max_turns)
+        state["started"] += 1
+        with batching.member() if batching is not None else nullcontext():
+            dialogue = await run_dialogue(agent, seeker, profile, seed_index, max_turns=opts.max_turns)
         results[number] = dialogue
         state["done"] += 1
         if progress is not None:
@@ -70,9 +78,13 @@ async def simulate(
                 on_dialogue(ready)
 
     # A TaskGroup cancels the other dialogues when one fails for good (e.g. a backend error).
-    async with asyncio.TaskGroup() as group:
-        for number, (profile, seed_index) in enumerate(todo):
-            group.create_task(one(number, profile, seed_index))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for number, (profile, seed_index) in enumerate(todo):
+                group.create_task(one(number, profile, seed_index))
+    finally:
+        if batching is not None:  # dialogues cancelled before they started never left the round
+            batching.members -= len(todo) - state["started"]
     return [d for d in results if d is not None]
 
 
