@@ -259,12 +259,14 @@ class BatchRound:
             outcome: Outcome | Exception | None = outcomes.get(key) if problem is None else problem
             if outcome is None:
                 outcome = TransientFailure("batch", "the batch results do not mention this request")
-            for pending in by_id[key]:
+            for number, pending in enumerate(by_id[key]):
                 self._uncount(pending)
                 if pending.future.done():
                     continue
                 if isinstance(outcome, Exception):
                     pending.future.set_exception(outcome)
+                elif number:  # the same request from another dialogue: sent and paid once
+                    pending.future.set_result(outcome.model_copy(update={"cached": True, "latency": 0.0}))
                 else:
                     pending.future.set_result(outcome)
 

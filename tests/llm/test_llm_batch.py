@@ -102,6 +102,8 @@ def test_identical_requests_in_one_step_go_out_once() -> None:
         stats = server.stats()
     assert replies == ["echo: same turn 0", "echo: same turn 0", "echo: other turn 0"]
     assert (stats["batches"], stats["batched_requests"]) == (1, 2)
+    # The duplicate is accounted as a cached call: it cost nothing more.
+    assert (client.ledger.rows()[0].calls, client.ledger.rows()[0].cached_calls) == (3, 1)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
