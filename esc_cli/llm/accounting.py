@@ -19,7 +19,7 @@ calls and what the discount saved.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -130,6 +130,28 @@ class Ledger:
             row.batch_saved_usd += cost * (1.0 - price.batch_rate)
             cost *= price.batch_rate
         row.cost_usd += cost
+
+    def merge(self, rows: Iterable[RoleUsage]) -> None:
+        """Add usage recorded elsewhere (another process's ledger) to this one."""
+        for other in rows:
+            key = (other.role, other.backend, other.model)
+            row = self._rows.get(key)
+            if row is None:
+                self._rows[key] = other.model_copy()
+                continue
+            for name in (
+                "calls",
+                "cached_calls",
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "cost_usd",
+                "batch_calls",
+                "batch_saved_usd",
+            ):
+                setattr(row, name, getattr(row, name) + getattr(other, name))
+            row.priced = row.priced and other.priced
 
     def rows(self) -> list[RoleUsage]:
         return [self._rows[key].model_copy() for key in sorted(self._rows)]

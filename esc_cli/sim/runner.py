@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from esc_cli.bank.model import Skill
 from esc_cli.llm.batch import round_of
 from esc_cli.sim.dialogue import run_dialogue
-from esc_cli.sim.options import SimOptions, build_engines
+from esc_cli.sim.options import OFFLINE, SimOptions, build_engines
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.records import Dialogue, dialogue_key
 from esc_cli.sim.summary import summarise
@@ -43,6 +43,12 @@ def jobs(
     return [(p, s) for p in profiles for s in seed_indices(seeds) if dialogue_key(p.id, s) not in skip]
 
 
+def _spread(options: SimOptions) -> bool:
+    """Worker processes: asked for, and every model role on a backend they can rebuild."""
+    engines = {options.engine_of("agent"), options.engine_of("seeker")} - {OFFLINE}
+    return options.workers > 1 and bool(engines) and engines <= {"anthropic", "openai"}
+
+
 async def simulate(
     skills: list[Skill],
     profiles: Sequence[Profile],
@@ -55,12 +61,25 @@ async def simulate(
 ) -> list[Dialogue]:
     """Run every (profile, seed) dialogue not in `skip`; return them in (profile, seed) order."""
     opts = options or SimOptions()
-    agent, seeker = build_engines(skills, opts)
     todo = jobs(profiles, seeds, skip)
+    batching = round_of([opts.agent_client, opts.seeker_client])
+    if batching is None and len(todo) > 1 and _spread(opts):
+        from esc_cli.sim.workers import simulate_in_workers
+
+        return await simulate_in_workers(
+            skills,
+            profiles,
+            seed_indices(seeds),
+            opts,
+            todo,
+            skip,
+            progress=progress,
+            on_dialogue=on_dialogue,
+        )
+    agent, seeker = build_engines(skills, opts)
     results: list[Dialogue | None] = [None] * len(todo)
     state = {"done": 0, "emitted": 0, "started": 0}
     # Batch mode: every dialogue is a member of the round, so each step goes out as one batch.
-    batching = round_of([opts.agent_client, opts.seeker_client])
     if batching is not None:
         batching.join(len(todo))
 
