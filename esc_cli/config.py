@@ -44,6 +44,9 @@ class Settings(BaseModel):
     openai_base_url: str | None = None
     max_attempts: int = Field(default=5, ge=1, le=20)
     timeout: float = Field(default=60.0, gt=0)
+    workers: int | None = Field(
+        default=None, ge=1, le=64, description="sim run: worker processes; unset: one per 48 calls in flight."
+    )
     batch_poll: float = Field(
         default=60.0, gt=0, le=3600, description="--batch: longest wait between two polls, in seconds."
     )

@@ -162,7 +162,8 @@ def run(
       esc sim run --backend anthropic --batch --out runs/sweep   half price; after a crash, add --resume
 
     With model roles and --concurrency above 48, the dialogues are spread over worker processes (one
-    per 48 calls in flight, at most one per CPU), since one process cannot feed more at 200 ms a call.
+    per 48 calls in flight, at most one per CPU), since one process cannot feed more at 200 ms a call;
+    `workers = N` in [tool.esc] fixes the number (1: never).
 
     The run folder holds run.json (configuration and hashes), dialogues.jsonl (every turn with its
     emotion, change, reasoning, skills, actions and safety flags) and summary.json (the scores).
@@ -192,7 +193,7 @@ def run(
         # Past what one process can feed, the dialogues are spread over processes (sim/workers.py).
         from esc_cli.sim.workers import worker_count
 
-        options.workers = worker_count(llm.concurrency or bank.settings.concurrency)
+        options.workers = bank.settings.workers or worker_count(llm.concurrency or bank.settings.concurrency)
     config, _dialogues, summary = asyncio.run(_run(folder, skills, profiles, seeds, options, config, resume))
     print_scores(summary, title=f"run {config.run_id}")
     print_usage(list(clients.values()))
