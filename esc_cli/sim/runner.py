@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection, Sequence
 from contextlib import nullcontext
 
 from esc_cli.bank.model import Skill
-from esc_cli.llm.batch import round_of
 from esc_cli.sim.dialogue import run_dialogue
 from esc_cli.sim.options import OFFLINE, SimOptions, build_engines
 from esc_cli.sim.profile import Profile
@@ -62,7 +61,11 @@ async def simulate(
     """Run every (profile, seed) dialogue not in `skip`; return them in (profile, seed) order."""
     opts = options or SimOptions()
     todo = jobs(profiles, seeds, skip)
-    batching = round_of([opts.agent_client, opts.seeker_client])
+    batching = None
+    if opts.agent_client is not None or opts.seeker_client is not None:
+        from esc_cli.llm.batch import round_of  # only model-backed runs can be batched
+
+        batching = round_of([opts.agent_client, opts.seeker_client])
     if batching is None and len(todo) > 1 and _spread(opts):
         from esc_cli.sim.workers import simulate_in_workers
 
