@@ -140,13 +140,14 @@ def main() -> None:
                     f"run {number}: sequential {args.sage_dialogues} dialogues, {calls} calls in {wall:.2f} s "
                     f"({sage[-1]:.2f} s a dialogue, {wall / calls * 1000:.1f} ms a call)"
                 )
-                wall = esc_side(
+                wall, cpu = esc_side(
                     url, Path(tmp), profiles, seeds, args.concurrency, Path(tmp) / f"run-{number}"
                 )
                 esc.append(wall / count)
                 print(
                     f"run {number}: esc sim run {count} dialogues ({count * ESC_CALLS} calls) at concurrency "
-                    f"{args.concurrency} in {wall:.2f} s ({esc[-1]:.3f} s a dialogue)"
+                    f"{args.concurrency} in {wall:.2f} s ({esc[-1]:.3f} s a dialogue), "
+                    f"{cpu:.2f} s CPU ({cpu / (count * ESC_CALLS) * 1000:.2f} ms a call)"
                 )
     finally:
         process.terminate()
