@@ -151,3 +151,24 @@ def test_skill_verify_batches_both_sides(
 def test_evolve_refuses_batch_without_a_model_role(seed_bank: Path, esc: EscRunner) -> None:
     result = esc("evolve", "--dry-run", "--rounds", "1", "--batch", cwd=seed_bank)
     assert result.code == 2 and "--batch has nothing to send" in result.err
+
+
+def test_evolve_batches_its_simulations(
+    seed_bank: Path, esc: EscRunner, server: FakeServer, keyed: None
+) -> None:
+    small = seed_bank / "profiles" / "small"
+    small.mkdir()
+    for path in sorted((seed_bank / "profiles" / "train").glob("*.yaml"))[:3]:
+        (small / path.name).write_bytes(path.read_bytes())
+    repo = commit_repo(fast_polls(seed_bank))
+    result = esc(
+        "evolve", "--dry-run", "--rounds", "1", "--seeds", "1", "--max-proposals", "1", "--profiles", "profiles/small",
+        "--agent-backend", "anthropic", "--agent-base-url", server.anthropic_base_url, "--batch", cwd=repo,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    journal = read_journal(repo / ".esc")
+    # Evolve's output folder is new every run, so its journal lives next to the cache.
+    assert not journal and (repo / ".esc" / "evolve-batches.jsonl").is_file()
+    lines = (repo / ".esc" / "evolve-batches.jsonl").read_text(encoding="utf-8").splitlines()
+    assert server.stats()["batches"] == len(lines) > 0 and server.stats()["requests"] == 0
+    assert f"batch mode: {len(lines)} batch(es) submitted" in result.out
