@@ -11,8 +11,10 @@ The seed is passed through. The SDK's own retries are off: `retry.py` is the onl
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
@@ -20,7 +22,7 @@ from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import TransientFailure, sdk_errors
 from esc_cli.llm.loopbound import LoopBound
-from esc_cli.llm.rawpost import POOL, post_json
+from esc_cli.llm.rawpost import POOL, lanes_for, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -85,11 +87,17 @@ class OpenAIBackend:
         self.json_mode = json_mode
         self.max_connections = max_connections
         self._key = key
-        # One SDK client per server and settings, shared with every other backend that calls it.
+        # SDK clients per server and settings, shared with every other backend that calls it: one per
+        # lane of LANE_CONNECTIONS connections, taken in turn (see rawpost.py for why lanes).
         self._pool_key = (self.name, base_url, key, timeout, max_connections)
-        self._client: LoopBound[AsyncOpenAI] = LoopBound(
-            lambda: POOL.acquire(self._pool_key, self, self._new_client)
-        )
+        self._lanes: list[LoopBound[AsyncOpenAI]] = [
+            LoopBound(self._lane(lane)) for lane in range(lanes_for(max_connections))
+        ]
+        self._client = self._lanes[0]
+        self._turn = itertools.count()
+
+    def _lane(self, lane: int) -> Callable[[], AsyncOpenAI]:
+        return lambda: POOL.acquire((*self._pool_key, lane), self, self._new_client)
 
     def _new_client(self) -> AsyncOpenAI:
         import httpx2
@@ -97,9 +105,8 @@ class OpenAIBackend:
         sdk = self._sdk
         # The SDK's default client with a pool sized to our concurrency: a pool smaller than the
         # semaphore would queue requests inside httpx where the timeout already runs.
-        limits = httpx2.Limits(
-            max_connections=self.max_connections, max_keepalive_connections=self.max_connections
-        )
+        per_lane = -(-self.max_connections // len(self._lanes))
+        limits = httpx2.Limits(max_connections=per_lane, max_keepalive_connections=per_lane)
         http_client = sdk.DefaultAsyncHttpxClient(limits=limits, timeout=self.timeout)
         client: AsyncOpenAI = sdk.AsyncOpenAI(
             api_key=self._key,
@@ -154,7 +161,7 @@ class OpenAIBackend:
         ):
             # The body is already in the wire format: post it as it is (see rawpost.py).
             reply = await post_json(
-                self._client.get(),
+                self._lanes[next(self._turn) % len(self._lanes)].get(),
                 "/chat/completions",
                 self._params(request),
                 self._sdk.types.chat.ChatCompletion,
@@ -179,6 +186,7 @@ class OpenAIBackend:
         return Completion(text=text, usage=usage, model=reply.model or self.model, latency=latency)
 
     async def aclose(self) -> None:
-        if self._client.current() is not None:
-            await POOL.release(self._pool_key, self)
-        self._client.forget()
+        for lane, bound in enumerate(self._lanes):
+            if bound.current() is not None:
+                await POOL.release((*self._pool_key, lane), self)
+            bound.forget()

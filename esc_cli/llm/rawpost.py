@@ -7,8 +7,11 @@ of the client's CPU per call. `post_json` sends the body through the SDK's own `
 everything else the SDK does: authentication and version headers, the timeout, its error classes
 (so `failures.sdk_errors` classifies them as before) and its typed response models.
 
-`ClientPool` keeps one SDK client, and so one HTTP connection pool, per server and event loop: the
-agent and the seeker on the same server share keep-alive connections instead of opening two pools.
+`ClientPool` keeps the SDK clients per server and event loop: the agent and the seeker on the same
+server share keep-alive connections instead of opening pools of their own. A server's connections
+are split into lanes of at most LANE_CONNECTIONS, one SDK client each, taken in turn: the HTTP pool
+looks at every connection it holds to place each request, so at 100 calls in flight one pool of 100
+connections spends a tenth of the client's CPU there, and eight pools of a dozen do not.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+LANE_CONNECTIONS = 32
+
+
+def lanes_for(max_connections: int) -> int:
+    """How many lanes (SDK clients) a server's `max_connections` are split into."""
+    return max(1, -(-max_connections // LANE_CONNECTIONS))
 
 
 async def post_json(client: Any, path: str, body: dict[str, Any], cast_to: type[T]) -> T:
