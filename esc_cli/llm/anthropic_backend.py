@@ -68,6 +68,10 @@ class AnthropicBackend:
         )
         return client
 
+    def _sdk_client(self) -> AsyncAnthropic:
+        """The SDK client of this server, for the calls that are not messages (batch mode)."""
+        return self._client.get()
+
     def _params(self, request: Request) -> dict[str, Any]:
         messages: list[MessageParam] = []
         for message in request.messages:

@@ -102,7 +102,7 @@ class AnthropicBatches:
         body = {"requests": [{"custom_id": custom_id, "params": params} for custom_id, params in entries]}
         with self._errors():
             batch = await post_json(
-                self.backend._client.get(),
+                self.backend._sdk_client(),
                 "/v1/messages/batches",
                 body,
                 self.backend._sdk.types.messages.MessageBatch,
@@ -112,7 +112,7 @@ class AnthropicBatches:
 
     async def status(self, batch_id: str) -> BatchStatus:
         with self._errors():
-            batch = await self.backend._client.get().messages.batches.retrieve(batch_id)
+            batch = await self.backend._sdk_client().messages.batches.retrieve(batch_id)
         counts = batch.request_counts
         done = counts.succeeded + counts.errored + counts.canceled + counts.expired
         return BatchStatus(
@@ -123,7 +123,7 @@ class AnthropicBatches:
         submitted = self._submitted.get(batch_id, time.time())
         outcomes: dict[str, Outcome] = {}
         with self._errors():
-            async for line in await self.backend._client.get().messages.batches.results(batch_id):
+            async for line in await self.backend._sdk_client().messages.batches.results(batch_id):
                 outcomes[line.custom_id] = self._outcome(line.result, submitted)
         return outcomes
 
@@ -182,7 +182,7 @@ class OpenAIBatches:
             for custom_id, params in entries
         ]
         data = ("\n".join(lines) + "\n").encode("utf-8")
-        client = self.backend._client.get()
+        client = self.backend._sdk_client()
         with self._errors():
             uploaded = await client.files.create(
                 file=("esc-batch.jsonl", data, "application/jsonl"), purpose="batch"
@@ -195,7 +195,7 @@ class OpenAIBatches:
 
     async def status(self, batch_id: str) -> BatchStatus:
         with self._errors():
-            batch = await self.backend._client.get().batches.retrieve(batch_id)
+            batch = await self.backend._sdk_client().batches.retrieve(batch_id)
         if batch.status == "failed":
             errors = batch.errors.data if batch.errors is not None and batch.errors.data else []
             detail = "; ".join(str(e.message) for e in errors[:3]) or "no detail given"
@@ -211,7 +211,7 @@ class OpenAIBatches:
 
     async def results(self, batch_id: str) -> dict[str, Outcome]:
         submitted = self._submitted.get(batch_id, time.time())
-        client = self.backend._client.get()
+        client = self.backend._sdk_client()
         outcomes: dict[str, Outcome] = {}
         with self._errors():
             batch = await client.batches.retrieve(batch_id)

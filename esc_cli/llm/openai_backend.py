@@ -11,10 +11,8 @@ The seed is passed through. The SDK's own retries are off: `retry.py` is the onl
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
@@ -22,7 +20,7 @@ from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import TransientFailure, sdk_errors
 from esc_cli.llm.loopbound import LoopBound
-from esc_cli.llm.rawpost import POOL, lanes_for, post_json
+from esc_cli.llm.rawpost import POOL, Lanes, lanes_for, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -87,17 +85,18 @@ class OpenAIBackend:
         self.json_mode = json_mode
         self.max_connections = max_connections
         self._key = key
-        # SDK clients per server and settings, shared with every other backend that calls it: one per
-        # lane of LANE_CONNECTIONS connections, taken in turn (see rawpost.py for why lanes).
+        # The SDK clients of this server and settings, shared with every other backend that calls it,
+        # in lanes of LANE_CONNECTIONS calls (see rawpost.py for why lanes).
         self._pool_key = (self.name, base_url, key, timeout, max_connections)
-        self._lanes: list[LoopBound[AsyncOpenAI]] = [
-            LoopBound(self._lane(lane)) for lane in range(lanes_for(max_connections))
-        ]
-        self._client = self._lanes[0]
-        self._turn = itertools.count()
+        self._client: LoopBound[Lanes[AsyncOpenAI]] = LoopBound(
+            lambda: POOL.acquire(
+                self._pool_key, self, lambda: Lanes(lanes_for(max_connections), self._new_client)
+            )
+        )
 
-    def _lane(self, lane: int) -> Callable[[], AsyncOpenAI]:
-        return lambda: POOL.acquire((*self._pool_key, lane), self, self._new_client)
+    def _sdk_client(self) -> AsyncOpenAI:
+        """An SDK client of this server, for the calls that are not chat completions (batch mode)."""
+        return self._client.get().first()
 
     def _new_client(self) -> AsyncOpenAI:
         import httpx2
@@ -105,8 +104,10 @@ class OpenAIBackend:
         sdk = self._sdk
         # The SDK's default client with a pool sized to our concurrency: a pool smaller than the
         # semaphore would queue requests inside httpx where the timeout already runs.
-        per_lane = -(-self.max_connections // len(self._lanes))
-        limits = httpx2.Limits(max_connections=per_lane, max_keepalive_connections=per_lane)
+        # Each lane may hold every connection, so a busy lane never queues a request inside httpx.
+        limits = httpx2.Limits(
+            max_connections=self.max_connections, max_keepalive_connections=self.max_connections
+        )
         http_client = sdk.DefaultAsyncHttpxClient(limits=limits, timeout=self.timeout)
         client: AsyncOpenAI = sdk.AsyncOpenAI(
             api_key=self._key,
@@ -149,7 +150,7 @@ class OpenAIBackend:
     async def complete(self, request: Request) -> Completion:
         sdk = self._sdk
         started = time.perf_counter()
-        with sdk_errors(
+        errors = sdk_errors(
             sdk,
             backend=self.name,
             detail=lambda exc: _detail(exc.body, exc.message),
@@ -158,13 +159,11 @@ class OpenAIBackend:
             base_url=self.base_url,
             secrets=(self._key,),
             timeout=self.timeout,
-        ):
-            # The body is already in the wire format: post it as it is (see rawpost.py).
+        )
+        # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
+        with errors, self._client.get().take() as client:
             reply = await post_json(
-                self._lanes[next(self._turn) % len(self._lanes)].get(),
-                "/chat/completions",
-                self._params(request),
-                self._sdk.types.chat.ChatCompletion,
+                client, "/chat/completions", self._params(request), self._sdk.types.chat.ChatCompletion
             )
         return self._completion(reply, time.perf_counter() - started)
 
@@ -186,7 +185,6 @@ class OpenAIBackend:
         return Completion(text=text, usage=usage, model=reply.model or self.model, latency=latency)
 
     async def aclose(self) -> None:
-        for lane, bound in enumerate(self._lanes):
-            if bound.current() is not None:
-                await POOL.release((*self._pool_key, lane), self)
-            bound.forget()
+        if self._client.current() is not None:
+            await POOL.release(self._pool_key, self)
+        self._client.forget()
