@@ -53,6 +53,12 @@ class Settings(BaseModel):
         default_factory=list,
         description="More environment variables holding keys; their values are scrubbed from every file esc writes.",
     )
+    workers: int | None = Field(
+        default=None, ge=1, le=64, description="sim run: worker processes; unset: one per 48 calls in flight."
+    )
+    batch_poll: float = Field(
+        default=60.0, gt=0, le=3600, description="--batch: longest wait between two polls, in seconds."
+    )
     roles: dict[str, RoleSettings] = Field(default_factory=dict)
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
 

@@ -13,6 +13,7 @@ import click
 
 from esc_cli.bank.load import bank_hash, load_skills
 from esc_cli.bank.lookup import skills_folder
+from esc_cli.cli.batch_option import batch_line, batch_option, start_batch
 from esc_cli.cli.common import format_option, get_bank, seeds_option
 from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
@@ -34,15 +35,21 @@ from esc_cli.evolve.settings import (
     EvolveSettings,
 )
 from esc_cli.evolve.sources import bank_relative, default_train
+from esc_cli.llm.batch import round_of
 from esc_cli.llm.client import aclose_all
 from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.runstore import load_run
 
+# evolve's --out must be a new folder every time, so its batch journal lives with the bank's cache.
+EVOLVE_JOURNAL = "evolve-batches.jsonl"
 
-def _roles(bank: Bank, llm: LLMChoices, analysis: AnalysisSettings) -> Roles:
+
+def _roles(bank: Bank, llm: LLMChoices, analysis: AnalysisSettings, batch: bool = False) -> Roles:
     """Offline parts unless a role's backend says otherwise; the analyst role drives both LLM parts."""
     clients = llm.clients(bank, ["agent", "seeker", "analyst"])
+    if batch:
+        start_batch(bank, clients, bank.cache_path.parent / EVOLVE_JOURNAL)
     labeller = default_labeller()
     analyst: Analyst = offline_analyst(analysis)
     proposer: Proposer = OfflineProposer(harmful=labeller.harmful)
@@ -112,6 +119,7 @@ def _close(roles: Roles) -> None:
     help="Evolve the skill files of this folder (e.g. a discovered bank) instead of --base; no branch, "
     "the evolved files go to OUT/skills/.",
 )
+@batch_option
 @llm_options("agent", "seeker", "analyst")
 @click.pass_context
 def evolve(
@@ -127,6 +135,7 @@ def evolve(
     remote: str | None,
     dry_run: bool,
     skills_dir: Path | None,
+    batch: bool,
     llm: LLMChoices,
 ) -> None:
     """Evolve the bank on the train profiles and commit what helps on a branch for review.
@@ -166,12 +175,15 @@ def evolve(
         settings=settings,
         skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
-    roles = _roles(bank, llm, settings.analysis)
+    roles = _roles(bank, llm, settings.analysis, batch)
     try:
         outcome = run_evolution(bank, request, roles, on_event=lambda line: click.echo(line, err=True))
     finally:
         _close(roles)
     _print_outcome(outcome, from_folder=skills_dir is not None)
+    batching = round_of(roles.clients)
+    if batching is not None:
+        click.echo(batch_line(batching))
     _hint(outcome, base)
 
 

@@ -117,5 +117,19 @@ def print_usage(clients: Sequence[ModelClient]) -> None:
         for u in clients[0].ledger.rows()
     ]
     if rows:
-        columns = ("role", "model", "calls", "cached", "input tokens", "output tokens", "est. cost")
+        columns: tuple[str, ...] = (
+            "role",
+            "model",
+            "calls",
+            "cached",
+            "input tokens",
+            "output tokens",
+            "est. cost",
+        )
+        usage = clients[0].ledger.rows()
+        if any(u.batch_calls for u in usage):
+            # Batch mode: which calls went through a batch API, and what its discount saved.
+            columns += ("batched", "batch saving")
+            for row, u in zip(rows, usage, strict=True):
+                row += [u.batch_calls, f"${u.batch_saved_usd:.4f}" if u.priced else "no price"]
         console.print(table("model usage", columns, rows))

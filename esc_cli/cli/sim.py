@@ -12,6 +12,7 @@ import click
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.bank.model import Skill
+from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
 from esc_cli.cli.common import OutputFile, format_option, get_bank, seeds_option
 from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
@@ -154,6 +155,7 @@ async def _run(
     "instead of the bank's skills folder.",
 )
 @format_option("text: score tables for people; json: the run folder and its summary for scripts.")
+@batch_option
 @llm_options("agent", "seeker")
 @click.pass_context
 def run(
@@ -168,6 +170,7 @@ def run(
     resume: bool,
     skills_dir: Path | None,
     fmt: str,
+    batch: bool,
     llm: LLMChoices,
 ) -> None:
     """Simulate dialogues between the agent and the seekers, write a run folder, print the scores.
@@ -179,6 +182,11 @@ def run(
       esc sim run --skills found/                  a folder of skills, e.g. a discovered bank
       esc sim run --agent-backend anthropic        a real agent, judged by the offline seeker
       esc sim run --agent-backend openai --seeker-backend openai --agent-base-url URL ...
+      esc sim run --backend anthropic --batch --out runs/sweep   half price; after a crash, add --resume
+
+    With model roles and --concurrency above 48, the dialogues are spread over worker processes (one
+    per 48 calls in flight, at most one per CPU), since one process cannot feed more at 200 ms a call;
+    `workers = N` in [tool.esc] fixes the number (1: never).
 
     The run folder holds run.json (configuration and hashes), dialogues.jsonl (every turn with its
     emotion, change, reasoning, skills, actions and safety flags) and summary.json (the scores).
@@ -211,6 +219,12 @@ def run(
         labeller=options.labeller,
     )
     folder = out or bank.runs_dir / config.run_id
+    batching = start_batch(bank, clients, journal_in(folder)) if batch else None
+    if batching is None:
+        # Past what one process can feed, the dialogues are spread over processes (sim/workers.py).
+        from esc_cli.sim.workers import worker_count
+
+        options.workers = bank.settings.workers or worker_count(llm.concurrency or bank.settings.concurrency)
     config, _dialogues, summary = asyncio.run(_run(folder, skills, profiles, seeds, options, config, resume))
     if fmt == "json":
         payload = {"run": str(folder), "config": config.model_dump(mode="json")}
@@ -219,6 +233,8 @@ def run(
     else:
         print_scores(summary, title=f"run {config.run_id}")
         print_usage(list(clients.values()))
+        if batching is not None:
+            click.echo(batch_line(batching))
         click.echo(f"run written to {folder}")
     name = "latest" if folder.resolve().parent == bank.runs_dir.resolve() else str(folder)
     next_steps(

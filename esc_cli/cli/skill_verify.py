@@ -9,6 +9,7 @@ import click
 from rich.progress import TaskID
 
 from esc_cli.bank.lookup import skills_folder
+from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
 from esc_cli.cli.common import State, get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import call_status, print_usage, progress_bar
@@ -116,6 +117,7 @@ def _nearest_project(start: Path) -> Path | None:
     type=click.Path(file_okay=False, path_type=Path),
     help="The head's skills from this folder (e.g. a discovered bank) instead of --head's skills folder.",
 )
+@batch_option
 @llm_options("agent", "seeker")
 @click.pass_context
 def verify_command(
@@ -131,6 +133,7 @@ def verify_command(
     html: bool,
     note: str,
     skills_dir: Path | None,
+    batch: bool,
     llm: LLMChoices,
 ) -> None:
     """Verify that a change to the bank does no harm: the merge gate for CI.
@@ -151,6 +154,7 @@ def verify_command(
     out = _fresh_out(ctx, out)
     bank = get_bank(ctx)
     clients = llm.clients(bank, ["agent", "seeker"])
+    batching = start_batch(bank, clients, journal_in(out)) if batch else None
     options = SimOptions(agent_client=clients.get("agent"), seeker_client=clients.get("seeker"))
     request = VerifyRequest(
         base=base,
@@ -176,6 +180,8 @@ def verify_command(
 
         outcome = verify(bank, request, progress)
     print_usage([c for c in (options.agent_client, options.seeker_client) if c is not None])
+    if batching is not None:
+        click.echo(batch_line(batching))
     paths = _write_reports(outcome, out, html)
     if not outcome.changed_files:
         click.echo(f"nothing changed under skills/, profiles/, prompts/ or pyproject.toml since {base}: pass")

@@ -17,6 +17,9 @@ It can also behave like the local servers people run (the README's recipes), for
     drip=1.0                 send the reply one byte a second (a read timeout never fires)
 
 and `refused_port()` gives a port where nothing listens.
+It also speaks both batch APIs (Anthropic Message Batches, the OpenAI Batch API with its files; see
+fake_batches.py): a batch ends `batch_delay` seconds after it is created, and per-request faults and
+whole-batch expiry can be queued. Batch traffic is counted apart (`batch_api_requests`, `batches`).
 
     with FakeServer(latency=0.2) as server:
         backend = OpenAIBackend("m", base_url=server.openai_base_url)
@@ -37,6 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
+from esc_cli.llm.fake_batches import BatchStore, HttpReply, RequestFault
 from esc_cli.llm.fake_wire import (
     REPLY_STYLES,
     PromptCacheModel,
@@ -140,15 +144,38 @@ class _Handler(BaseHTTPRequestHandler):
             if self.server.fake._stopping.wait(drip):
                 return
 
+    def _send_reply(self, reply: HttpReply) -> None:
+        if reply.raw is None:
+            self._send_json(reply.status, reply.body)
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(reply.raw)))
+        self.end_headers()
+        self.wfile.write(reply.raw)
+
     def do_GET(self) -> None:
         if self.path in ("/stats", "/health"):
             self._send_json(200, self.server.fake.stats())
+            return
+        reply = self.server.fake.batch_get(self.path, self.headers.get("Host", ""))
+        if reply is not None:
+            self._send_reply(reply)
         else:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        batch = self.server.fake.batch_post(
+            self.path.split("?", 1)[0],
+            raw,
+            self.headers.get("Content-Type", ""),
+            self.headers.get("Host", ""),
+        )
+        if batch is not None:
+            self._send_reply(batch)
+            return
         wire = ROUTES.get(self.path.split("?", 1)[0])
         if wire is None:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
@@ -176,6 +203,7 @@ class FakeServer:
         refuse_json_object: bool = False,
         style: ReplyStyle = "clean",
         drip: float = 0.0,
+        batch_delay: float = 0.0,
     ) -> None:
         self.latency = latency
         self.refuse_json_schema = refuse_json_schema
@@ -194,6 +222,9 @@ class FakeServer:
         self._stopping = threading.Event()
         self._prompt_cache = PromptCacheModel()
         self._port = port
+        self.batch_api_requests = 0
+        self.requests_in_batches = 0
+        self.batch_store = BatchStore(self._batch_answer, delay=batch_delay)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -246,13 +277,53 @@ class FakeServer:
     def anthropic_base_url(self) -> str:
         return self.url
 
+    def add_batch_faults(self, faults: Iterable[RequestFault]) -> None:
+        """Faults for the next batched requests, one each: ok, errored (500), invalid (400), expired."""
+        self.batch_store.add_request_faults(faults)
+
+    def expire_next_batches(self, batches: int = 1) -> None:
+        self.batch_store.expire_next(batches)
+
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {
+            counts = {
                 "requests": self.requests,
                 "in_flight": self.in_flight,
                 "max_in_flight": self.max_in_flight,
+                "batch_api_requests": self.batch_api_requests,
             }
+        return {**counts, **self.batch_store.stats()}
+
+    # -- batches ---------------------------------------------------------------------------------
+
+    def _batch_answer(self, wire: Wire, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self.requests_in_batches += 1
+            number = self.requests_in_batches
+        return self._payload(wire, body, number)
+
+    def batch_post(self, path: str, raw: bytes, content_type: str, host: str) -> HttpReply | None:
+        body: dict[str, Any] | None = None
+        if content_type.startswith("application/json"):
+            try:
+                loaded = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                loaded = None
+            body = loaded if isinstance(loaded, dict) else None
+        reply = self.batch_store.post(path, body, raw, content_type, host)
+        if reply is not None:
+            self._count_batch_call()
+        return reply
+
+    def batch_get(self, path: str, host: str) -> HttpReply | None:
+        reply = self.batch_store.get(path, host)
+        if reply is not None:
+            self._count_batch_call()
+        return reply
+
+    def _count_batch_call(self) -> None:
+        with self._lock:
+            self.batch_api_requests += 1
 
     # -- one request -----------------------------------------------------------------------------
 
@@ -308,13 +379,15 @@ class FakeServer:
         return None
 
     def _answer(self, handler: _Handler, wire: Wire, body: dict[str, Any], number: int) -> None:
+        handler._send_json(200, self._payload(wire, body, number), drip=self.drip)
+
+    def _payload(self, wire: Wire, body: dict[str, Any], number: int) -> dict[str, Any]:
         text = self.reply(body) if self.reply is not None else echo_text(wire, body)
         if self.style != "clean" and requested_schema(wire, body) is not None:
             text = styled(text, self.style, repair=is_repair(wire, body))
         if wire == "openai":
-            handler._send_json(200, openai_reply(body, text, number), drip=self.drip)
-        else:
-            handler._send_json(200, anthropic_reply(body, text, number, self._prompt_cache), drip=self.drip)
+            return openai_reply(body, text, number)
+        return anthropic_reply(body, text, number, self._prompt_cache)
 
     def _inject(self, handler: _Handler, wire: Wire, fault: Fault) -> None:
         if fault.kind == "status":
@@ -359,6 +432,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--refuse-json-object", action="store_true", help="refuse json_object too")
     parser.add_argument("--style", choices=REPLY_STYLES, default="clean", help="how JSON replies are written")
     parser.add_argument("--drip", type=float, default=0.0, help="seconds between the bytes of a reply")
+    parser.add_argument("--batch-delay", type=float, default=0.0, help="seconds until a batch ends")
     args = parser.parse_args(argv)
     fixed: str | None = args.text
     server = FakeServer(
@@ -369,6 +443,7 @@ def main(argv: list[str] | None = None) -> None:
         refuse_json_object=args.refuse_json_object,
         style=args.style,
         drip=args.drip,
+        batch_delay=args.batch_delay,
     )
     server.start()
     print(

@@ -23,6 +23,7 @@ from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import TransientFailure, sdk_errors, within
 from esc_cli.llm.jsonmode import DEFAULT_JSON_MODE, JsonMode, ServerModes
 from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.rawpost import POOL, Lanes, lanes_for, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -106,12 +107,24 @@ class OpenAIBackend:
         self.modes = modes or ServerModes()
         self.max_connections = max_connections
         self._key = key
-        self._client: LoopBound[AsyncOpenAI] = LoopBound(self._new_client)
+        # The SDK clients of this server and settings, shared with every other backend that calls it,
+        # in lanes of LANE_CONNECTIONS calls (see rawpost.py for why lanes).
+        self._pool_key = (self.name, base_url, key, timeout, max_connections)
+        self._client: LoopBound[Lanes[AsyncOpenAI]] = LoopBound(
+            lambda: POOL.acquire(
+                self._pool_key, self, lambda: Lanes(lanes_for(max_connections), self._new_client)
+            )
+        )
+
+    def _sdk_client(self) -> AsyncOpenAI:
+        """An SDK client of this server, for the calls that are not chat completions (batch mode)."""
+        return self._client.get().first()
 
     def _new_client(self) -> AsyncOpenAI:
         sdk = self._sdk
         # The SDK's default client with a pool sized to our concurrency: a pool smaller than the
         # semaphore would queue requests inside httpx where the timeout already runs.
+        # Each lane may hold every connection, so a busy lane never queues a request inside httpx.
         limits = _http_module(sdk).Limits(
             max_connections=self.max_connections, max_keepalive_connections=self.max_connections
         )
@@ -170,7 +183,7 @@ class OpenAIBackend:
     async def _send(self, request: Request, mode: JsonMode) -> Completion:
         sdk = self._sdk
         started = time.perf_counter()
-        with sdk_errors(
+        errors = sdk_errors(
             sdk,
             backend=self.name,
             detail=lambda exc: _detail(exc.body, exc.message),
@@ -179,10 +192,17 @@ class OpenAIBackend:
             base_url=self.base_url,
             secrets=(self._key,),
             timeout=self.timeout,
-        ):
+        )
+        # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
+        with errors, self._client.get().take() as client:
             reply: ChatCompletion = await within(
                 self.timeout,
-                self._client.get().chat.completions.create(**self._params(request, mode)),
+                post_json(
+                    client,
+                    "/chat/completions",
+                    self._params(request, mode),
+                    self._sdk.types.chat.ChatCompletion,
+                ),
                 backend=self.name,
             )
         return self._completion(reply, time.perf_counter() - started)
@@ -204,7 +224,6 @@ class OpenAIBackend:
         return Completion(text=text, usage=usage, model=reply.model or self.model, latency=latency)
 
     async def aclose(self) -> None:
-        client = self._client.current()
-        if client is not None:
-            await client.close()
+        if self._client.current() is not None:
+            await POOL.release(self._pool_key, self)
         self._client.forget()

@@ -63,6 +63,8 @@ class SimOptions:
     """Folder of the prompt templates; required when a role runs on a model."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form notes recorded in run.json by callers (e.g. the evolve round)."""
+    workers: int = 1
+    """Processes to spread model-backed dialogues over (see sim/workers.py); 1 runs them all here."""
 
     def engine_of(self, role: str) -> str:
         """`offline` or the backend name of a role."""

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection, Sequence
+from contextlib import nullcontext
 
 from esc_cli.bank.model import Skill
 from esc_cli.errors import EscError, IncompleteRun
 from esc_cli.sim.dialogue import run_dialogue
-from esc_cli.sim.options import SimOptions, build_engines, check_languages
+from esc_cli.sim.options import OFFLINE, SimOptions, build_engines, check_languages
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.protocol import ERROR
 from esc_cli.sim.records import Dialogue, dialogue_key
@@ -86,6 +87,12 @@ def jobs(
     return [(p, s) for p in profiles for s in seed_indices(seeds) if dialogue_key(p.id, s) not in skip]
 
 
+def _spread(options: SimOptions) -> bool:
+    """Worker processes: asked for, and every model role on a backend they can rebuild."""
+    engines = {options.engine_of("agent"), options.engine_of("seeker")} - {OFFLINE}
+    return options.workers > 1 and bool(engines) and engines <= {"anthropic", "openai"}
+
+
 async def simulate(
     skills: list[Skill],
     profiles: Sequence[Profile],
@@ -104,14 +111,37 @@ async def simulate(
     """
     opts = options or SimOptions()
     check_languages(profiles, opts)
-    agent, seeker = build_engines(skills, opts)
     todo = jobs(profiles, seeds, skip)
+    batching = None
+    if opts.agent_client is not None or opts.seeker_client is not None:
+        from esc_cli.llm.batch import round_of  # only model-backed runs can be batched
+
+        batching = round_of([opts.agent_client, opts.seeker_client])
+    if batching is None and len(todo) > 1 and _spread(opts):
+        from esc_cli.sim.workers import simulate_in_workers
+
+        return await simulate_in_workers(
+            skills,
+            profiles,
+            seed_indices(seeds),
+            opts,
+            todo,
+            skip,
+            progress=progress,
+            on_dialogue=on_dialogue,
+        )
+    agent, seeker = build_engines(skills, opts)
     results: list[Dialogue | None] = [None] * len(todo)
-    state = {"done": 0, "emitted": 0}
+    state = {"done": 0, "emitted": 0, "started": 0}
+    # Batch mode: every dialogue is a member of the round, so each step goes out as one batch.
+    if batching is not None:
+        batching.join(len(todo))
 
     async def one(number: int, profile: Profile, seed_index: int) -> None:
+        state["started"] += 1
         try:
-            dialogue = await run_dialogue(agent, seeker, profile, seed_index, max_turns=opts.max_turns)
+            with batching.member() if batching is not None else nullcontext():
+                dialogue = await run_dialogue(agent, seeker, profile, seed_index, max_turns=opts.max_turns)
         except EscError as error:
             dialogue = failed_dialogue(profile, seed_index, error)
         results[number] = dialogue
@@ -125,9 +155,13 @@ async def simulate(
 
     # A failed dialogue is a record, not an exception, so the others always finish. What still
     # raises here is a bug, and the TaskGroup then cancels the rest.
-    async with asyncio.TaskGroup() as group:
-        for number, (profile, seed_index) in enumerate(todo):
-            group.create_task(one(number, profile, seed_index))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for number, (profile, seed_index) in enumerate(todo):
+                group.create_task(one(number, profile, seed_index))
+    finally:
+        if batching is not None:  # dialogues cancelled before they started never left the round
+            batching.members -= len(todo) - state["started"]
     dialogues = [d for d in results if d is not None]
     problem = None if keep_failures else incomplete(dialogues)
     if problem is not None:
