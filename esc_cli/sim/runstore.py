@@ -43,9 +43,15 @@ def dialogue_line(dialogue: Dialogue) -> str:
 
 
 def append_dialogue(handle: IO[str], dialogue: Dialogue) -> None:
-    with disk_errors(Path(handle.name)):
+    try:
         handle.write(dialogue_line(dialogue))
         handle.flush()
+    except OSError as exc:
+        raise InputError(
+            handle.name,
+            f"cannot write the dialogue {dialogue.key}: {exc.strerror or exc}",
+            fix="free some space, then finish the run with `esc sim run --resume --out` and this folder",
+        ) from exc
 
 
 def write_json(path: Path, model: BaseModel) -> None:

@@ -42,6 +42,7 @@ def test_contraindications_move_into_the_body(tmp_path: Path, esc: EscRunner) ->
     total = sum(
         len(description_of(SkillFolder(p.name, {"SKILL.md": (p / "SKILL.md").read_text(encoding="utf-8")})))
         for p in (tmp_path / "out").iterdir()
+        if p.is_dir()  # the export's manifest is a file beside the folders
     )
     assert f"descriptions: {total:,} of 8,000 characters (--description-budget)" in done.out
     body = (tmp_path / "out" / "affirm-strengths" / "SKILL.md").read_text(encoding="utf-8")

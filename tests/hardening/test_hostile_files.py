@@ -25,7 +25,7 @@ def test_a_duplicate_key_is_refused_naming_both_lines(esc: EscRunner, tmp_path: 
     result = esc("skill", "lint", cwd=bank)
     assert result.code == 2
     assert (
-        f"skills/sample-skill.md -> line {line}: duplicate key 'status', first on line 5 (keep one of the two)"
+        f"skills/sample-skill.md:{line}: duplicate key 'status', first on line 5 (keep one of the two)"
         in result.out + result.err
     )
 
@@ -43,10 +43,10 @@ def test_anchors_and_aliases_are_refused_in_skills_and_profiles(esc: EscRunner, 
     for command in (("skill", "lint"), ("skill", "fmt", "--check"), ("export", "claude", "--out", "out")):
         result = esc(*command, cwd=bank)
         assert result.code == 2, command
-        assert (
-            f"skills/sample-skill.md -> line {line}: YAML anchor '&l0' not allowed (write the value out in full)"
-            in (result.out + result.err)
-        )
+        said = result.out + result.err
+        # lint names the place as file:line, the other commands as file -> line N
+        assert f"sample-skill.md:{line}: " in said or f"sample-skill.md -> line {line}: " in said, said
+        assert "YAML anchor '&l0' not allowed (write the value out in full)" in said
     assert time.monotonic() - started < 10
     assert not (bank / "out").exists()
     profile = tmp_path / "p" / f"{PROFILE.stem}.yaml"
@@ -79,7 +79,7 @@ def test_yaml_limits_in_a_skill(esc: EscRunner, tmp_path: Path, extra: str, mess
     line = text.splitlines().index(extra.rstrip("\n")) + 1
     result = esc("skill", "lint", cwd=bank)
     assert result.code == 2
-    assert f"skills/sample-skill.md -> line {line}: {message}" in result.out + result.err
+    assert f"skills/sample-skill.md:{line}: {message}" in result.out + result.err
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,8 @@ def test_almost_every_alternative_has_anchors() -> None:
     parts = [p for cue in _every() for p in cue.parts]
     missing = [p for p in parts if prefilter.anchors(p) is None]
     assert len(parts) > 500
-    assert len(missing) <= 5, missing
+    # Two-character Chinese crisis words are below the literal length that anchors an alternative.
+    assert len(missing) <= 10, missing
 
 
 def _every() -> list[cues.Cue]:
