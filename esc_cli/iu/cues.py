@@ -65,9 +65,6 @@ def needle(pattern: str) -> str | None:
     return run if len(run) >= MIN_NEEDLE else None
 
 
-_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-
-
 class Cue:
     """A set of regex alternatives tested as one cue.
 
@@ -76,17 +73,13 @@ class Cue:
       plain substring test, which skips most alternatives for most texts;
     - alternatives anchored with `^` are tried once at the start of the text, and the remaining ones in
       one search: an anchored branch inside a big alternation is tried at every position.
-    A `gate`, when given, must match before the cue is tried at all. `cjk` parts (Chinese) are tried
-    only on text that holds a CJK character: one quick scan instead of more alternatives at every
-    position of every English text.
+    A `gate`, when given, must match before the cue is tried at all.
     """
 
-    __slots__ = ("_anywhere", "_at_start", "_cjk", "_gate", "_needled", "cjk_parts", "parts")
+    __slots__ = ("_anywhere", "_at_start", "_gate", "_needled", "parts")
 
-    def __init__(self, *parts: str, gate: str = "", cjk: tuple[str, ...] = ()) -> None:
+    def __init__(self, *parts: str, gate: str = "") -> None:
         self.parts = parts
-        self.cjk_parts = cjk
-        self._cjk = re.compile("|".join(f"(?:{p})" for p in cjk)) if cjk else None
         self._needled: list[tuple[str, Callable[[str], re.Match[str] | None]]] = []
         anywhere: list[str] = []
         at_start: list[str] = []
@@ -112,9 +105,7 @@ class Cue:
         for literal, find in self._needled:
             if literal in text and find(text) is not None:
                 return True
-        if self._anywhere is not None and self._anywhere.search(text) is not None:
-            return True
-        return self._cjk is not None and _CJK.search(text) is not None and self._cjk.search(text) is not None
+        return self._anywhere is not None and self._anywhere.search(text) is not None
 
     def search_plain(self, text: str) -> bool:
         """The same answer without needles: every alternative tried (tests compare the two)."""
@@ -123,7 +114,7 @@ class Cue:
         return any(
             (re.match(part[1:], text) if part.startswith("^") else re.search(part, text)) is not None
             for part in self.parts
-        ) or any(re.search(part, text) is not None for part in self.cjk_parts)
+        )
 
 
 _cue = Cue
@@ -206,7 +197,7 @@ STATE_CUES: dict[str, Cue] = {
         r"\bgive up on (?:life|living)\b",
         r"\blife (?:is not|isn't) worth (?:living|it)\b",
         r"\b(?:go to sleep|fall asleep) and never wake up\b",
-        cjk=ZH_CRISIS,
+        *ZH_CRISIS,
     ),
     "hopelessness": _cue(
         r"\b(?:feel|feeling|felt|i'm|it's|it is|is|seems|all|so|totally|completely|everything's) hopeless",
@@ -678,9 +669,5 @@ BEHAVIOUR_CUES: dict[str, Cue] = {
         r"^\W*(?:yes|yeah|yep|yup|right|exactly|true|indeed|definitely|absolutely|sure|agreed|correct|"
         r"i agree|that's (?:true|right|so true|correct)|you(?:'re| are) right)\b",
     ),
-    "escalates-distress": _cue(
-        *STATE_CUES["crisis-risk"].parts,
-        *STATE_CUES["hopelessness"].parts,
-        cjk=STATE_CUES["crisis-risk"].cjk_parts,
-    ),
+    "escalates-distress": _cue(*STATE_CUES["crisis-risk"].parts, *STATE_CUES["hopelessness"].parts),
 }
