@@ -23,7 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 MAX_DEPTH = 50
-MAX_NODES = 100_000
+MAX_NODES = 20_000
 MAX_INT_DIGITS = 100
 _SURROGATES = re.compile("[\ud800-\udfff]")
 

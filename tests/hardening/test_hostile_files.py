@@ -47,7 +47,7 @@ def test_anchors_and_aliases_are_refused_in_skills_and_profiles(esc: EscRunner, 
         # lint names the place as file:line, the other commands as file -> line N
         assert f"sample-skill.md:{line}: " in said or f"sample-skill.md -> line {line}: " in said, said
         assert "YAML anchor '&l0' not allowed (write the value out in full)" in said
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 60  # expanded, the bomb would take minutes and gigabytes
     assert not (bank / "out").exists()
     profile = tmp_path / "p" / f"{PROFILE.stem}.yaml"
     profile.parent.mkdir()
@@ -71,6 +71,10 @@ def test_anchors_and_aliases_are_refused_in_skills_and_profiles(esc: EscRunner, 
         ),
         ("evidence_n: " + "9" * 5000 + "\n", "a 5000-digit integer is too long (write a smaller number)"),
         ('note: "\\ud800"\n', "a lone surrogate escape (like \\ud800) is not text (remove the escape)"),
+        (
+            "many: [" + "1," * 25_000 + "1]\n",
+            "more than 20000 YAML values (split the file or shorten its lists)",
+        ),
     ],
 )
 def test_yaml_limits_in_a_skill(esc: EscRunner, tmp_path: Path, extra: str, message: str) -> None:
@@ -119,7 +123,7 @@ def test_a_device_is_not_read_past_the_cap(esc: EscRunner, tmp_path: Path) -> No
     assert result.err == "error: /dev/zero: is a device, not a dialogue file (pass a regular file)\n"
     sage = esc("profile", "import-sage", "/dev/zero", "--out", str(tmp_path / "sage"), cwd=tmp_path)
     assert sage.err == "error: /dev/zero: is a device, not a SAGE profile file (pass a regular file)\n"
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # read to the end, /dev/zero never stops
 
 
 def test_an_empty_dialogue_on_line_1_does_not_hide_the_layout(esc: EscRunner, tmp_path: Path) -> None:
