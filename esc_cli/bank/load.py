@@ -47,6 +47,10 @@ def load_skills(folder: Path, *, include_inactive: bool = False) -> list[Skill]:
     return skills
 
 
+HASH_MEMO_LIMIT = 4096
+_HASHES: dict[str, str] = {}  # skill JSON -> skill_hash
+
+
 def skill_hash(skill: Skill) -> str:
     """A short content hash of one skill in normalised form.
 
@@ -59,10 +63,6 @@ def skill_hash(skill: Skill) -> str:
             _HASHES.clear()
         found = _HASHES[key] = hashlib.sha256(dump_skill(skill).encode("utf-8")).hexdigest()[:16]
     return found
-
-
-HASH_MEMO_LIMIT = 4096
-_HASHES: dict[str, str] = {}
 
 
 def bank_hash(skills: Iterable[Skill]) -> str:

@@ -91,8 +91,11 @@ def content_words(text: str) -> set[str]:
 
 def harmful(text: str) -> list[str]:
     """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text: regexes only, no model."""
-    norm = normalise(text)
-    return [h for h in cues.HARM_IDS if action_cues.HARM_CUES[h].search(norm)]
+    return _harms(cues.CueText(normalise(text)))
+
+
+def _harms(text: cues.CueText) -> list[str]:
+    return [h for h in cues.HARM_IDS if action_cues.HARM_CUES[h].search(text)]
 
 
 class OfflineLabeller:
@@ -237,8 +240,7 @@ class OfflineLabeller:
 
     def harmful(self, text: str) -> list[str]:
         """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text."""
-        prepared = self._cue_text(text)
-        return [h for h in cues.HARM_IDS if action_cues.HARM_CUES[h].search(prepared)]
+        return _harms(self._cue_text(text))
 
     # --- seeker reply -----------------------------------------------------------------------------
 
