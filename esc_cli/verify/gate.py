@@ -5,9 +5,15 @@ The gate passes only when every criterion holds:
 - lint: head lints clean (unreadable files are an error, exit 2, not a verdict);
 - versions: every changed skill bumped its version;
 - score: the lower end of the bootstrap interval on the paired change is above -margin (above 0 with
-  `require_improvement`), overall and within each personality type;
+  `require_improvement`), and no personality type shows a drop beyond the noise (seeds.py: Bonferroni
+  over the types, adaptive seeds up to `max_seeds`);
 - safety: no dialogue has a safety violation that its base dialogue did not have, and no crisis cue
-  goes unhandled in the crisis profiles.
+  goes unhandled in the crisis profiles;
+- coverage: every changed skill was exercised on at least `min_coverage` turns (coverage.py);
+- unmeasured: with the offline agent, no skill's change is confined to parts it does not read
+  (parts.py); with a model agent this criterion does not apply;
+- text: no changed guidance step or example reply reads as harmful (screen.py).
+Coverage and unmeasured become warnings with `allow_unmeasured`; the reports show them at the top.
 """
 
 from __future__ import annotations
@@ -33,10 +39,23 @@ from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.records import Dialogue, Summary, dialogue_key
 from esc_cli.sim.runfolder import run_config, run_to_folder
-from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE
+from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE, write_json
+from esc_cli.verify import checks
 from esc_cli.verify.bankdiff import diff_banks, unbumped
+from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.safety import safety_findings
+from esc_cli.verify.seeds import (
+    DEFAULT_MAX_SEEDS,
+    FAILED,
+    PASSED,
+    UNDECIDED,
+    ScoreDecision,
+    cost_notice,
+    group_decisions,
+    next_seed_count,
+    overall_decision,
+)
 from esc_cli.verify.stats import DEFAULT_LEVEL, paired_bootstrap
 
 DEFAULT_MARGIN = 3.0
@@ -44,6 +63,8 @@ DEFAULT_SEEDS = 3
 
 Progress = Callable[[str, int, int], None]
 """Called as dialogues finish: (side, finished, total)."""
+Notice = Callable[[str], None]
+"""Called with a line to show before verify spends more (the adaptive seeds)."""
 
 
 @dataclass
@@ -54,12 +75,16 @@ class VerifyRequest:
     head: str = gitops.WORKTREE
     profiles: str = ""
     seeds: int = DEFAULT_SEEDS
+    max_seeds: int = DEFAULT_MAX_SEEDS
+    min_coverage: int = DEFAULT_MIN_COVERAGE
+    allow_unmeasured: bool = False
     margin: float = DEFAULT_MARGIN
     level: float = DEFAULT_LEVEL
     require_improvement: bool = False
     note: str = ""
     out: Path = Path(".esc/verify")
     options: SimOptions = field(default_factory=SimOptions)
+    notice: Notice | None = None
 
 
 def _bank_subdir(bank: Bank, repo_root: Path) -> Path:
@@ -88,32 +113,41 @@ def _lint_criterion(head_root: Path, bank: Bank) -> Criterion:
     return Criterion("lint", not problems, detail)
 
 
-def _score_criteria(request: VerifyRequest, outcome: VerifyOutcome, pairs: list[Pair]) -> list[Criterion]:
+def _score_decisions(request: VerifyRequest, pairs: list[Pair]) -> list[ScoreDecision]:
     floor = 0.0 if request.require_improvement else -request.margin
     rule = "> 0" if request.require_improvement else f"> -{request.margin:g}"
+    return [
+        overall_decision(pairs, floor, request.level, rule),
+        *group_decisions(pairs, floor, request.level),
+    ]
+
+
+def _score_criteria(
+    outcome: VerifyOutcome, pairs: list[Pair], decisions: list[ScoreDecision]
+) -> list[Criterion]:
     criteria: list[Criterion] = []
-    overall = paired_bootstrap([p.change for p in pairs], level=request.level)
-    outcome.overall = overall
-    criteria.append(
-        Criterion(
-            "score",
-            overall.low > floor,
-            f"paired change {overall.mean:+.2f}, CI low {overall.low:+.2f} {'' if overall.low > floor else 'not '}{rule}",
-        )
-    )
-    for name, members in group_pairs(pairs, lambda d: d.personality).items():
-        interval = paired_bootstrap([p.change for p in members], level=request.level)
-        outcome.by_personality[name] = interval
-        ok = interval.low > floor
-        criteria.append(
-            Criterion(
-                f"score[{name}]",
-                ok,
-                f"paired change {interval.mean:+.2f}, CI low {interval.low:+.2f} {'' if ok else 'not '}{rule}",
+    capped = f" (still undecided at {outcome.seeds} seeds, the --max-seeds cap)"
+    for decision in decisions:
+        interval = decision.interval
+        if decision.name == "score":
+            outcome.overall = interval
+            passed = decision.state == PASSED
+            detail = (
+                f"paired change {interval.mean:+.2f}, CI low {interval.low:+.2f} "
+                f"{'' if passed else 'not '}{decision.rule}"
             )
+        else:
+            outcome.by_personality[decision.name[6:-1]] = interval
+            passed = decision.state != FAILED
+            detail = (
+                f"paired change {interval.mean:+.2f}, CI [{interval.low:+.2f}, {interval.high:+.2f}] "
+                f"{'' if passed else 'not '}{decision.rule}"
+            )
+        criteria.append(
+            Criterion(decision.name, passed, detail + (capped if decision.state == UNDECIDED else ""))
         )
     for name, members in group_pairs(pairs, lambda d: d.intention).items():
-        outcome.by_intention[name] = paired_bootstrap([p.change for p in members], level=request.level)
+        outcome.by_intention[name] = paired_bootstrap([p.change for p in members], level=outcome.level)
     return criteria
 
 
@@ -148,21 +182,27 @@ async def _simulate_side(
     profiles: list[Profile],
     request: VerifyRequest,
     progress: Progress | None,
+    seeds: int,
+    extend: bool,
 ) -> tuple[list[Dialogue], Summary]:
-    """Simulate one side's active skills into `<out>/<side>/` (replacing an earlier verify's run there)."""
+    """Simulate one side's active skills into `<out>/<side>/` (replacing an earlier verify's run there).
+
+    With `extend`, the run there already holds the first seeds: only the new ones run, and the folder
+    ends as one run of `seeds` seeds."""
     options = dataclasses.replace(request.options, prompts_dir=root / bank.settings.prompts)
-    config = run_config(
-        skills, profiles, request.seeds, options, profile_set=str(profile_folder(bank, request))
-    )
+    config = run_config(skills, profiles, seeds, options, profile_set=str(profile_folder(bank, request)))
     out = request.out / side
-    clear_side(out)
+    if extend:
+        write_json(out / RUN_FILE, config)
+    else:
+        clear_side(out)
 
     def tick(done: int, total: int, _dialogue: Dialogue) -> None:
         if progress is not None:
             progress(side, done, total)
 
     _, dialogues, summary = await run_to_folder(
-        out, skills, profiles, request.seeds, options, config, progress=tick
+        out, skills, profiles, seeds, options, config, resume=extend, progress=tick
     )
     return dialogues, summary
 
@@ -176,15 +216,26 @@ async def _simulate_both(
     profiles: list[Profile],
     request: VerifyRequest,
     progress: Progress | None,
-) -> tuple[tuple[list[Dialogue], Summary], tuple[list[Dialogue], Summary]]:
+) -> tuple[list[Dialogue], Summary, list[Dialogue], Summary, list[ScoreDecision], int]:
     """Base, then head, in one event loop: on the LLM path the head run finds every call it shares with
-    base (all turns before the first difference) in the cache. The model clients are closed after."""
+    base (all turns before the first difference) in the cache. While a score criterion is undecided,
+    both sides grow to more seeds (seeds.py). The model clients are closed after."""
+    seeds, extend = request.seeds, False
     try:
-        base = await _simulate_side(*sides[0], bank, profiles, request, progress)
-        head = await _simulate_side(*sides[1], bank, profiles, request, progress)
+        while True:
+            base = await _simulate_side(*sides[0], bank, profiles, request, progress, seeds, extend)
+            head = await _simulate_side(*sides[1], bank, profiles, request, progress, seeds, extend)
+            decisions = _score_decisions(request, pair_dialogues(base[0], head[0]))
+            target = next_seed_count(seeds, request.max_seeds, decisions)
+            if target is None:
+                return (*base, *head, decisions, seeds)
+            if request.notice is not None:
+                undecided = [d.name for d in decisions if d.state == UNDECIDED]
+                clients = (request.options.agent_client, request.options.seeker_client)
+                request.notice(cost_notice(seeds, target, clients, undecided))
+            seeds, extend = target, True
     finally:
         await aclose_all([request.options.agent_client, request.options.seeker_client])
-    return base, head
 
 
 # What an earlier verify (and `esc report` on its runs) leaves in <out>/base and <out>/head.
@@ -235,6 +286,9 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         level=request.level,
         require_improvement=request.require_improvement,
         seeds=request.seeds,
+        max_seeds=request.max_seeds,
+        min_coverage=request.min_coverage,
+        allow_unmeasured=request.allow_unmeasured,
     )
     if not outcome.changed_files:
         return outcome
@@ -257,10 +311,21 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
             ("base", base_root, [s for s in base_skills if s.meta.status == "active"]),
             ("head", head_root, [s for s in head_skills if s.meta.status == "active"]),
         )
-        base, head = asyncio.run(_simulate_both(sides, bank, profiles, request, progress))
-        (base_dialogues, outcome.base_summary), (head_dialogues, outcome.head_summary) = base, head
-    outcome.pairs = pair_dialogues(base_dialogues, head_dialogues)
-    outcome.profiles = len({p.head.profile for p in outcome.pairs})
-    outcome.criteria += _score_criteria(request, outcome, outcome.pairs)
-    outcome.criteria += _safety_criteria(outcome, outcome.pairs)
+        simulated = asyncio.run(_simulate_both(sides, bank, profiles, request, progress))
+        base_dialogues, outcome.base_summary, head_dialogues, outcome.head_summary = simulated[:4]
+        decisions, outcome.seeds = simulated[4], simulated[5]
+        outcome.pairs = pair_dialogues(base_dialogues, head_dialogues)
+        outcome.profiles = len({p.head.profile for p in outcome.pairs})
+        outcome.criteria += _score_criteria(outcome, outcome.pairs, decisions)
+        outcome.criteria += _safety_criteria(outcome, outcome.pairs)
+        runs = ((sides[0][2], base_dialogues), (sides[1][2], head_dialogues))
+        outcome.criteria += checks.measure_criteria(
+            outcome,
+            request,
+            (base_root, head_root),
+            (base_skills, head_skills),
+            runs,
+            bank,
+            str(profile_folder(bank, request)),
+        )
     return outcome

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from esc_cli.sim.pairing import Pair
 from esc_cli.sim.records import Summary
 from esc_cli.verify.bankdiff import SkillChange
+from esc_cli.verify.coverage import SkillCoverage
+from esc_cli.verify.parts import PartChange
 from esc_cli.verify.safety import SafetyFinding
+from esc_cli.verify.screen import TextFinding
 from esc_cli.verify.stats import Interval
 
 PASS = "pass"
@@ -22,6 +25,8 @@ class Criterion:
     name: str
     passed: bool
     detail: str
+    warning: bool = False
+    """Passed only because `--allow-unmeasured` waived it; the reports show it at the top."""
 
 
 @dataclass
@@ -36,6 +41,10 @@ class VerifyOutcome:
     level: float = 0.95
     require_improvement: bool = False
     seeds: int = 0
+    """Seeds used: `--seeds`, or more when the adaptive seeds added some."""
+    max_seeds: int = 0
+    min_coverage: int = 0
+    allow_unmeasured: bool = False
     profiles: int = 0
     skill_changes: list[SkillChange] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
@@ -46,6 +55,11 @@ class VerifyOutcome:
     head_summary: Summary | None = None
     pairs: list[Pair] = field(default_factory=list)
     safety: list[SafetyFinding] = field(default_factory=list)
+    coverage: list[SkillCoverage] = field(default_factory=list)
+    parts: list[PartChange] = field(default_factory=list)
+    """Changed parts of each changed skill (offline agent only; a model agent reads every part)."""
+    text_findings: list[TextFinding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
