@@ -286,6 +286,7 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         level=request.level,
         require_improvement=request.require_improvement,
         seeds=request.seeds,
+        first_seeds=request.seeds,
         max_seeds=request.max_seeds,
         min_coverage=request.min_coverage,
         allow_unmeasured=request.allow_unmeasured,

@@ -42,6 +42,7 @@ class VerifyOutcome:
     require_improvement: bool = False
     seeds: int = 0
     """Seeds used: `--seeds`, or more when the adaptive seeds added some."""
+    first_seeds: int = 0
     max_seeds: int = 0
     min_coverage: int = 0
     allow_unmeasured: bool = False
