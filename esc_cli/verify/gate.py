@@ -33,7 +33,7 @@ from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.errors import InputError
 from esc_cli.llm.client import aclose_all
 from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE
-from esc_cli.sim.options import SimOptions
+from esc_cli.sim.options import OFFLINE, SimOptions
 from esc_cli.sim.pairing import Pair, group_pairs, pair_dialogues
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import load_profile_set
@@ -42,7 +42,7 @@ from esc_cli.sim.runfolder import run_config, run_to_folder
 from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE, write_json
 from esc_cli.verify import checks
 from esc_cli.verify.bankdiff import diff_banks, unbumped
-from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE
+from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE, skill_coverage
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.safety import safety_findings
 from esc_cli.verify.seeds import (
@@ -52,9 +52,11 @@ from esc_cli.verify.seeds import (
     UNDECIDED,
     ScoreDecision,
     cost_notice,
+    coverage_undecided,
     group_decisions,
     next_seed_count,
     overall_decision,
+    undecided_names,
 )
 from esc_cli.verify.stats import DEFAULT_LEVEL, paired_bootstrap
 
@@ -216,21 +218,31 @@ async def _simulate_both(
     profiles: list[Profile],
     request: VerifyRequest,
     progress: Progress | None,
+    changed: list[str],
 ) -> tuple[list[Dialogue], Summary, list[Dialogue], Summary, list[ScoreDecision], int]:
     """Base, then head, in one event loop: on the LLM path the head run finds every call it shares with
-    base (all turns before the first difference) in the cache. While a score criterion is undecided,
-    both sides grow to more seeds (seeds.py). The model clients are closed after."""
+    base (all turns before the first difference) in the cache. While a score criterion is undecided, or
+    a changed skill's coverage would reach the minimum with more seeds, both sides grow (seeds.py). The model clients are closed after."""
     seeds, extend = request.seeds, False
     try:
         while True:
             base = await _simulate_side(*sides[0], bank, profiles, request, progress, seeds, extend)
             head = await _simulate_side(*sides[1], bank, profiles, request, progress, seeds, extend)
             decisions = _score_decisions(request, pair_dialogues(base[0], head[0]))
-            target = next_seed_count(seeds, request.max_seeds, decisions)
+            rows = skill_coverage(
+                changed,
+                (sides[0][2], base[0]),
+                (sides[1][2], head[0]),
+                by_routing=request.options.engine_of("agent") != OFFLINE,
+                limit=request.options.route_limit,
+                max_turns=request.options.max_turns,
+            )
+            short = coverage_undecided(rows, request.min_coverage, seeds, request.max_seeds)
+            undecided = undecided_names(decisions) + short
+            target = next_seed_count(seeds, request.max_seeds, undecided)
             if target is None:
                 return (*base, *head, decisions, seeds)
             if request.notice is not None:
-                undecided = [d.name for d in decisions if d.state == UNDECIDED]
                 clients = (request.options.agent_client, request.options.seeker_client)
                 request.notice(cost_notice(seeds, target, clients, undecided))
             seeds, extend = target, True
@@ -312,7 +324,8 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
             ("base", base_root, [s for s in base_skills if s.meta.status == "active"]),
             ("head", head_root, [s for s in head_skills if s.meta.status == "active"]),
         )
-        simulated = asyncio.run(_simulate_both(sides, bank, profiles, request, progress))
+        changed = [c.id for c in outcome.skill_changes]
+        simulated = asyncio.run(_simulate_both(sides, bank, profiles, request, progress, changed))
         base_dialogues, outcome.base_summary, head_dialogues, outcome.head_summary = simulated[:4]
         decisions, outcome.seeds = simulated[4], simulated[5]
         outcome.pairs = pair_dialogues(base_dialogues, head_dialogues)

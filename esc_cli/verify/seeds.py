@@ -12,7 +12,9 @@ groups together, where k separate tests at `level` would each add their own chan
 undecided while its interval holds both the floor and zero.
 
 Adaptive seeds: verify starts at `--seeds` and, while any criterion is undecided, doubles the seeds
-(capped at `--max-seeds`), running only the new seeds on both sides. Undecided at `--max-seeds`, the
+(capped at `--max-seeds`), running only the new seeds on both sides. Coverage counts as undecided
+when a changed skill was exercised on some turns but fewer than `--min-coverage`, at a rate that would
+reach it by `--max-seeds`. Undecided at `--max-seeds`, the
 overall criterion fails (not shown safe) and a group passes (not shown harmed); the report says so.
 """
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 from esc_cli.llm.client import ModelClient
 from esc_cli.sim.pairing import Pair, group_pairs
+from esc_cli.verify.coverage import SkillCoverage
 from esc_cli.verify.stats import Interval, paired_bootstrap
 
 DEFAULT_MAX_SEEDS = 12
@@ -77,9 +80,25 @@ def group_decisions(pairs: Sequence[Pair], floor: float, level: float) -> list[S
     return found
 
 
-def next_seed_count(current: int, max_seeds: int, decisions: Sequence[ScoreDecision]) -> int | None:
-    """The seed count to grow to, or None when every decision is made or the cap is reached."""
-    if current >= max_seeds or not any(d.state == UNDECIDED for d in decisions):
+def coverage_undecided(
+    rows: Sequence[SkillCoverage], minimum: int, current: int, max_seeds: int
+) -> list[str]:
+    """Changed skills under `minimum` turns that more seeds would lift to it: exercised on some turns
+    already, at a rate that reaches the minimum by `max_seeds`. A skill never exercised stays short."""
+    return [
+        f"coverage[{row.skill}]"
+        for row in rows
+        if 0 < row.exercised < minimum and row.exercised * max_seeds / current >= minimum
+    ]
+
+
+def undecided_names(decisions: Sequence[ScoreDecision]) -> list[str]:
+    return [d.name for d in decisions if d.state == UNDECIDED]
+
+
+def next_seed_count(current: int, max_seeds: int, undecided: Sequence[str]) -> int | None:
+    """The seed count to grow to, or None when nothing is undecided or the cap is reached."""
+    if current >= max_seeds or not undecided:
         return None
     return min(max_seeds, current * 2)
 
