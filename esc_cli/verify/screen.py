@@ -1,7 +1,8 @@
 """The text screen: every example reply and guidance step that a change adds or edits, read line by line.
 
 Simulation measures what the agent says; the screen reads what the author wrote. It runs in the verify
-gate (criterion `text`) and in `esc skill lint --strict`, on the same lines:
+gate (criterion `text`, on the lines changed between base and head) and in `esc skill lint --strict`
+(on the lines changed since the last commit), reading the same parts:
 
 - the `Supporter:` lines of `## Examples` (what the offline agent speaks and a model agent imitates);
 - the steps of `## Guidance` (what a model agent is told to do).
@@ -22,7 +23,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+from esc_cli.errors import EscError
 from esc_cli.iu.action_cues import HARM_CUES
 from esc_cli.iu.cues import HARM_IDS
 from esc_cli.iu.labeller import normalise
@@ -171,6 +174,39 @@ def screen_changed_text(
             if reason is not None:
                 findings.append(TextFinding(change.file, number, text, reason, part))
     return findings
+
+
+_CRISIS_LINE = re.compile(r"^crisis:\s*true\s*$", re.MULTILINE)
+
+
+def _committed_text(path: Path) -> str | None:
+    """The file as the last commit has it; None outside a repository or for a file git does not track."""
+    import git
+
+    from esc_cli import gitops
+
+    try:
+        repo = gitops.open_repo(path.parent)
+        relative = path.resolve().relative_to(gitops.repo_root(repo).resolve()).as_posix()
+        return str(repo.git.show(f"HEAD:{relative}"))
+    except (EscError, ValueError, git.GitCommandError):
+        return None
+
+
+def screen_worktree(files: Sequence[Path], shown: Callable[[Path], str]) -> list[TextFinding]:
+    """The screen of `esc skill lint --strict`: the lines changed since the last commit, or every line
+    of a file the last commit does not hold (outside a repository, every line)."""
+    changes: list[ChangedText] = []
+    for path in files:
+        try:
+            head = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # lint reports unreadable files itself
+        front = head.split("\n---", 1)[0]
+        changes.append(
+            ChangedText(shown(path), _committed_text(path), head, bool(_CRISIS_LINE.search(front)))
+        )
+    return screen_changed_text(changes)
 
 
 def text_detail(findings: Sequence[TextFinding], screened: int) -> str:
