@@ -113,10 +113,13 @@ def cost_notice(
         return why + " (offline: no model calls)"
     calls = sum(ledger.total_calls for ledger in ledgers.values())
     cost = sum(ledger.total_cost for ledger in ledgers.values())
+    priced = all(row.priced for ledger in ledgers.values() for row in ledger.rows())
     extra = target - current
     per_seed_calls, per_seed_cost = calls / current, cost / current
+    each = f"${per_seed_cost:.4f}" if priced else "an unknown cost (no price for the model)"
+    total = f"${per_seed_cost * extra:.4f}" if priced else "cost unknown"
     return (
-        f"{why}: about {per_seed_calls:.0f} model calls and ${per_seed_cost:.4f} per seed "
-        f"(measured so far), {extra} more seed(s): about {per_seed_calls * extra:.0f} calls, "
-        f"${per_seed_cost * extra:.4f}; --max-seeds bounds it"
+        f"{why}: so far about {per_seed_calls:.0f} model calls and {each} per seed (cached calls "
+        f"included); {extra} more seed(s): about {per_seed_calls * extra:.0f} calls, {total}; "
+        "--max-seeds bounds it"
     )
