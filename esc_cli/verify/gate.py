@@ -212,6 +212,16 @@ async def _simulate_side(
 Side = tuple[str, Path, list[Skill]]
 
 
+@dataclass(frozen=True)
+class Simulated:
+    """Both sides' dialogues and summaries at the seed count verify settled on, with its decisions."""
+
+    base: tuple[list[Dialogue], Summary]
+    head: tuple[list[Dialogue], Summary]
+    decisions: list[ScoreDecision]
+    seeds: int
+
+
 async def _simulate_both(
     sides: tuple[Side, Side],
     bank: Bank,
@@ -219,10 +229,11 @@ async def _simulate_both(
     request: VerifyRequest,
     progress: Progress | None,
     changed: list[str],
-) -> tuple[list[Dialogue], Summary, list[Dialogue], Summary, list[ScoreDecision], int]:
+) -> Simulated:
     """Base, then head, in one event loop: on the LLM path the head run finds every call it shares with
-    base (all turns before the first difference) in the cache. While a score criterion is undecided, or
-    a changed skill's coverage would reach the minimum with more seeds, both sides grow (seeds.py). The model clients are closed after."""
+    base (all turns before the first difference) in the cache. While a score criterion is undecided,
+    or a changed skill's coverage would reach the minimum with more seeds, both sides grow to more
+    seeds (seeds.py). The model clients are closed after."""
     seeds, extend = request.seeds, False
     try:
         while True:
@@ -241,7 +252,7 @@ async def _simulate_both(
             undecided = undecided_names(decisions) + short
             target = next_seed_count(seeds, request.max_seeds, undecided)
             if target is None:
-                return (*base, *head, decisions, seeds)
+                return Simulated(base, head, decisions, seeds)
             if request.notice is not None:
                 clients = (request.options.agent_client, request.options.seeker_client)
                 request.notice(cost_notice(seeds, target, clients, undecided))
@@ -326,11 +337,14 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         )
         changed = [c.id for c in outcome.skill_changes]
         simulated = asyncio.run(_simulate_both(sides, bank, profiles, request, progress, changed))
-        base_dialogues, outcome.base_summary, head_dialogues, outcome.head_summary = simulated[:4]
-        decisions, outcome.seeds = simulated[4], simulated[5]
+        (base_dialogues, outcome.base_summary), (head_dialogues, outcome.head_summary) = (
+            simulated.base,
+            simulated.head,
+        )
+        outcome.seeds = simulated.seeds
         outcome.pairs = pair_dialogues(base_dialogues, head_dialogues)
         outcome.profiles = len({p.head.profile for p in outcome.pairs})
-        outcome.criteria += _score_criteria(outcome, outcome.pairs, decisions)
+        outcome.criteria += _score_criteria(outcome, outcome.pairs, simulated.decisions)
         outcome.criteria += _safety_criteria(outcome, outcome.pairs)
         runs = ((sides[0][2], base_dialogues), (sides[1][2], head_dialogues))
         outcome.criteria += checks.measure_criteria(
