@@ -69,7 +69,7 @@ def measure_criteria(
 ) -> list[Criterion]:
     """Criteria coverage, unmeasured (offline agent only) and text; fills the outcome's tables."""
     options = request.options
-    by_routing = options.engine_of("agent") != OFFLINE
+    by_routing = outcome.model_agent = options.engine_of("agent") != OFFLINE
     ids = [c.id for c in outcome.skill_changes]
     outcome.coverage = skill_coverage(
         ids, runs[0], runs[1], by_routing=by_routing, limit=options.route_limit, max_turns=options.max_turns

@@ -57,6 +57,8 @@ class VerifyOutcome:
     pairs: list[Pair] = field(default_factory=list)
     safety: list[SafetyFinding] = field(default_factory=list)
     coverage: list[SkillCoverage] = field(default_factory=list)
+    model_agent: bool = False
+    """True when a model agent ran: it reads every part of a skill, so nothing is unmeasured by parts."""
     parts: list[PartChange] = field(default_factory=list)
     """Changed parts of each changed skill (offline agent only; a model agent reads every part)."""
     text_findings: list[TextFinding] = field(default_factory=list)

@@ -94,7 +94,7 @@ def _measure_sections(outcome: VerifyOutcome) -> list[str]:
             )
         lines.append("")
     lines += ["### Unmeasured parts", ""]
-    if outcome.engine.startswith("agent offline"):
+    if not outcome.model_agent:
         rows = unmeasured_rows(outcome)
         if not rows:
             lines.append("None: every changed part is one the offline agent reads.")
@@ -294,6 +294,7 @@ def render_json(outcome: VerifyOutcome) -> str:
         "min_coverage": outcome.min_coverage,
         "coverage": coverage_rows(outcome),
         "unmeasured": unmeasured_rows(outcome),
+        "agent_reads_every_part": outcome.model_agent,
         "text_findings": text_rows(outcome),
         "overall": _interval_json(outcome.overall),
         "by_personality": {k: _interval_json(v) for k, v in outcome.by_personality.items()},
@@ -362,7 +363,7 @@ def gate_context(outcome: VerifyOutcome) -> dict[str, Any]:
         "seeds": seeds_line(outcome),
         "min_coverage": outcome.min_coverage,
         "coverage": coverage_rows(outcome),
-        "offline_agent": outcome.engine.startswith("agent offline"),
+        "offline_agent": not outcome.model_agent,
         "model_reads_all": MODEL_READS_ALL,
         "unmeasured": unmeasured_rows(outcome),
         "text_findings": text_rows(outcome),

@@ -57,7 +57,7 @@ def test_on_a_model_agent_guidance_is_measured_and_coverage_counts_routing(
     assert failed == ["crisis-cues-handled"], result.out + result.err
     names = [c["name"] for c in payload["criteria"]]
     assert "unmeasured" not in names and "text" in names and "coverage" in names
-    assert payload["unmeasured"] == []
+    assert payload["unmeasured"] == [] and payload["agent_reads_every_part"] is True
     row = payload["coverage"][0]
     assert row["skill"] == "reflect-feelings" and row["exercised"] == row["routed"][1] >= 10
     markdown = (repo / ".esc" / "verify" / "verify.md").read_text(encoding="utf-8")
