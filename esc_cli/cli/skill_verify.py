@@ -19,7 +19,7 @@ from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE
 from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, verify
 from esc_cli.verify.outcome import VerifyOutcome
 from esc_cli.verify.reports import clear_reports, render_json, render_junit, render_markdown
-from esc_cli.verify.seeds import DEFAULT_MAX_SEEDS
+from esc_cli.verify.seeds import DEFAULT_MAX_SEEDS, seeds_text
 
 
 def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
@@ -186,6 +186,6 @@ def verify_command(
         for criterion in outcome.criteria:
             status = "WARN" if criterion.warning else "pass" if criterion.passed else "FAIL"
             click.echo(f"{status}  {criterion.name}: {criterion.detail}")
-        click.echo(f"verdict: {outcome.verdict} ({outcome.seeds} seeds)")
+        click.echo(f"verdict: {outcome.verdict} ({seeds_text(outcome.seeds)})")
     click.echo("reports: " + ", ".join(str(p) for p in paths))
     ctx.exit(outcome.exit_code)

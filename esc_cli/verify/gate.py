@@ -56,6 +56,7 @@ from esc_cli.verify.seeds import (
     group_decisions,
     next_seed_count,
     overall_decision,
+    seeds_text,
     undecided_names,
 )
 from esc_cli.verify.stats import DEFAULT_LEVEL, paired_bootstrap
@@ -128,7 +129,7 @@ def _score_criteria(
     outcome: VerifyOutcome, pairs: list[Pair], decisions: list[ScoreDecision]
 ) -> list[Criterion]:
     criteria: list[Criterion] = []
-    capped = f" (still undecided at {outcome.seeds} seeds, the --max-seeds cap)"
+    capped = f" (still undecided at {seeds_text(outcome.seeds)}, the --max-seeds cap)"
     for decision in decisions:
         interval = decision.interval
         if decision.name == "score":

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 from esc_cli.errors import InputError
 from esc_cli.sim.pairing import Pair
 from esc_cli.verify.outcome import FAIL, PASS, Criterion, VerifyOutcome
-from esc_cli.verify.seeds import CORRECTION
+from esc_cli.verify.seeds import CORRECTION, seeds_text
 from esc_cli.verify.stats import Interval
 
 TOP_CHANGED = 5
@@ -30,11 +30,11 @@ def _mark(criterion: Criterion) -> str:
 def seeds_line(outcome: VerifyOutcome) -> str:
     """How many seeds the verify used, and why."""
     added = (
-        f", grown from {outcome.first_seeds} while a score interval straddled its threshold"
+        f", grown from {outcome.first_seeds} while a criterion was undecided"
         if outcome.seeds > outcome.first_seeds
         else ""
     )
-    return f"{outcome.seeds} seeds used (adaptive: at most {outcome.max_seeds}{added})"
+    return f"{seeds_text(outcome.seeds)} used (adaptive: at most {outcome.max_seeds}{added})"
 
 
 def coverage_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:

@@ -46,6 +46,11 @@ class ScoreDecision:
     rule: str
 
 
+def seeds_text(count: int) -> str:
+    """`1 seed`, `3 seeds`."""
+    return f"{count} seed" if count == 1 else f"{count} seeds"
+
+
 def bonferroni_level(level: float, groups: int) -> float:
     """The per-group confidence level that keeps the family's error at 1 - level."""
     return 1 - (1 - level) / max(groups, 1)
@@ -107,7 +112,7 @@ def cost_notice(
     current: int, target: int, clients: Sequence[ModelClient | None], undecided: Sequence[str]
 ) -> str:
     """The line shown before more seeds are spent: why, and on a model path what it will cost."""
-    why = f"{', '.join(undecided)} undecided at {current} seeds: running seeds {current}-{target - 1}"
+    why = f"{', '.join(undecided)} undecided at {seeds_text(current)}: running seeds {current}-{target - 1}"
     ledgers = {id(c.ledger): c.ledger for c in clients if c is not None}
     if not ledgers:
         return why + " (offline: no model calls)"

@@ -195,12 +195,12 @@ def test_adaptive_seeds_stop_at_max_seeds(esc: EscRunner, repo: Path) -> None:
     # way, so at one seed its intervals straddle their thresholds.
     edit(repo, "validate-normalise", "\nstrategies:", "\npriority: 5\nstrategies:")
     result = esc("skill", "verify", "--seeds", "1", "--max-seeds", "2", cwd=repo)
-    assert "undecided at 1 seeds: running seeds 1-1 (offline: no model calls)" in result.err
+    assert "undecided at 1 seed: running seeds 1-1 (offline: no model calls)" in result.err
     assert "undecided at 2 seeds" not in result.err
     assert "verdict: " in result.out and "(2 seeds)" in result.out
     markdown, payload, _ = reports(repo)
     assert payload["seeds"] == 2 and payload["max_seeds"] == 2
-    assert "2 seeds used (adaptive: at most 2, grown from 1 while a score interval straddled" in markdown
+    assert "2 seeds used (adaptive: at most 2, grown from 1 while a criterion was undecided)" in markdown
     run = json.loads((repo / ".esc" / "verify" / "head" / "run.json").read_text(encoding="utf-8"))
     assert run["seeds"] == [0, 1]  # one run folder of two seeds, not two runs
     lines = (repo / ".esc" / "verify" / "head" / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()

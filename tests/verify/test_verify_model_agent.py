@@ -75,6 +75,6 @@ def test_the_cost_of_more_seeds_is_read_from_the_calls_made(repo: Path, server: 
     made = server.requests
     assert made > 0
     line = cost_notice(1, 4, [clients["agent"], None], ["score"])
-    assert line.startswith("score undecided at 1 seeds: running seeds 1-3: ")
+    assert line.startswith("score undecided at 1 seed: running seeds 1-3: ")
     assert f"so far about {made} model calls and an unknown cost (no price for the model) per seed" in line
     assert f"3 more seed(s): about {3 * made} calls, cost unknown; --max-seeds bounds it" in line
