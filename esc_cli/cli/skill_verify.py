@@ -143,6 +143,8 @@ def verify_command(
     Examples:
       esc skill verify                                  # your uncommitted edits against HEAD
       esc skill verify --base origin/main --head HEAD   # what CI runs on a pull request
+      esc skill verify --allow-unmeasured               # a Guidance-only edit, for a reviewer to read
+      esc skill verify --seeds 3 --max-seeds 3          # no adaptive seeds
     """
     bank = get_bank(ctx)
     if ctx.get_parameter_source("out") == click.core.ParameterSource.DEFAULT:
