@@ -153,9 +153,10 @@ def coverage_detail(short: Sequence[SkillCoverage], minimum: int, profile_set: s
             if eligible
             else f"no profile in {profile_set} reached its conditions"
         )
+        outranked = ", or raise its priority if it should win there" if eligible else ""
         parts.append(
             f"{row.skill} {verb} on {row.exercised} turn(s) (< {minimum}); it needs {row.conditions}; "
             f"{where}. To exercise it, add profiles to {profile_set} whose seekers show those states in "
-            "that window, or raise its priority if it should win there"
+            f"that window{outranked}"
         )
     return " | ".join(parts)
