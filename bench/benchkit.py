@@ -30,11 +30,15 @@ ALL_ROLES_REPLY: dict[str, object] = {
 }
 
 
-def start_server(latency: float, text: str | None = None) -> tuple[subprocess.Popen[str], str]:
-    """The fake server in its own process (so it does not share our GIL); returns it and its URL."""
+def start_server(
+    latency: float, text: str | None = None, extra: list[str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """The fake server in its own process (so it does not share our GIL); returns it and its URL.
+    `extra` adds fake_server flags, e.g. ["--refuse-json-schema", "500"]."""
     command = [sys.executable, "-m", "esc_cli.llm.fake_server", "--port", "0", "--latency", str(latency)]
     if text is not None:
         command += ["--text", text]
+    command += extra or []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()

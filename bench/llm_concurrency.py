@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import statistics
 import tempfile
 import time
@@ -97,6 +98,7 @@ def main() -> None:
     )
     print(f"throughput bound = calls x latency / concurrency = {floor:.2f} s")
 
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (the machine is shared)")
     process, url = start_server(args.latency)
     walls: list[float] = []
     try:
@@ -112,13 +114,16 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="esc-bench-") as tmp:
                 cache = Path(tmp) / "cache.sqlite"
                 before = server_stats(url)["requests"]
+                cpu = time.process_time()
                 wall = asyncio.run(run_dialogues(settings, cache, args.dialogues, args.turns))
+                cpu = time.process_time() - cpu
                 sent = server_stats(url)["requests"] - before
                 rerun = asyncio.run(run_dialogues(settings, cache, args.dialogues, args.turns))
                 resent = server_stats(url)["requests"] - before - sent
             walls.append(wall)
             print(
-                f"run {number}: wall {wall:.2f} s, ratio {wall / critical:.3f}, requests {sent}; "
+                f"run {number}: wall {wall:.2f} s, ratio {wall / critical:.3f}, requests {sent}, "
+                f"client CPU {cpu * 1000 / calls:.2f} ms a call; "
                 f"cached rerun: {resent} requests in {rerun:.2f} s"
             )
             if resent != 0:

@@ -7,7 +7,7 @@ What it does is what these commands do, in process:
 
     esc iu extract $ESC_DATA/esconv/hf_splits/train.jsonl $ESC_DATA/esconv/FailedESConv.json -o ius.jsonl
     esc skill discover ius.jsonl --out discovered --write
-    esc eval strategy --data $ESC_DATA/esconv/hf_splits/test.jsonl --bank skills --bank discovered
+    esc eval strategy --data $ESC_DATA/esconv/hf_splits/test.jsonl --skills skills --skills discovered
 
 Discovery's thresholds were tuned on valid only; test is reported, never tuned on.
 """

@@ -15,6 +15,8 @@ ROLES = ("labeller", "writer", "agent", "seeker", "analyst")
 TRAIN_SET = "train"
 VERIFY_SET = "verify"
 EngineName = Literal["offline", "anthropic", "openai", "scripted"]
+# How an OpenAI-compatible server is asked for JSON (esc_cli/llm/jsonmode.py explains each).
+JsonModeName = Literal["auto", "schema", "object", "prompt"]
 
 
 class RoleSettings(BaseModel):
@@ -25,6 +27,8 @@ class RoleSettings(BaseModel):
     backend: EngineName | None = None
     model: str | None = None
     base_url: str | None = None
+    json_mode: JsonModeName | None = None
+    timeout: float | None = Field(default=None, gt=0)
 
 
 class Settings(BaseModel):
@@ -44,6 +48,17 @@ class Settings(BaseModel):
     openai_base_url: str | None = None
     max_attempts: int = Field(default=5, ge=1, le=20)
     timeout: float = Field(default=60.0, gt=0)
+    json_mode: JsonModeName = "auto"
+    key_env: list[str] = Field(
+        default_factory=list,
+        description="More environment variables holding keys; their values are scrubbed from every file esc writes.",
+    )
+    workers: int | None = Field(
+        default=None, ge=1, le=64, description="sim run: worker processes; unset: one per 48 calls in flight."
+    )
+    batch_poll: float = Field(
+        default=60.0, gt=0, le=3600, description="--batch: longest wait between two polls, in seconds."
+    )
     roles: dict[str, RoleSettings] = Field(default_factory=dict)
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
 
@@ -100,9 +115,39 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def load_bank(path: Path | None = None) -> Bank:
-    """Locate the bank (walking up from `path` or the cwd) and validate its settings."""
-    root = find_root(path)
+def _what_it_is(path: Path) -> str:
+    """Name what a folder that is not a bank root holds, so the error says what was given."""
+    if not path.exists():
+        return "does not exist"
+    if not path.is_dir():
+        return "is a file, not a folder"
+    if (path / "pyproject.toml").is_file():
+        return "has a pyproject.toml without a [tool.esc] table"
+    if any(path.glob("*.md")):
+        return "is a skills folder (Markdown skill files), not a bank root"
+    if any(path.glob("*/*.md")):
+        return "holds skill files one level down (a discovered bank?) but no pyproject.toml with [tool.esc]"
+    return "has no pyproject.toml with [tool.esc]"
+
+
+def exact_root(path: Path) -> Path:
+    """An explicit `--bank PATH` must be a bank root itself: never a folder inside another bank."""
+    pyproject = path / "pyproject.toml"
+    if path.is_dir() and pyproject.is_file() and _read_tool_table(pyproject) is not None:
+        return path.resolve()
+    raise ConfigError(
+        f"--bank {path}: {_what_it_is(path)} (pass a bank root, a folder whose pyproject.toml has "
+        "[tool.esc]; to simulate a folder of skills, use --skills DIR; to make a bank, `esc init DIR`)"
+    )
+
+
+def load_bank(path: Path | None = None, *, exact: bool = False) -> Bank:
+    """Locate the bank and validate its settings.
+
+    With `exact`, `path` must be the bank root (an explicit --bank); otherwise walk up from `path` or
+    the cwd to the first bank root.
+    """
+    root = exact_root(path) if exact and path is not None else find_root(path)
     pyproject = root / "pyproject.toml"
     table = _read_tool_table(pyproject) or {}
     try:
@@ -113,4 +158,7 @@ def load_bank(path: Path | None = None) -> Bank:
         raise ConfigError(
             f"{pyproject} -> tool.esc.{where}: {first['msg']} (fix the [tool.esc] table)"
         ) from exc
+    from esc_cli.secrets import register_key_variables
+
+    register_key_variables(settings.key_env)
     return Bank(root=root, settings=settings)

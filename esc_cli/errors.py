@@ -6,6 +6,7 @@
     ├── BackendError          a model backend failed for good (exit 2)
     │   └── MissingKeyError   the API key variable is not set (exit 2)
     ├── GitError              a git operation was refused or failed (exit 2)
+    ├── IncompleteRun         some dialogues of a simulation failed; the others finished (exit 2)
     └── CheckFailed           a check ran and found problems: lint, verify, regression (exit 1)
 
 Every message is one line that names the place (file, key path, line) and the fix.
@@ -51,7 +52,11 @@ class ConfigError(EscError):
 
 
 class BackendError(EscError):
-    """A model backend failed and retrying will not help."""
+    """A model backend failed and retrying will not help. `status` and `detail` are the HTTP status
+    and the server's message when a server refused the call."""
+
+    status: int | None = None
+    detail: str = ""
 
 
 class MissingKeyError(BackendError):
@@ -63,6 +68,15 @@ class MissingKeyError(BackendError):
             f"(export {variable}=..., or run that role on the offline engine, the default)"
         )
         self.variable = variable
+
+
+class IncompleteRun(EscError):
+    """Some dialogues of a simulation could not finish (their model calls failed for good); the
+    others did. `failed` maps each failed dialogue's key to its error."""
+
+    def __init__(self, message: str, failed: dict[str, str]) -> None:
+        super().__init__(message)
+        self.failed = failed
 
 
 class GitError(EscError):

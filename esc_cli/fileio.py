@@ -7,17 +7,21 @@ files fail the same way: one `InputError` naming the file and the fix. Writers g
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import yaml
 from pydantic import ValidationError
 
+from esc_cli import yamlsafe
 from esc_cli.errors import InputError
+from esc_cli.secrets import scrub, scrub_bytes
 
 DEFAULT_MAX_BYTES = 64 * 1024
 
@@ -41,7 +45,8 @@ def _article(noun: str) -> str:
 def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing missing, empty, oversized, binary and badly encoded files."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size, mode = info.st_size, info.st_mode
     except FileNotFoundError as exc:
         raise InputError(path, f"no such {what}", fix="check the path") from exc
     except OSError as exc:
@@ -54,10 +59,16 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
             f"{size} bytes is over the {max_bytes // 1024} KiB limit",
             fix="split or shorten the file",
         )
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        # /dev/zero and friends report size 0 and never end: the cap above cannot see them.
+        raise InputError(path, f"is a device, not {_article(what)} {what}", fix="pass a regular file")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # a pipe has no size either: never read past the cap
+            raw = handle.read(-1 if max_bytes is None else max_bytes + 1)
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}", fix=f"pass a readable {what}") from exc
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise InputError(path, f"over the {max_bytes // 1024} KiB limit", fix="split or shorten the file")
     if not raw.strip():
         raise InputError(path, f"empty {what}", fix=f"write the {what} or delete it")
     if b"\x00" in raw:
@@ -73,10 +84,31 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
     return text.removeprefix("\ufeff")
 
 
+def yaml_loader() -> type[yaml.SafeLoader]:
+    """The safe loader to read YAML with: libyaml's C parser when PyYAML has it (about 10x faster,
+    the same data; tests compare the two on every skill and profile), else the pure Python one."""
+    fast: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return fast
+
+
+if TYPE_CHECKING:
+    SafeDumper = yaml.SafeDumper
+else:
+    # The base of our dumpers: libyaml's C emitter when PyYAML has it. With no line folding
+    # (a large width) it writes the same text as the Python one; tests compare them on every skill.
+    SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def load_yaml(text: str, path: Path, *, line_offset: int = 0) -> Any:
-    """`yaml.safe_load` with errors that name the file and line. Python object tags are refused."""
+    """Load YAML with the strict safe loader (`esc_cli.yamlsafe`), with errors that name the file and
+    line. Python object tags, duplicate keys, anchors, aliases and deep nesting are refused."""
     try:
-        return yaml.safe_load(text)
+        return yamlsafe.safe_load(text)
+    except yamlsafe.YamlRefused as exc:
+        problem = exc.problem
+        if exc.other_line is not None:
+            problem = f"{problem}, first on line {exc.other_line + 1 + line_offset}"
+        raise InputError(path, problem, where=f"line {exc.line + 1 + line_offset}", fix=exc.fix) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1 + line_offset}" if mark is not None else ""
@@ -91,6 +123,10 @@ def load_yaml(text: str, path: Path, *, line_offset: int = 0) -> Any:
         where = f"line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(path, f"malformed YAML: {problem}", where=where, fix="fix the YAML syntax") from exc
+    except RecursionError:  # a deep flow collection nests inside the parser, before any node is composed
+        raise InputError(
+            path, "YAML nested too deeply", fix=f"flatten the structure (at most {yamlsafe.MAX_DEPTH} levels)"
+        ) from None
 
 
 def key_path(loc: Sequence[int | str]) -> str:
@@ -139,6 +175,26 @@ def ensure_dir(path: Path, *, what: str = "output folder") -> Path:
     return path
 
 
+# Errors of a disk that cannot take more: full, over a quota or a file-size limit, read-only, failing.
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO})
+
+
+@contextmanager
+def disk_errors(path: Path) -> Iterator[None]:
+    """Turn a full disk (or a file-size limit, a read-only disk) met while writing `path` into one
+    InputError; other errors pass through."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRNOS:
+            raise
+        raise InputError(
+            path,
+            f"cannot write: {exc.strerror or exc}",
+            fix="free some disk space or write elsewhere, then run again",
+        ) from None
+
+
 @contextmanager
 def _atomic(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
     """A handle whose content replaces `path` only when the block ends without an error."""
@@ -163,7 +219,7 @@ def _atomic(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
             path, f"cannot write: {exc.strerror or exc}", fix="check the permissions or choose another path"
         ) from exc
     try:
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
+        with disk_errors(path), os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -174,20 +230,40 @@ def _atomic(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
         raise
 
 
+class _Scrubbing:
+    """A text handle that scrubs known API key values out of everything written through it."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def write(self, text: str) -> int:
+        return self._handle.write(scrub(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """A text handle whose content replaces `path` only when the block ends without an error."""
+    """A text handle whose content replaces `path` only when the block ends without an error; the
+    values of known API keys are scrubbed out of what is written (`secrets.py`)."""
     with _atomic(path, binary=False) as handle:
-        yield handle
+        yield cast(IO[str], _Scrubbing(handle))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename (downloads, archives)."""
+    """Write `data` to `path` through a temporary file and a rename (downloads, archives), with the
+    values of known API keys scrubbed out (`secrets.py`)."""
     with _atomic(path, binary=True) as handle:
-        handle.write(data)
+        handle.write(scrub_bytes(data))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file."""
+    """Write `text` to `path` through a temporary file and a rename, so readers never see half a file;
+    the values of known API keys are scrubbed out (`secrets.py`)."""
     with atomic_writer(path) as handle:
         handle.write(text)

@@ -7,20 +7,24 @@ with `git archive` into a temporary folder, and new branches are committed from 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import os
 import re
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
+from esc_cli import gitrefs
 from esc_cli.errors import GitError
+from esc_cli.secrets import scrub
 
 # GitPython logs push errors itself; they reach the user through GitError instead.
 logging.getLogger("git").addHandler(logging.NullHandler())
@@ -49,19 +53,55 @@ def repo_root(repo: git.Repo) -> Path:
     return Path(repo.working_tree_dir)
 
 
-def resolve(repo: git.Repo, ref: str, *, flag: str = "") -> str:
-    """The commit sha of `ref`, or a GitError naming the ref, the option that gave it, and the fix."""
+def is_shallow(repo: git.Repo) -> bool:
+    """True for a clone made with --depth (CI's default checkout), which lacks older commits."""
     try:
-        return repo.commit(ref).hexsha
-    except (git.BadName, ValueError, git.GitCommandError) as exc:
+        return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
+    except git.GitCommandError:
+        return False
+
+
+def resolve(repo: git.Repo, ref: str, *, flag: str = "") -> str:
+    """The commit sha of `ref`, or a GitError naming the ref, the option that gave it, and the fix.
+
+    Real `git rev-parse --verify` decides, so every form git knows works (`@{-1}`, `main@{1}`,
+    `:/message`) and one it cannot resolve is one line, never a crash; a shallow clone says so.
+    """
+    if gitrefs.option_like(ref):
+        given = f" given to {flag}" if flag else ""
+        raise GitError(f"'{ref}'{given} is not a git ref (name a branch, tag or commit)")
+    try:
+        # `:/text` searches commit messages and would swallow a `^{commit}` suffix: peel it after.
+        name = str(repo.git.rev_parse("--verify", "--quiet", ref)) if ref.startswith(":/") else ref
+        # Refs starting with '-' were refused above, so none can be read as an option.
+        return str(repo.git.rev_parse("--verify", "--quiet", f"{name.strip()}^{{commit}}")).strip()
+    except git.GitCommandError as exc:
         if ref == "HEAD" and not repo.head.is_valid():
             raise GitError(
                 "HEAD has no commit yet (commit the bank first: `git add -A && git commit -m 'Bank'`)"
             ) from exc
-        given = f" given to {flag}" if flag else ""
-        raise GitError(
-            f"unknown git ref '{ref}'{given} (fetch it first, e.g. `git fetch origin`, or check the name with `git branch -a`)"
-        ) from exc
+        raise GitError(gitrefs.unresolved(ref, flag, shallow=is_shallow(repo))) from None
+
+
+def _archive_filter(ref: str) -> Callable[[tarfile.TarInfo, str], tarfile.TarInfo | None]:
+    """tarfile's `data` filter, with its refusals (an absolute or escaping symlink, a device) as one
+    GitError naming the file, instead of a crash."""
+
+    def check(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, dest)
+        except tarfile.FilterError as exc:
+            kind = (
+                "a link that points outside the repository"
+                if member.issym() or member.islnk()
+                else "a special file"
+            )
+            raise GitError(
+                f"'{ref}' holds {member.name}, {kind} ({exc}): esc reads no file through it "
+                "(commit the file itself instead of the link)"
+            ) from None
+
+    return check
 
 
 def export_tree(repo: git.Repo, ref: str, dest: Path) -> Path:
@@ -70,7 +110,7 @@ def export_tree(repo: git.Repo, ref: str, dest: Path) -> Path:
     data = repo.git.archive(sha, format="tar", stdout_as_string=False)
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        archive.extractall(dest, filter="data")
+        archive.extractall(dest, filter=_archive_filter(ref))
     return dest
 
 
@@ -164,35 +204,107 @@ class CommitSpec:
     files: Mapping[str, str | None]
 
 
+IDENTITY_FIX = 'git config --global user.name "Your Name" && git config --global user.email you@example.com'
+_WORK_PREFIX = "esc-branch-"
+_OWNER_FILE = "owner.pid"
+
+
+def check_identity(repo: git.Repo) -> None:
+    """Refuse to commit under an identity git would invent from the host name (`root <root@vm>`)."""
+    missing = [
+        key
+        for key, variable in (("user.name", "GIT_AUTHOR_NAME"), ("user.email", "GIT_AUTHOR_EMAIL"))
+        if not os.environ.get(variable) and not _config(repo, key)
+    ]
+    if missing:
+        raise GitError(
+            f"no git identity to commit with ({' and '.join(missing)} not set): set one with `{IDENTITY_FIX}`"
+        )
+
+
+def _config(repo: git.Repo, key: str) -> str:
+    try:
+        return str(repo.git.config("--get", key)).strip()
+    except git.GitCommandError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def prune_stale_worktrees(repo: git.Repo) -> list[str]:
+    """Unlock and remove esc's own temporary worktrees left by a killed run; returns their paths.
+
+    Only worktrees esc made (a `esc-branch-*` folder holding the pid of its owner) whose owner is gone
+    are touched; the user's worktrees and a running esc's are left alone.
+    """
+    removed: list[str] = []
+    listing = str(repo.git.worktree("list", "--porcelain"))
+    for line in listing.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        tree = Path(line.removeprefix("worktree "))
+        if not tree.parent.name.startswith(_WORK_PREFIX) or tree.name != "tree":
+            continue
+        owner = tree.parent / _OWNER_FILE
+        try:
+            pid = int(owner.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pid = 0
+        if pid and _alive(pid):
+            continue
+        for command in (("unlock", str(tree)), ("remove", "--force", "--force", str(tree))):
+            # Not locked, or its folder is already gone: the prune below forgets it.
+            with contextlib.suppress(git.GitCommandError):
+                repo.git.worktree(*command)
+        shutil.rmtree(tree.parent, ignore_errors=True)
+        removed.append(str(tree))
+    repo.git.worktree("prune")
+    return removed
+
+
 def commit_branch(repo: git.Repo, branch: str, base: str, commits: list[CommitSpec]) -> list[str]:
     """Create `branch` from `base` with one commit per spec, from a temporary worktree.
 
-    The user's working tree, index and current branch are not touched. Returns the new commit shas.
+    The commits are built on the temporary worktree's detached HEAD; the branch appears only at the
+    end, with one atomic `update-ref` that also refuses to overwrite a branch made meanwhile. A run
+    killed midway leaves no branch (a rerun gets the same name) and its worktree is pruned by the next
+    run. Commits run the repository's hooks, and need a git identity. The user's working tree, index
+    and current branch are not touched. Returns the new commit shas.
     """
     if branch in [head.name for head in repo.heads]:
         raise GitError(
             f"branch '{branch}' already exists (delete it with `git branch -D {branch}` or pick another name)"
         )
+    check_identity(repo)
+    prune_stale_worktrees(repo)
     base_sha = resolve(repo, base)
-    folder = Path(tempfile.mkdtemp(prefix="esc-branch-"))
+    folder = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX))
+    (folder / _OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
     shas: list[str] = []
-    done = False
     try:
-        repo.git.worktree("add", "-b", branch, str(folder / "tree"), base_sha)
+        repo.git.worktree("add", "--detach", str(folder / "tree"), base_sha)
         tree = git.Repo(folder / "tree")
         for spec in commits:
             _apply(folder / "tree", tree, spec)
-            tree.index.commit(spec.message)
+            tree.git.commit("--quiet", "--message", spec.message)  # runs pre-commit and commit-msg hooks
             shas.append(tree.head.commit.hexsha)
-        done = True
+        # One atomic step; the empty old value makes git refuse if the branch appeared meanwhile.
+        repo.git.update_ref("-m", "esc evolve", f"refs/heads/{branch}", shas[-1] if shas else base_sha, "")
     except git.GitCommandError as exc:
         raise GitError(f"git refused to create branch '{branch}': {_git_detail(exc)}") from exc
     finally:
         if (folder / "tree").exists():
             repo.git.worktree("remove", "--force", str(folder / "tree"))
         shutil.rmtree(folder, ignore_errors=True)
-        if not done and branch in [head.name for head in repo.heads]:
-            repo.git.branch("-D", branch)  # a half-made branch is ours to remove; it holds no user work
+        repo.git.worktree("prune")
     return shas
 
 
@@ -203,11 +315,11 @@ def _apply(root: Path, tree: git.Repo, spec: CommitSpec) -> None:
             raise GitError(f"refusing to write outside the repository: {relative}")
         if text is None:
             if target.exists():
-                tree.index.remove([relative], working_tree=True)
+                tree.git.rm("--quiet", "--", relative)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        tree.index.add([relative])
+        target.write_text(scrub(text), encoding="utf-8")  # no API key value is ever committed
+        tree.git.add("--", relative)
 
 
 def push(repo: git.Repo, remote: str, branch: str) -> None:

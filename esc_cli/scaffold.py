@@ -21,10 +21,13 @@ profiles = "profiles"
 prompts = "prompts"
 runs = "runs"
 engine = "offline"
-concurrency = 8
+# concurrency = 8    # model calls in flight per server; unset: 8, or 2 for a server on this machine
 """
 NEW_PYPROJECT = '[project]\nname = "my-esc-bank"\nversion = "0.1.0"\n' + TOOL_TABLE
-GITIGNORE = "runs/\n.esc/\n"
+# What esc writes into a bank that must not be committed: run folders, the call cache and verify
+# reports (.esc/), and IU files (`esc iu extract` output is large and carries CC BY-NC corpus text).
+GITIGNORE_LINES = ("runs/", ".esc/", "ius*.jsonl")
+GITIGNORE = "".join(f"{line}\n" for line in GITIGNORE_LINES)
 
 
 def defaults_root() -> Path:
@@ -69,7 +72,20 @@ def init_bank(target: Path, *, force: bool = False) -> list[Path]:
     if not gitignore.exists():
         gitignore.write_text(GITIGNORE, encoding="utf-8")
         created.append(gitignore)
+    else:
+        _complete_gitignore(gitignore)
     return created
+
+
+def _complete_gitignore(path: Path) -> None:
+    """Append the lines esc needs to an existing .gitignore, keeping everything already there."""
+    text = path.read_text(encoding="utf-8")
+    have = {line.strip() for line in text.splitlines()}
+    missing = [line for line in GITIGNORE_LINES if line not in have]
+    if missing:
+        sep = "" if not text or text.endswith("\n") else "\n"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(sep + "# written by esc\n" + "".join(f"{line}\n" for line in missing))
 
 
 def _write_pyproject(path: Path, *, has_table: bool) -> Path:

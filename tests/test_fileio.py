@@ -18,10 +18,10 @@ def test_a_read_error_is_an_input_error(tmp_path: Path, monkeypatch: pytest.Monk
     path = tmp_path / "x.md"
     path.write_text("text\n", encoding="utf-8")
 
-    def fail(self: Path) -> bytes:
+    def fail(self: Path, *args: object, **kwargs: object) -> bytes:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    monkeypatch.setattr(Path, "open", fail)
     with pytest.raises(InputError) as caught:
         read_text(path, what="skill file")
     assert str(caught.value) == f"{path}: cannot read: Input/output error (pass a readable skill file)"

@@ -35,6 +35,12 @@ def test_wheel_ships_defaults_and_init_makes_a_clean_bank(tmp_path: Path) -> Non
         names = archive.namelist()
         archive.extractall(site)
     assert "esc_cli/defaults/skills/crisis-safety-check.md" in names
+    # The licence as an SPDX expression (not the deprecated table) and its text in the wheel.
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    head = (site / metadata).read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: Apache-2.0" in head and not any(h.startswith("License: ") for h in head)
+    licence = next(n for n in names if n.endswith(".dist-info/licenses/LICENSE"))
+    assert "Apache License" in (site / licence).read_text(encoding="utf-8")[:200]
     assert any(n.startswith("esc_cli/defaults/profiles/verify/") for n in names)
     bank = tmp_path / "new-bank"
     env = {**os.environ, "PYTHONPATH": str(site)}

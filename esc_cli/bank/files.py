@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from esc_cli.bank.model import Skill, SkillMeta
 from esc_cli.errors import InputError
-from esc_cli.fileio import load_yaml, read_text, validation_errors
+from esc_cli.fileio import SafeDumper, load_yaml, read_text, validation_errors
 
 MAX_SKILL_BYTES = 64 * 1024
 FENCE = "---"
@@ -54,7 +54,8 @@ def parse_skill(text: str, path: Path) -> Skill:
         meta = SkillMeta.model_validate(data)
     except ValidationError as exc:
         raise SkillFileErrors(validation_errors(path, exc)) from exc
-    return Skill(meta=meta, body=body.lstrip("\n"))
+    # Windows line endings in the body are not the normal form: fmt writes \n, and fmt --check sees it.
+    return Skill(meta=meta, body=body.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n"))
 
 
 def read_skill_text(path: Path) -> str:
@@ -67,7 +68,7 @@ def load_skill(path: Path) -> Skill:
     return parse_skill(read_skill_text(path), path)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(SafeDumper):
     """Block style for mappings, flow style for short lists of scalars, no aliases, no line folding."""
 
     def ignore_aliases(self, data: Any) -> bool:

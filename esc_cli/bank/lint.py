@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from esc_cli.bank.examples import parse_examples
 from esc_cli.bank.files import SkillFileErrors, load_skill
+from esc_cli.bank.lines import locate
 from esc_cli.bank.load import skill_files
 from esc_cli.bank.model import SECTIONS, Skill
 from esc_cli.errors import InputError
@@ -38,9 +39,12 @@ class Finding:
     rule: str
     severity: Severity
     fix: str = ""
+    line: int | None = None
+    """1-based line of the file the place refers to, when it is known."""
 
     def render(self) -> str:
-        head = f"{self.path} -> {self.where}" if self.where else self.path
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        head = f"{place} -> {self.where}" if self.where else place
         text = f"{head}: {self.message}"
         if self.fix:
             text += f" ({self.fix})"
@@ -285,6 +289,17 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _with_lines(findings: list[Finding], path: Path) -> list[Finding]:
+    """The findings of one file, each with the line its place starts on."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return findings
+    located = [replace(f, line=locate(text, f.where)) for f in findings]
+    # A place that is only a line ("line 3") is said by the line number alone: skills/x.md:3: ...
+    return [replace(f, where="") if f.where == f"line {f.line}" else f for f in located]
+
+
 def lint_paths(paths: Iterable[Path], *, base: Path | None = None, bank_rules: bool = True) -> LintReport:
     """Lint skill files and folders. `bank_rules` adds the bank-wide rules (for a whole bank)."""
     files = expand_paths(paths)
@@ -293,12 +308,15 @@ def lint_paths(paths: Iterable[Path], *, base: Path | None = None, bank_rules: b
     for path in files:
         shown = _display(path, base)
         skill, problems = read_skill(path, shown)
-        findings.extend(problems)
         if skill is not None:
-            findings.extend(check_skill(skill, path, shown))
+            problems += check_skill(skill, path, shown)
             loaded.append((skill, shown))
+        findings.extend(_with_lines(problems, path))
     if bank_rules:
-        findings.extend(check_bank(loaded))
+        by_shown = {_display(path, base): path for path in files}
+        for finding in check_bank(loaded):
+            source = by_shown.get(finding.path)
+            findings.extend(_with_lines([finding], source) if source is not None else [finding])
     if not files:
         findings.append(
             Finding(
@@ -321,11 +339,12 @@ def with_text_screen(report: LintReport, paths: Iterable[Path], *, base: Path | 
     found = [
         Finding(
             f.file,
-            f"line {f.line}",
-            f'{f.part} "{f.text}" {f.reason}',
+            f.part,
+            f'"{f.text}" {f.reason}',
             "text",
             "error",
             "reword it; verify fails criterion 'text' on the same line",
+            line=f.line,
         )
         for f in screen_worktree(files, lambda path: _display(path, base))
     ]

@@ -48,8 +48,21 @@ def load_skills(folder: Path, *, include_inactive: bool = False) -> list[Skill]:
 
 
 def skill_hash(skill: Skill) -> str:
-    """A short content hash of one skill in normalised form."""
-    return hashlib.sha256(dump_skill(skill).encode("utf-8")).hexdigest()[:16]
+    """A short content hash of one skill in normalised form.
+
+    Memoised on the skill's JSON (every field, so equal JSON means an equal normalised file), which
+    costs a few microseconds where the YAML dump costs a hundred: verify hashes each skill often."""
+    key = skill.model_dump_json()
+    found = _HASHES.get(key)
+    if found is None:
+        if len(_HASHES) >= HASH_MEMO_LIMIT:
+            _HASHES.clear()
+        found = _HASHES[key] = hashlib.sha256(dump_skill(skill).encode("utf-8")).hexdigest()[:16]
+    return found
+
+
+HASH_MEMO_LIMIT = 4096
+_HASHES: dict[str, str] = {}
 
 
 def bank_hash(skills: Iterable[Skill]) -> str:

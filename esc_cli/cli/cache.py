@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from esc_cli.cli.common import get_bank
-from esc_cli.llm.cache import CallCache, read_stats
+from esc_cli.cli.common import format_option, get_bank
+from esc_cli.llm.cache import clear_cache, read_stats
 
 
 def _size(count: int) -> str:
@@ -27,10 +29,18 @@ def cache() -> None:
 
 
 @cache.command("stats")
+@format_option("text for people, json for scripts.")
 @click.pass_context
-def stats(ctx: click.Context) -> None:
-    """Show entries, hits, misses, tokens saved and size."""
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Show entries, hits, misses, tokens saved and size, then the entries of each server and model.
+
+    Only replies that passed the schema check are stored, and each entry is kept under its backend,
+    server (base URL) and model: a reply from one server never answers a call to another.
+    """
     found = read_stats(get_bank(ctx).cache_path)
+    if fmt == "json":
+        click.echo(json.dumps(found.model_dump(mode="json"), indent=2))
+        return
     rows = (
         ("cache", found.path),
         ("entries", f"{found.entries:,}"),
@@ -41,19 +51,26 @@ def stats(ctx: click.Context) -> None:
     )
     for name, value in rows:
         click.echo(f"{name:<13} {value}")
+    if found.by_server:
+        click.echo("")
+        click.echo(f"{'entries':>9}  backend    server / model")
+        for group in found.by_server:
+            server = group.server or "(default server)"
+            click.echo(f"{group.entries:>9,}  {group.backend:<10} {server} / {group.model}")
 
 
 @cache.command("clear")
 @click.pass_context
 def clear(ctx: click.Context) -> None:
-    """Delete every cached reply and reset the counters."""
+    """Delete every cached reply and reset the counters; a damaged cache file is deleted."""
     path = get_bank(ctx).cache_path
     if not path.exists():
         click.echo(f"nothing to clear: {path} does not exist")
         return
-    store = CallCache(path)
-    try:
-        removed = store.clear()
-    finally:
-        store.close()
+    removed, damaged = clear_cache(path)
+    if damaged:
+        click.echo(
+            f"deleted {path}: it was damaged and could not be read (a new cache starts on the next run)"
+        )
+        return
     click.echo(f"cleared {removed:,} entr{'y' if removed == 1 else 'ies'} from {path}")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from esc_cli.config import Bank, load_bank
+if TYPE_CHECKING:  # the bank's model (pydantic) loads only when a command reads the bank
+    from esc_cli.config import Bank
 
 
 class State:
@@ -21,7 +23,9 @@ class State:
     @property
     def bank(self) -> Bank:
         if self._bank is None:
-            self._bank = load_bank(self.bank_path)
+            from esc_cli.config import load_bank
+
+            self._bank = load_bank(self.bank_path, exact=self.bank_path is not None)
         return self._bank
 
 
@@ -31,6 +35,21 @@ def get_bank(ctx: click.Context) -> Bank:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OutputFile(click.Path):
+    """A file path to write. One that ends with '/' names a folder: refused, rather than writing a file
+    named like the folder (`-o newdir/sub/` would otherwise write the file `newdir/sub`)."""
+
+    def __init__(self, *, dir_okay: bool = True) -> None:
+        super().__init__(dir_okay=dir_okay, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith(("/", os.sep)):
+            self.fail(
+                f"'{value}' ends with '/', so it names a folder: add the file name after it", param, ctx
+            )
+        return super().convert(value, param, ctx)
 
 
 def seeds_option(default: int) -> Callable[[F], F]:

@@ -26,11 +26,17 @@ def data() -> None:
 )
 @click.option("--url", metavar="URL", help=f"Fetch from this base URL instead (or set ${URL_VARIABLE}).")
 def fetch(dataset: str, folder: Path, url: str | None) -> None:
-    """Download ESConv and FailedESConv from their public repository and check their hashes.
+    """Download ESConv, FailedESConv and ESConv's train/valid/test split, and check their hashes.
 
     Fetches ESConv.json, FailedESConv.json, strategy.json and LICENSE from
-    github.com/thu-coai/Emotional-Support-Conversation (a pinned commit). Files already present
-    with the right hash are kept. The data is CC BY-NC 4.0: non-commercial use only.
+    github.com/thu-coai/Emotional-Support-Conversation (a pinned commit), and hf_splits/{train,valid,
+    test}.jsonl, the Hugging Face export of ESConv that the workflow reads, from a pinned commit of a
+    repository that keeps it unchanged. Files already present with the right hash are kept. The data
+    is CC BY-NC 4.0: non-commercial use only.
+
+    \b
+    Then, for the README's workflow:
+      export ESC_DATA=$PWD/data    (the folder above --dir)
     """
 
     def report(item: Fetched) -> None:
@@ -39,4 +45,4 @@ def fetch(dataset: str, folder: Path, url: str | None) -> None:
     click.echo(f"fetching {dataset} into {folder}/")
     fetch_files(folder, url=url, on_file=report)
     click.echo(f"licence: {LICENCE_NOTICE}")
-    click.echo(f"next: esc iu extract {folder}/ESConv.json {folder}/FailedESConv.json -o ius.jsonl")
+    click.echo(f"next: esc iu extract {folder}/hf_splits/train.jsonl {folder}/FailedESConv.json -o ius.jsonl")

@@ -11,6 +11,7 @@ from esc_cli import taxonomy
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
 from esc_cli.cli.common import format_option, get_bank
+from esc_cli.cli.deprecated import renamed_option
 from esc_cli.cli.output import console, table
 from esc_cli.data.load import read_dialogues
 from esc_cli.discover.strategy_eval import (
@@ -25,6 +26,16 @@ from esc_cli.errors import InputError
 from esc_cli.sim.engines import default_labeller
 
 _SMALL_WORDS = {"or", "of", "and"}
+
+
+# What the accuracy means, printed under the table: a hand-written bank scores low here by design.
+MEANING = (
+    "note: this measures imitation of ESConv's human supporters, not help: a bank written for simulated "
+    "seekers (the shipped one) routes to what helps a SAGE seeker, e.g. exploring before advice, so it "
+    "can score near or below the majority class; a bank discovered from ESConv train "
+    "(`esc skill discover ius.jsonl --out found/ --write`, then --skills found/) routes the way the "
+    "humans did and scores higher."
+)
 
 
 @click.group("eval")
@@ -71,7 +82,7 @@ def _active(folder: Path) -> list[Skill]:
         raise InputError(
             folder,
             "holds no active skill (*.md)",
-            fix="pass the skills folder of a bank, e.g. --bank found/ after `esc skill discover --out found/`",
+            fix="pass the skills folder of a bank, e.g. --skills found/ after `esc skill discover --out found/`",
         )
     return skills
 
@@ -84,8 +95,11 @@ def _active(folder: Path) -> list[Skill]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Dialogues with supporter strategies, e.g. ESConv hf_splits/test.jsonl.",
 )
+@renamed_option(
+    "--bank", "--skills", dest="banks", multiple=True, type=click.Path(file_okay=False, path_type=Path)
+)
 @click.option(
-    "--bank",
+    "--skills",
     "banks",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
@@ -122,8 +136,18 @@ def strategy(ctx: click.Context, data_file: Path, banks: tuple[Path, ...], confu
     console.print(
         table(f"strategy accuracy on {data_file}", ("predictor", "turns", "correct", "accuracy"), rows)
     )
+    click.echo(MEANING)
     if confusion:
         columns = ("human \\ predicted", *(short(s) for s in taxonomy.ESCONV_STRATEGIES), short(NO_SKILL))
         for scores in all_scores[:-1]:
             console.print()
             console.print(table(f"confusion: {scores.name}", columns, _confusion_rows(scores)))
+
+
+def _register() -> None:
+    from esc_cli.cli.eval_judge import judge
+
+    eval_group.add_command(judge)
+
+
+_register()

@@ -12,9 +12,13 @@ from pathlib import Path
 import click
 
 from esc_cli.bank.load import bank_hash, load_skills
+from esc_cli.bank.lookup import skills_folder
+from esc_cli.cli.batch_option import batch_line, batch_option, start_batch
 from esc_cli.cli.common import format_option, get_bank, seeds_option
+from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, table
+from esc_cli.cli.runarg import RUN_FOLDER
 from esc_cli.config import Bank
 from esc_cli.evolve.analysis import Analyst, offline_analyst
 from esc_cli.evolve.findings import Finding
@@ -31,15 +35,21 @@ from esc_cli.evolve.settings import (
     EvolveSettings,
 )
 from esc_cli.evolve.sources import bank_relative, default_train
+from esc_cli.llm.batch import round_of
 from esc_cli.llm.client import aclose_all
 from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.runstore import load_run
 
+# evolve's --out must be a new folder every time, so its batch journal lives with the bank's cache.
+EVOLVE_JOURNAL = "evolve-batches.jsonl"
 
-def _roles(bank: Bank, llm: LLMChoices, analysis: AnalysisSettings) -> Roles:
+
+def _roles(bank: Bank, llm: LLMChoices, analysis: AnalysisSettings, batch: bool = False) -> Roles:
     """Offline parts unless a role's backend says otherwise; the analyst role drives both LLM parts."""
     clients = llm.clients(bank, ["agent", "seeker", "analyst"])
+    if batch:
+        start_batch(bank, clients, bank.cache_path.parent / EVOLVE_JOURNAL)
     labeller = default_labeller()
     analyst: Analyst = offline_analyst(analysis)
     proposer: Proposer = OfflineProposer(harmful=labeller.harmful)
@@ -102,6 +112,14 @@ def _close(roles: Roles) -> None:
 @click.option("--branch", help="Branch name. Default: esc/evolve/<date>-<slug of the first edit>.")
 @click.option("--push", "remote", metavar="REMOTE", help="Push the branch to this remote.")
 @click.option("--dry-run", is_flag=True, help="Evolve and write the outputs, but create no branch.")
+@click.option(
+    "--skills",
+    "skills_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Evolve the skill files of this folder (e.g. a discovered bank) instead of --base; no branch, "
+    "the evolved files go to OUT/skills/.",
+)
+@batch_option
 @llm_options("agent", "seeker", "analyst")
 @click.pass_context
 def evolve(
@@ -116,6 +134,8 @@ def evolve(
     branch: str | None,
     remote: str | None,
     dry_run: bool,
+    skills_dir: Path | None,
+    batch: bool,
     llm: LLMChoices,
 ) -> None:
     """Evolve the bank on the train profiles and commit what helps on a branch for review.
@@ -146,17 +166,46 @@ def evolve(
         rounds=rounds, seeds=seeds, max_proposals=max_proposals, acceptance=AcceptanceRule(min_gain=min_gain)
     )
     request = EvolveRequest(
-        profiles=relative, base=base, out=out, branch=branch, push=remote, dry_run=dry_run, settings=settings
+        profiles=relative,
+        base=base,
+        out=out,
+        branch=branch,
+        push=remote,
+        dry_run=dry_run,
+        settings=settings,
+        skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
-    roles = _roles(bank, llm, settings.analysis)
+    roles = _roles(bank, llm, settings.analysis, batch)
     try:
         outcome = run_evolution(bank, request, roles, on_event=lambda line: click.echo(line, err=True))
     finally:
         _close(roles)
-    _print_outcome(outcome)
+    _print_outcome(outcome, from_folder=skills_dir is not None)
+    batching = round_of(roles.clients)
+    if batching is not None:
+        click.echo(batch_line(batching))
+    _hint(outcome, base)
 
 
-def _print_outcome(outcome: EvolveOutcome) -> None:
+def _hint(outcome: EvolveOutcome, base: str) -> None:
+    """What to run next: review and gate the new branch, or look at the outputs when there is none."""
+    if outcome.branch:
+        next_steps(
+            [
+                (command("git", "diff", f"{base}...{outcome.branch}"), "review the kept edits"),
+                (
+                    command("esc", "skill", "verify", "--base", base, "--head", outcome.branch),
+                    "gate the branch on the verify profiles",
+                ),
+            ]
+        )
+    else:
+        next_steps(
+            [(command("esc", "report", str(outcome.out / "round-0")), "the first round's run as a page")]
+        )
+
+
+def _print_outcome(outcome: EvolveOutcome, *, from_folder: bool = False) -> None:
     rows = [
         [r.round, r.figures.score, r.figures.successes, r.figures.failures, r.figures.safety, len(r.accepted)]
         for r in outcome.evolution.rounds
@@ -176,13 +225,16 @@ def _print_outcome(outcome: EvolveOutcome) -> None:
         if outcome.pushed:
             click.echo(f"pushed to {outcome.pushed}")
     else:
-        click.echo(
-            "branch: none (" + ("nothing accepted" if not outcome.evolution.accepted else "dry run") + ")"
-        )
+        why = "dry run"
+        if not outcome.evolution.accepted:
+            why = "nothing accepted"
+        elif from_folder:
+            why = f"a skills folder: the evolved files are in {outcome.out / 'skills'}"
+        click.echo(f"branch: none ({why})")
 
 
 @evolve.command("analyze")
-@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=RUN_FOLDER)
 @click.option(
     "--min-support",
     type=click.IntRange(1, 1000),
@@ -197,6 +249,7 @@ def analyze(ctx: click.Context, run_dir: Path, min_support: int, fmt: str, llm: 
     """Print the findings of a run: missing skills, unsafe interventions, profile-specific failures.
 
     The run is read with the bank as it is now; a note says so when the run used another bank.
+    RUN is a run folder, or `latest` for the newest run of the bank.
     """
     bank = get_bank(ctx)
     run = load_run(run_dir)

@@ -13,7 +13,8 @@ import click
 from rich import box
 from rich.table import Table as RichTable
 
-from esc_cli.cli.common import format_option, get_bank
+from esc_cli.cli.common import OutputFile, format_option, get_bank
+from esc_cli.cli.deprecated import renamed_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, err_console, progress_bar
 from esc_cli.data.corpus import SPLITS, load_corpus
@@ -109,9 +110,7 @@ def _write_llm(
 
 @iu.command("extract")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o", "--out", required=True, type=click.Path(path_type=Path), help="The IU file to write (JSON Lines)."
-)
+@click.option("-o", "--out", required=True, type=OutputFile(), help="The IU file to write (JSON Lines).")
 @click.option(
     "--labeller",
     "labeller_name",
@@ -144,11 +143,11 @@ def _write_llm(
     show_default=True,
     help="Turns of history kept in each IU.",
 )
+@renamed_option("--format", "--layout", dest="layout", type=click.Choice(FORMATS))
 @click.option(
-    "--format",
-    "fmt",
+    "--layout",
     type=click.Choice(FORMATS),
-    help="The file layout. Default: detected from the first dialogue.",
+    help="The input file layout. Default: detected from the first dialogue.",
 )
 @click.option(
     "--workers", type=click.IntRange(1, 64), help="Processes for the offline labeller. Default: CPUs."
@@ -163,7 +162,7 @@ def extract(
     strategy_model: str,
     split: str,
     context: int,
-    fmt: str | None,
+    layout: str | None,
     workers: int | None,
     llm: LLMChoices,
 ) -> None:
@@ -191,7 +190,7 @@ def extract(
     started = time.perf_counter()
     _check_output(out, data)
     sources: Counter[str] = Counter()
-    dialogues = load_corpus(data, fmt=fmt, split=split)
+    dialogues = load_corpus(data, fmt=layout, split=split)
     if not dialogues:
         raise InputError(None, f"no dialogues of split {split!r} in the input", fix="pick another --split")
     for dialogue in dialogues:

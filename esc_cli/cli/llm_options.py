@@ -8,10 +8,11 @@
         if llm.backend_for(bank, "agent") == "offline": ...        # the role's offline implementation
         clients = llm.clients(bank, ["agent", "seeker"])          # the model-backed roles
 
-`llm_options(*roles)` adds `--ROLE-backend`, `--ROLE-model` and `--ROLE-base-url` for each role,
-plus `--no-cache` and `--concurrency N`; with `shared=True` also `--backend`, `--model` and
-`--base-url`, which apply to every listed role unless its own flag says otherwise. The command
-receives them all as one `llm: LLMChoices` argument.
+`llm_options(*roles)` adds `--ROLE-backend`, `--ROLE-model`, `--ROLE-base-url`, `--ROLE-json-mode`
+and `--ROLE-timeout` for each role, plus `--json-mode`, `--timeout`, `--no-cache` and
+`--concurrency N`; with `shared=True` also `--backend`, `--model` and `--base-url`. A shared flag
+applies to every listed role unless its own flag says otherwise. The command receives them all as
+one `llm: LLMChoices` argument.
 """
 
 from __future__ import annotations
@@ -23,30 +24,58 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from esc_cli.cli.output import err_console
 from esc_cli.config import Bank
 from esc_cli.errors import InputError
 from esc_cli.llm.client import ModelClient
-from esc_cli.llm.factory import RoleChoice, make_clients, resolve_role
+from esc_cli.llm.factory import LOCAL_CONCURRENCY, LOCAL_TIMEOUT, RoleChoice, make_clients, resolve_role
+from esc_cli.llm.jsonmode import JSON_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 BACKEND_CHOICES = ("offline", "anthropic", "openai", "scripted")
-FIELDS = ("backend", "model", "base_url")
+FIELDS = ("backend", "model", "base_url", "json_mode", "timeout")
+# Fields with a command-wide flag on every command (the others only with shared=True).
+ALWAYS_SHARED = ("json_mode", "timeout")
+JSON_MODE_HELP = (
+    "How an OpenAI-compatible server is asked for JSON: schema (json_schema), object (json_object), "
+    "prompt (schema in the prompt only) or auto (the first the server accepts; one line says which)."
+)
+
+
+def announce(line: str) -> None:
+    """Print a note from the model layer (the JSON mode a server uses) on stderr, above any progress bar."""
+    err_console.print(line, markup=False, highlight=False)
 
 
 @dataclass(frozen=True)
 class LLMChoices:
     """What the command line said about backends; everything unsaid comes from [tool.esc]."""
 
-    flags: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    flags: dict[str, dict[str, Any]] = field(default_factory=dict)
+    common: dict[str, Any] = field(default_factory=dict)
+    """--json-mode and --timeout: for every role whose own flag is not given."""
     no_cache: bool = False
     concurrency: int | None = None
 
     def choice(self, bank: Bank, role: str) -> RoleChoice:
         """The backend, model and base URL `role` runs on."""
-        given = self.flags.get(role, {})
+        given = self.merged().get(role, {})
         return resolve_role(
-            bank, role, backend=given.get("backend"), model=given.get("model"), base_url=given.get("base_url")
+            bank,
+            role,
+            backend=given.get("backend"),
+            model=given.get("model"),
+            base_url=given.get("base_url"),
+            json_mode=given.get("json_mode"),
+            timeout=given.get("timeout"),
         )
+
+    def merged(self) -> dict[str, dict[str, Any]]:
+        """Each role's flags, with the command-wide --json-mode and --timeout filled in."""
+        return {
+            role: {**{k: v for k, v in self.common.items() if v is not None}, **given}
+            for role, given in self.flags.items()
+        }
 
     def given(self, role: str) -> list[str]:
         """The model options the command line set for `role`, as typed (e.g. `--labeller-model`)."""
@@ -74,7 +103,12 @@ class LLMChoices:
     def clients(self, bank: Bank, roles: Iterable[str]) -> dict[str, ModelClient]:
         """Clients of the model-backed roles among `roles`, sharing one ledger and per-server gates."""
         return make_clients(
-            bank, roles, overrides=self.flags, no_cache=self.no_cache, concurrency=self.concurrency
+            bank,
+            roles,
+            overrides=self.merged(),
+            no_cache=self.no_cache,
+            concurrency=self.concurrency,
+            notify=announce,
         )
 
 
@@ -96,6 +130,19 @@ def _role_flags(role: str) -> list[Callable[[F], F]]:
             metavar="URL",
             help=f"Server of the {role} role (openai backend: vLLM, Ollama, DashScope ...).",
         ),
+        click.option(
+            f"--{label}-json-mode",
+            f"llm_{role}_json_mode",
+            type=click.Choice(JSON_MODES),
+            help=f"JSON mode of the {role} role. Default: --json-mode, [tool.esc.roles.{role}], json_mode.",
+        ),
+        click.option(
+            f"--{label}-timeout",
+            f"llm_{role}_timeout",
+            type=click.FloatRange(0.1, 3600),
+            metavar="SECONDS",
+            help=f"Deadline of one {role} call. Default: --timeout, [tool.esc.roles.{role}], timeout.",
+        ),
     ]
 
 
@@ -112,6 +159,22 @@ def _shared_flags() -> list[Callable[[F], F]]:
 def _common_flags() -> list[Callable[[F], F]]:
     return [
         click.option(
+            "--json-mode",
+            "llm_json_mode",
+            type=click.Choice(JSON_MODES),
+            help=JSON_MODE_HELP + " Default: [tool.esc] json_mode, auto.",
+        ),
+        click.option(
+            "--timeout",
+            "llm_timeout",
+            type=click.FloatRange(0.1, 3600),
+            metavar="SECONDS",
+            help=(
+                "Deadline of one model call, whole reply included. Default: [tool.esc] timeout, 60 "
+                f"({LOCAL_TIMEOUT:g} for a server on this machine)."
+            ),
+        ),
+        click.option(
             "--no-cache", "llm_no_cache", is_flag=True, help="Call the models even for repeated requests."
         ),
         click.option(
@@ -119,27 +182,32 @@ def _common_flags() -> list[Callable[[F], F]]:
             "llm_concurrency",
             type=click.IntRange(1, 512),
             metavar="N",
-            help="Model calls in flight at once, per server. Default: [tool.esc] concurrency.",
+            help=(
+                "Model calls in flight at once, per server. Default: [tool.esc] concurrency, 8 "
+                f"({LOCAL_CONCURRENCY} for a server on this machine, which serves few calls at once)."
+            ),
         ),
     ]
 
 
 def _collect(roles: tuple[str, ...], shared: bool, values: dict[str, Any]) -> LLMChoices:
     """Pop the llm_* values out of a command's keyword arguments into one LLMChoices."""
-    flags: dict[str, dict[str, str | None]] = {}
+    flags: dict[str, dict[str, Any]] = {}
     for role in roles:
-        per_role: dict[str, str | None] = {}
+        per_role: dict[str, Any] = {}
         for name in FIELDS:
             value = values.pop(f"llm_{role}_{name}", None)
-            if value is None and shared:
+            if value is None and shared and name not in ALWAYS_SHARED:
                 value = values.get(f"llm_{name}")
             if value is not None:
                 per_role[name] = value
         flags[role] = per_role
+    common = {name: values.get(f"llm_{name}") for name in ALWAYS_SHARED}
     for name in FIELDS:
         values.pop(f"llm_{name}", None)
     return LLMChoices(
         flags=flags,
+        common=common,
         no_cache=bool(values.pop("llm_no_cache", False)),
         concurrency=values.pop("llm_concurrency", None),
     )
@@ -156,7 +224,7 @@ def llm_options(*roles: str, shared: bool = False) -> Callable[[F], F]:
 
         decorated: Callable[..., Any] = wrapper
         options = [option for role in roles for option in _role_flags(role)]
-        options += _shared_flags() if shared else []
+        options += _shared_flags() if shared else []  # --json-mode and --timeout are in the common flags
         options += _common_flags()
         for option in reversed(options):  # reversed so --help lists them in this order
             decorated = option(decorated)

@@ -14,20 +14,27 @@ import click
 
 from esc_cli import __version__
 from esc_cli.cli.common import State
+from esc_cli.cli.groups import ROOT, LazyGroup, load_all
 from esc_cli.errors import EscError
+from esc_cli.secrets import scrub
 
 EXIT_CRASH = 3
 EXIT_INTERRUPT = 130
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy=ROOT,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="esc")
 @click.option(
     "--bank",
     "bank_path",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="ESC_BANK",
-    help="Bank root (a folder whose pyproject.toml has [tool.esc]). Default: found by walking up from here.",
+    help="Bank root: a folder whose pyproject.toml has [tool.esc] (any other folder is an error; for a "
+    "folder of skills, use the command's --skills). Default: found by walking up from here.",
 )
 @click.pass_context
 def cli(ctx: click.Context, bank_path: Path | None) -> None:
@@ -49,29 +56,48 @@ def cli(ctx: click.Context, bank_path: Path | None) -> None:
 
 
 def _register() -> None:
-    """Attach every command group. Each lives in its own module under esc_cli/cli/."""
-    from esc_cli.cli import groups
-
-    for command in groups.commands():
-        cli.add_command(command)
+    """Import every command now (they load on first use otherwise): for tools that walk the tree."""
+    load_all(cli)
 
 
 def _crash_log(exc: BaseException) -> Path:
-    """Write the traceback to a log ready for a bug report; the terminal gets one line."""
+    """Write the traceback to a log ready for a bug report; the terminal gets one line. The whole log
+    is scrubbed of known API key values: a server may echo a key in an error body the traceback shows."""
+    text = f"esc {__version__}\nargv: {sys.argv!r}\n\n" + "".join(traceback.format_exception(exc))
     with tempfile.NamedTemporaryFile("w", prefix="esc-crash-", suffix=".log", delete=False) as handle:
-        handle.write(f"esc {__version__}\nargv: {sys.argv!r}\n\n")
-        handle.write("".join(traceback.format_exception(exc)))
+        handle.write(scrub(text))
     return Path(handle.name)
+
+
+def _first(group: BaseExceptionGroup[BaseException], kind: type[BaseException]) -> BaseException | None:
+    """The first exception of `kind` in a (nested) exception group, in the order they were raised."""
+    for inner in group.exceptions:
+        if isinstance(inner, kind):
+            return inner
+        if isinstance(inner, BaseExceptionGroup):
+            found = _first(inner, kind)
+            if found is not None:
+                return found
+    return None
+
+
+def _unwrap(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """What a group stands for: its first esc error, else its first interrupt, else the group itself
+    (a bug: it gets a crash log with every traceback in it)."""
+    return _first(group, EscError) or _first(group, KeyboardInterrupt) or group
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map every outcome to an exit code. Returns the code (also used by tests)."""
-    _register()
     try:
         # Without standalone mode, click returns the code given to ctx.exit() instead of raising.
-        returned = cli.main(args=argv, prog_name="esc", standalone_mode=False)
+        try:
+            returned = cli.main(args=argv, prog_name="esc", standalone_mode=False)
+        except BaseExceptionGroup as group:
+            # Concurrent work (asyncio task groups) raises groups; the user sees its first esc error.
+            raise _unwrap(group) from None
     except EscError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {scrub(str(exc))}".replace("\n", " "), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
@@ -86,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPT
     except Exception as exc:
         log = _crash_log(exc)
-        click.echo(f"esc crashed: {type(exc).__name__}: {exc} (details in {log}; please report it)", err=True)
+        summary = scrub(" ".join(f"{type(exc).__name__}: {exc}".split()))
+        click.echo(f"esc crashed: {summary} (details in {log}; please report it)", err=True)
         return EXIT_CRASH
     return returned if isinstance(returned, int) else 0
 

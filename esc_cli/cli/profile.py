@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import OutputFile, format_option, get_bank
+from esc_cli.cli.deprecated import renamed_option
 from esc_cli.errors import InputError
 from esc_cli.fileio import atomic_write_text
 from esc_cli.sim.profile import Profile
@@ -47,8 +48,9 @@ def _default_dir(ctx: click.Context, given: Path | None) -> Path:
 
 @profile.command("list")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
+@format_option("text for people, json for scripts (one object per profile, with its file).")
 @click.pass_context
-def list_profiles(ctx: click.Context, directory: Path | None) -> None:
+def list_profiles(ctx: click.Context, directory: Path | None, fmt: str) -> None:
     """List the profiles in DIRECTORY (default: the bank's profiles folder, every set).
 
     Prints one row a profile: id, personality, intention, problem type, risk and
@@ -56,6 +58,13 @@ def list_profiles(ctx: click.Context, directory: Path | None) -> None:
     `esc profile lint` to see every problem at once.
     """
     loaded = load_profile_files(_default_dir(ctx, directory))
+    if fmt == "json":
+        payload = [
+            dict(zip(LIST_COLUMNS, _row(item.profile), strict=True)) | {"path": str(item.path)}
+            for item in loaded
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     rows = [_row(item.profile) for item in loaded]
     for line in _plain_table(LIST_COLUMNS, rows):
         click.echo(line)
@@ -82,16 +91,24 @@ def _plain_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[s
     type=click.Path(path_type=Path),
     help="Folder or file to search. Default: the bank's profiles folder.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON instead of YAML.")
+@renamed_option("--json", "--format json", dest="fmt", flag_value="json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="yaml for people and editors, json for scripts.",
+)
 @click.pass_context
-def show(ctx: click.Context, profile_id: str, directory: Path | None, as_json: bool) -> None:
+def show(ctx: click.Context, profile_id: str, directory: Path | None, fmt: str) -> None:
     """Print the profile PROFILE_ID, with the file it comes from.
 
     The output is the validated profile with defaults filled in, as YAML (or
-    JSON with --json), so it shows exactly what the simulator will read.
+    JSON with --format json), so it shows exactly what the simulator will read.
     """
     item = _find(load_profile_files(_default_dir(ctx, directory)), profile_id)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(item.profile.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
     click.echo(f"# {item.path}")
@@ -154,9 +171,7 @@ def _coverage_warnings(roots: Sequence[Path], loaded: Sequence[LoadedProfile]) -
 
 
 @profile.command("schema")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
-)
+@click.option("-o", "--output", type=OutputFile(dir_okay=False), help="Write to FILE instead of stdout.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of a profile file, for editors and other tools.
 

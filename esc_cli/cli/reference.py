@@ -26,8 +26,10 @@ def _sections(command: click.Command, path: list[str], parent: click.Context | N
     info = click.Context(command, info_name=path[-1], parent=parent, **settings)
     out = [f"### `{' '.join(path)}`\n\n```text\n{command.get_help(info).rstrip()}\n```\n"]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            out.extend(_sections(command.commands[name], [*path, name], info))
+        for name in sorted(command.list_commands(info)):
+            sub = command.get_command(info, name)
+            if sub is not None:
+                out.extend(_sections(sub, [*path, name], info))
     return out
 
 

@@ -1,8 +1,10 @@
-"""`esc skill ...`: lint, list, show, schema and fmt. Discover, why and verify attach from their own modules."""
+"""`esc skill ...`: lint, list, show, schema and fmt. Discover, why and verify attach from their own
+modules, imported when one of them is run (see `cli/groups.py`)."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -10,14 +12,16 @@ import click
 from esc_cli.bank.files import dump_skill, load_skill, parse_skill, read_skill_text, write_skill
 from esc_cli.bank.lint import LintReport, lint_bank, lint_paths, with_text_screen
 from esc_cli.bank.load import load_skills, skill_files
-from esc_cli.bank.model import SkillMeta
-from esc_cli.cli.common import format_option, get_bank
+from esc_cli.bank.lookup import skill_path
+from esc_cli.bank.model import ID_PATTERN, SkillMeta
+from esc_cli.cli.common import OutputFile, format_option, get_bank
+from esc_cli.cli.groups import SKILL, LazyGroup
 from esc_cli.cli.output import console, table
 from esc_cli.errors import CheckFailed, InputError
 from esc_cli.fileio import atomic_write_text
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy=SKILL)
 def skill() -> None:
     """Work with the skill files of the bank (skills/<id>.md).
 
@@ -69,7 +73,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) ->
 
     With no PATHS, lints the whole bank, including the bank-wide rules (unique ids, exactly one active
     crisis skill, tie-breaks). Exit 0 clean, 1 when a rule fails, 2 when a file is unreadable or
-    breaks the schema. Messages read `skills/x.md -> key.path: problem (fix)`.
+    breaks the schema. Messages read `skills/x.md:LINE -> key.path: problem (fix)`.
     """
     targets = list(paths) if paths else [get_bank(ctx).skills_dir]
     if paths:
@@ -84,10 +88,16 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) ->
 
 @skill.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include draft and deprecated skills.")
+@format_option("text for people, json for scripts (one object per skill).")
 @click.pass_context
-def list_skills(ctx: click.Context, show_all: bool) -> None:
+def list_skills(ctx: click.Context, show_all: bool, fmt: str) -> None:
     """List the skills of the bank: id, stage, strategies, status and version."""
     skills = load_skills(get_bank(ctx).skills_dir, include_inactive=show_all)
+    if fmt == "json":
+        fields = ("id", "title", "stage", "status", "version", "crisis", "strategies", "actions")
+        payload = [{key: getattr(s.meta, key) for key in fields} for s in skills]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     rows = [
         (
             s.id + (" (crisis)" if s.meta.crisis else ""),
@@ -106,16 +116,20 @@ def list_skills(ctx: click.Context, show_all: bool) -> None:
 @click.pass_context
 def show(ctx: click.Context, skill_id: str) -> None:
     """Print one skill file in normalised form."""
-    path = get_bank(ctx).skills_dir / f"{skill_id}.md"
-    if not path.exists():
-        raise InputError(path, f"no skill '{skill_id}'", fix="see `esc skill list` for the ids")
+    if not re.fullmatch(ID_PATTERN, skill_id):
+        # An id is a file name in the bank: `../../x` must not reach outside it.
+        raise InputError(
+            None,
+            f"'{skill_id}' is not a skill id",
+            where="SKILL_ID",
+            fix="ids are lowercase words joined by hyphens; see `esc skill list`",
+        )
+    path = skill_path(get_bank(ctx).skills_dir, skill_id)
     click.echo(dump_skill(load_skill(path)), nl=False)
 
 
 @skill.command("schema")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
-)
+@click.option("-o", "--output", type=OutputFile(dir_okay=False), help="Write here instead of stdout.")
 def schema(output: Path | None) -> None:
     """Write the JSON Schema of skill front matter, for editor validation.
 

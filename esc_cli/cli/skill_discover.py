@@ -8,8 +8,10 @@ import click
 
 from esc_cli.bank.files import load_skill
 from esc_cli.bank.load import load_skills
+from esc_cli.bank.lookup import skill_path
 from esc_cli.bank.model import Skill
 from esc_cli.cli.common import get_bank
+from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.skill import skill
 from esc_cli.config import Bank
@@ -133,17 +135,34 @@ def discover_command(
     if write:
         apply_changes(changes)
         click.echo(f"wrote {len(changes.changes)} file(s)", err=True)
+        _hint(out)
     elif changes.changes:
         click.echo("nothing written: run again with --write to apply", err=True)
+
+
+def _hint(out: Path | None) -> None:
+    """After --write: try the discovered bank, or check the updated one."""
+    if out is not None:
+        folder = str(out)
+        next_steps(
+            [
+                (command("esc", "sim", "run", "--skills", folder), "simulate the discovered bank"),
+                (command("esc", "skill", "verify", "--skills", folder), "gate it against the bank's HEAD"),
+            ]
+        )
+    else:
+        next_steps(
+            [
+                (command("esc", "skill", "lint"), "check the updated skills and the new drafts"),
+                (command("esc", "skill", "verify"), "gate the edits against HEAD"),
+            ]
+        )
 
 
 def _skill_path(ctx: click.Context, skill_id: str, skills_dir: Path | None) -> tuple[Path, Bank | None]:
     bank = _bank_or_none(ctx, required=skills_dir is None)
     folder = skills_dir or (bank.skills_dir if bank is not None else Path("skills"))
-    path = folder / f"{skill_id}.md"
-    if not path.is_file():
-        raise InputError(path, f"no skill '{skill_id}'", fix="see `esc skill list` for the ids")
-    return path, bank
+    return skill_path(folder, skill_id), bank
 
 
 def _ius_path(given: Path | None, bank: Bank | None, found: Skill) -> Path:

@@ -8,15 +8,19 @@ from pathlib import Path
 import click
 from rich.progress import TaskID
 
-from esc_cli.cli.common import get_bank, seeds_option
+from esc_cli.bank.lookup import skills_folder
+from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
+from esc_cli.cli.common import State, get_bank, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import print_usage, progress_bar
+from esc_cli.cli.output import call_status, print_usage, progress_bar
 from esc_cli.cli.skill import skill
+from esc_cli.errors import EscError
 from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
+from esc_cli.secrets import scrub
 from esc_cli.sim.options import SimOptions
 from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE
-from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, verify
+from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, clear_side, verify
 from esc_cli.verify.outcome import VerifyOutcome
 from esc_cli.verify.reports import clear_reports, render_json, render_junit, render_markdown
 from esc_cli.verify.seeds import DEFAULT_MAX_SEEDS, seeds_text
@@ -41,8 +45,37 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(written[out / "verify.md"])
+            handle.write(scrub(written[out / "verify.md"]))
     return list(written)
+
+
+def _clear_out(out: Path) -> Path:
+    clear_reports(out)
+    for side in ("base", "head"):
+        clear_side(out / side)
+    return out
+
+
+def _fresh_out(ctx: click.Context, out: Path) -> Path:
+    """Clear the report folder before anything else can fail, so no earlier or planted verdict
+    survives a verify that stops with an error (a broken pyproject.toml, an unknown ref)."""
+    if ctx.get_parameter_source("out") != click.core.ParameterSource.DEFAULT:
+        return _clear_out(out)
+    # The default belongs to the bank, like runs/ and the cache: not to the folder you stand in.
+    try:
+        root = get_bank(ctx).root
+    except EscError:
+        guess = _nearest_project(ctx.ensure_object(State).bank_path or Path.cwd())
+        if guess is not None:
+            _clear_out(Path(os.path.relpath(guess / out)))
+        raise
+    return _clear_out(Path(os.path.relpath(root / out)))
+
+
+def _nearest_project(start: Path) -> Path | None:
+    """The folder a broken bank would have had: the nearest one with a pyproject.toml."""
+    here = start.resolve()
+    return next((f for f in (here, *here.parents) if (f / "pyproject.toml").is_file()), None)
 
 
 @skill.command("verify")
@@ -99,12 +132,19 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(".esc/verify"),
     show_default=True,
-    help="Folder for the reports and the base/head runs.",
+    help="Folder for the reports and the base/head runs; its earlier reports are removed first.",
 )
 @click.option(
     "--html", is_flag=True, help="Also write verify.html: paired changes and trajectories side by side."
 )
 @click.option("--note", default="", help="A line to add to the report (CI uses it to name the engine).")
+@click.option(
+    "--skills",
+    "skills_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The head's skills from this folder (e.g. a discovered bank) instead of --head's skills folder.",
+)
+@batch_option
 @llm_options("agent", "seeker")
 @click.pass_context
 def verify_command(
@@ -122,6 +162,8 @@ def verify_command(
     out: Path,
     html: bool,
     note: str,
+    skills_dir: Path | None,
+    batch: bool,
     llm: LLMChoices,
 ) -> None:
     """Verify that a change to the bank does no harm: the merge gate for CI.
@@ -146,12 +188,10 @@ def verify_command(
       esc skill verify --allow-unmeasured               # a Guidance-only edit, for a reviewer to read
       esc skill verify --seeds 3 --max-seeds 3          # no adaptive seeds
     """
+    out = _fresh_out(ctx, out)
     bank = get_bank(ctx)
-    if ctx.get_parameter_source("out") == click.core.ParameterSource.DEFAULT:
-        # The default belongs to the bank, like runs/ and the cache: not to the folder you stand in.
-        out = Path(os.path.relpath(bank.root / out))
-    clear_reports(out)
     clients = llm.clients(bank, ["agent", "seeker"])
+    batching = start_batch(bank, clients, journal_in(out)) if batch else None
     options = SimOptions(agent_client=clients.get("agent"), seeker_client=clients.get("seeker"))
     request = VerifyRequest(
         base=base,
@@ -168,9 +208,10 @@ def verify_command(
         out=out,
         options=options,
         notice=lambda line: click.echo(line, err=True),
+        head_skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
 
-    with progress_bar("verifying") as bar:
+    with progress_bar("verifying", status=call_status(clients.values())) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(side: str, done: int, total: int) -> None:
@@ -180,9 +221,11 @@ def verify_command(
 
         outcome = verify(bank, request, progress)
     print_usage([c for c in (options.agent_client, options.seeker_client) if c is not None])
+    if batching is not None:
+        click.echo(batch_line(batching))
     paths = _write_reports(outcome, out, html)
     if not outcome.changed_files:
-        click.echo(f"nothing changed under skills/, profiles/ or prompts/ since {base}: pass")
+        click.echo(f"nothing changed under skills/, profiles/, prompts/ or pyproject.toml since {base}: pass")
     else:
         # Plain lines, not a table: CI logs are read in narrow panes and must not wrap mid-message.
         for criterion in outcome.criteria:

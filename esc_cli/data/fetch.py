@@ -7,6 +7,11 @@ Files, from github.com/thu-coai/Emotional-Support-Conversation at a pinned commi
     strategy.json       the 8 strategy labels
     LICENSE             CC BY-NC 4.0
 
+and the train/valid/test split the workflow reads (the Hugging Face export thu-coai/esconv, 70/15/15,
+one dialogue a line), from a pinned commit of a repository that redistributes it unchanged:
+
+    hf_splits/train.jsonl, hf_splits/valid.jsonl, hf_splits/test.jsonl
+
 Each file is checked before it is kept: by sha256 where we have read the file ourselves, and by its
 git blob hash (the hash GitHub itself names the file by) for ESConv.json. A file already in place
 with the right hash is not downloaded again. `ESC_ESCONV_URL` or `--url` points at a mirror (the
@@ -34,9 +39,15 @@ DEFAULT_DIR = Path("data/esconv")
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 
+# The HF export of ESConv (thu-coai/esconv), byte for byte, kept in a public repository at this commit.
+SPLITS_REPO = "https://github.com/Dantoro/project_therapy"
+SPLITS_COMMIT = "72f2ccd4670a83c00611b90febbdf941be38516d"
+SPLITS_URL = f"https://raw.githubusercontent.com/Dantoro/project_therapy/{SPLITS_COMMIT}/datasets/custom_corpus/esconv_data"
+
 LICENCE_NOTICE = (
     "ESConv and FailedESConv (Liu et al., ACL 2021, CoAI Group, Tsinghua University) are licensed "
-    "CC BY-NC 4.0: academic, non-commercial use only; cite the paper. Full text: LICENSE in the same folder."
+    "CC BY-NC 4.0: academic, non-commercial use only; cite the paper. Full text: LICENSE in the same folder. "
+    "The hf_splits files are the Hugging Face export of the same data, under the same licence."
 )
 
 
@@ -51,6 +62,8 @@ class RemoteFile:
     name: str
     sha256: str = ""
     git_blob: str = ""
+    url: str = ""
+    """Where the file lives upstream, when not at the default base URL (a mirror holds every file by name)."""
 
     def matches(self, data: bytes) -> bool:
         if self.sha256:
@@ -66,6 +79,14 @@ ESCONV_FILES: tuple[RemoteFile, ...] = (
     ),
     RemoteFile("strategy.json", sha256="79d335ea4d5b2e460cf2f1ffab100b2d7486624f9554de7927713e941458c73c"),
     RemoteFile("LICENSE", sha256="82656a050544ab820c9aa7b61433f5181f8e80cacd042377140962a3e3eb5721"),
+    *(
+        RemoteFile(f"hf_splits/{split}.jsonl", sha256=digest, url=f"{SPLITS_URL}/{split}.json")
+        for split, digest in (
+            ("train", "e401fc5010879dfec7bb716caf072706877a6863dc9d775d39c7296d74feb4fc"),
+            ("valid", "4458152869827ed82e2f0f4a0cdc3e6c33b224f03353f9f1b4ed93d24730b531"),
+            ("test", "44ee8e25a5cd08149c9c114d9ddb4bdbb7c0d2f8d503b41a35a8fb4a7ce68777"),
+        )
+    ),
 )
 
 
@@ -75,6 +96,14 @@ class Fetched:
     path: Path
     status: str  # "downloaded" or "present"
     size: int
+
+
+def file_url(remote: RemoteFile, override: str | None = None) -> str:
+    """Where to fetch one file: `override/name` from a mirror, else its own upstream URL."""
+    mirror = override or os.environ.get(URL_VARIABLE)
+    if remote.url and not mirror:
+        return remote.url
+    return f"{base_url(override)}/{remote.name}"
 
 
 def base_url(override: str | None = None) -> str:
@@ -127,10 +156,11 @@ def fetch_files(
         if target.is_file() and remote.matches(target.read_bytes()):
             result = Fetched(remote.name, target, "present", target.stat().st_size)
         else:
-            data = _download(f"{root}/{remote.name}", folder)
+            source = file_url(remote, url)
+            data = _download(source, folder)
             if not remote.matches(data):
                 raise FetchError(
-                    f"{root}/{remote.name}: checksum mismatch, the file differs from the known upstream "
+                    f"{source}: checksum mismatch, the file differs from the known upstream "
                     f"version (nothing written; check the URL, or {_by_hand(folder)})"
                 )
             _write(target, data)

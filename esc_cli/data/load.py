@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from esc_cli import jsonsafe
 from esc_cli.data.dialogue import Dialogue
 from esc_cli.data.layouts import DEFAULT_SOURCES, FORMATS, PARSERS, LayoutProblem, guess_format
 from esc_cli.errors import InputError
@@ -73,9 +74,11 @@ def _json_list(path: Path, text: str) -> Iterator[tuple[int, Any]]:
     """(line, dialogue object) for each item of a JSON list, with the line each item starts on."""
     decoder = json.JSONDecoder()
     try:
-        items = json.loads(text)
+        items = jsonsafe.loads(text)
     except json.JSONDecodeError as exc:
         raise _malformed(path, text, exc) from None
+    except jsonsafe.JsonRefused as exc:
+        raise InputError(path, exc.problem, fix=exc.fix) from None
     if not isinstance(items, list):
         raise InputError(path, "expected a JSON list of dialogues", where="line 1", fix=FORMAT_FIX)
     # A second, positional decode finds the line each item starts on, for messages that name it.
@@ -93,15 +96,40 @@ def _json_lines(path: Path, text: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, jsonsafe.loads(line)
         except json.JSONDecodeError as exc:
             raise _malformed(path, line, exc, line_base=number - 1, unit="line") from None
+        except jsonsafe.JsonRefused as exc:
+            raise InputError(path, exc.problem, where=f"line {number}", fix=exc.fix) from None
 
 
 def _objects(path: Path, text: str) -> Iterator[tuple[int, Any]]:
     if text.lstrip().startswith("["):
         return _json_list(path, text)
     return _json_lines(path, text)
+
+
+def _empty_dialogue(obj: Any) -> bool:
+    """A dialogue object with an empty list of turns: it says nothing about its layout."""
+    return isinstance(obj, dict) and any(obj.get(key) == [] for key in ("dialog", "turns"))
+
+
+def _layout_of(path: Path, objects: list[tuple[int, Any]]) -> str:
+    """The layout of the first dialogue that has turns (empty ones, even on line 1, cannot tell)."""
+    for line, obj in objects:
+        if _empty_dialogue(obj):
+            continue
+        layout = guess_format(obj)
+        if layout is None:
+            if isinstance(obj, dict):
+                found = f"keys {', '.join(sorted(obj)[:6])}" if obj else "an empty object"
+            else:
+                found = f"a JSON {type(obj).__name__}"
+            raise InputError(
+                path, f"not a dialogue layout esc knows (found {found})", where=f"line {line}", fix=FORMAT_FIX
+            )
+        return layout
+    raise InputError(path, "no dialogue has any turns", fix="check that this is a dialogue file")
 
 
 def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
@@ -111,21 +139,11 @@ def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
     text = read_text(path, max_bytes=None, what="dialogue file")
     split = split_of(path)
     dialogues: list[Dialogue] = []
-    layout = fmt
-    for line, obj in _objects(path, text):
-        if layout is None:
-            layout = guess_format(obj)
-            if layout is None:
-                if isinstance(obj, dict):
-                    found = f"keys {', '.join(sorted(obj)[:6])}" if obj else "an empty object"
-                else:
-                    found = f"a JSON {type(obj).__name__}"
-                raise InputError(
-                    path,
-                    f"not a dialogue layout esc knows (found {found})",
-                    where=f"line {line}",
-                    fix=FORMAT_FIX,
-                )
+    objects = list(_objects(path, text))
+    if not objects:
+        raise InputError(path, "no dialogues found", fix="check that this is a dialogue file")
+    layout = fmt or _layout_of(path, objects)
+    for line, obj in objects:
         source = DEFAULT_SOURCES.get(layout, path.stem)
         try:
             dialogue = PARSERS[layout](obj, source, split, len(dialogues))
@@ -135,6 +153,4 @@ def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
             raise InputError(path, exc.problem, where=where, fix=fix) from None
         dialogue.origin = f"{path}:{line}"
         dialogues.append(dialogue)
-    if not dialogues:
-        raise InputError(path, "no dialogues found", fix="check that this is a dialogue file")
     return dialogues

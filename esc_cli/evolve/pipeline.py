@@ -52,6 +52,8 @@ class EvolveRequest:
     push: str | None = None
     dry_run: bool = False
     settings: EvolveSettings = field(default_factory=EvolveSettings)
+    skills: Path | None = None
+    """Evolve the skill files of this folder instead of the base ref's; no branch is made."""
 
 
 @dataclass
@@ -99,6 +101,14 @@ def evolve(bank: Bank, request: EvolveRequest, roles: Roles, on_event: Events | 
     check_not_verify(bank, request.profiles, str(request.profiles))
     if request.branch is not None:
         check_branch_name(request.branch)
+    if request.skills is not None:
+        if request.branch is not None or request.push:
+            raise InputError(
+                str(request.skills),
+                "a skills folder evolves without a branch",
+                fix="leave out --branch and --push, or commit the skills into the bank and evolve that",
+            )
+        return _finish(bank, request, roles, None, bank.root, "", on_event)
     try:
         repo = gitops.open_repo(bank.root)
     except GitError:
@@ -106,14 +116,36 @@ def evolve(bank: Bank, request: EvolveRequest, roles: Roles, on_event: Events | 
             raise
         return _finish(bank, request, roles, None, bank.root, "", on_event)
     base_sha = gitops.resolve(repo, request.base, flag="--base")
+    _note_uncommitted(repo, bank, request.base, on_event)
     if request.branch is not None and not request.dry_run:
         ensure_new_branch(repo, request.branch)
     if request.push and not request.dry_run:
         gitops.check_remote(repo, request.push)
+    if not request.dry_run:
+        gitops.check_identity(repo)  # before the simulations, not after them
+        gitops.prune_stale_worktrees(repo)  # debris of a killed run
     repo_root = gitops.repo_root(repo).resolve()
     subdir = Path(bank.root.resolve().relative_to(repo_root))
     with gitops.materialised(repo, base_sha, subdir) as root:
         return _finish(bank, request, roles, repo, root, base_sha, on_event)
+
+
+def _note_uncommitted(repo: Repo, bank: Bank, base: str, on_event: Events | None) -> None:
+    """Evolution reads the base ref: say which edits of the working tree it leaves out, by name."""
+    if on_event is None:
+        return
+    repo_root = gitops.repo_root(repo).resolve()
+    skills = (bank.root / bank.settings.skills).resolve()
+    if not skills.is_relative_to(repo_root):
+        return
+    folder = skills.relative_to(repo_root).as_posix()
+    edited = gitops.changed_files(repo, "HEAD", gitops.WORKTREE, folders=(folder,))
+    if edited:
+        shown = ", ".join(edited[:5]) + (f" and {len(edited) - 5} more" if len(edited) > 5 else "")
+        on_event(
+            f"note: evolving {base} as committed; uncommitted edits are left out: {shown} "
+            "(commit them first to evolve them)"
+        )
 
 
 def _finish(
@@ -126,7 +158,7 @@ def _finish(
     on_event: Events | None,
 ) -> EvolveOutcome:
     skills_rel = PurePosixPath(Path(bank.settings.skills).as_posix())
-    start = read_bank(root / skills_rel)
+    start = read_bank(request.skills if request.skills is not None else root / skills_rel)
     source = f"the base ref {request.base}" if repo is not None else "the working tree"
     profiles = train_profiles(root, request.profiles, bank, source=source)
     if not profiles:
@@ -164,6 +196,8 @@ def _finish(
     if repo is not None and evolution.accepted and not request.dry_run:
         _commit(outcome, repo, request, base_sha, bank)
     base_name = request.base if repo is not None else "the working tree"
+    if request.skills is not None:
+        base_name = f"the skills folder {request.skills}"
     shown = outcome.branch or ("(dry run: no branch)" if request.dry_run else "(nothing accepted: no branch)")
     text = pr_description(
         evolution, branch=shown, base=base_name, profiles=str(request.profiles), seeds=settings.seeds

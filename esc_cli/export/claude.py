@@ -1,23 +1,29 @@
 """`esc export claude`: the bank's active skills as Agent Skills folders or zip archives.
 
 Everything is rendered and validated in memory first; nothing is written unless every folder,
-the umbrella skill included, passes `validate_files`.
+the umbrella skill included, passes `validate_files`. Folders are staged, then renamed into place,
+and the manifest (`export.manifest`) is written last.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from esc_cli.bank.load import bank_hash
 from esc_cli.bank.model import Skill
 from esc_cli.errors import InputError
+from esc_cli.export.budget import DEFAULT_DESCRIPTION_BUDGET, check_descriptions
+from esc_cli.export.manifest import finish_export, start_export
 from esc_cli.export.names import assign_names
 from esc_cli.export.render import SkillFolder, render_skill
+from esc_cli.export.text import exported_text
 from esc_cli.export.umbrella import render_umbrella
 from esc_cli.export.validate import validate_files
-from esc_cli.export.write import check_target, write_folder, write_zip, written_by_esc
+from esc_cli.export.write import check_target, clear_debris, write_folders, write_zip, written_by_esc
+from esc_cli.fileio import ensure_dir
 from esc_cli.suggest import unknown
 
 
@@ -40,16 +46,35 @@ def select_skills(skills: Sequence[Skill], only: Sequence[str]) -> list[Skill]:
 
 
 def render_export(
-    skills: Sequence[Skill], *, only: Sequence[str] = (), license_text: str | None = None
+    skills: Sequence[Skill],
+    *,
+    only: Sequence[str] = (),
+    license_text: str | None = None,
+    description_budget: int = DEFAULT_DESCRIPTION_BUDGET,
 ) -> list[SkillFolder]:
-    """Every folder to write, the umbrella skill last, each already validated."""
+    """Every folder to write, the umbrella skill last, each already validated, and the descriptions
+    together within `description_budget` characters."""
     chosen = select_skills(skills, only)
     if not chosen:
         raise InputError(None, "no active skills to export", fix="add skills or set status: active")
     names = assign_names(s.id for s in chosen)
     digest = bank_hash(skills)
-    folders = [render_skill(s, names[s.id], digest, license_text=license_text) for s in chosen]
+    titles = Counter(s.meta.title.strip().lower() for s in chosen)
+    folders = [
+        render_skill(
+            s,
+            names[s.id],
+            digest,
+            license_text=license_text,
+            qualify=titles[s.meta.title.strip().lower()] > 1,
+        )
+        for s in chosen
+    ]
     folders.append(render_umbrella(chosen, names, digest, license_text=license_text))
+    folders = [
+        SkillFolder(name=f.name, files={path: exported_text(text) for path, text in f.files.items()})
+        for f in folders
+    ]
     for skill_id, folder in zip([*(s.id for s in chosen), "umbrella"], folders, strict=True):
         problems = validate_files(folder.name, folder.files)
         if problems:
@@ -58,6 +83,7 @@ def render_export(
                 f"the export of {skill_id!r} breaks the Agent Skills rules: {'; '.join(problems)}",
                 fix="shorten or fix the skill, then export again",
             )
+    check_descriptions(folders, description_budget)
     return folders
 
 
@@ -69,14 +95,24 @@ def export_claude(
     archives: bool = False,
     force: bool = False,
     license_text: str | None = None,
+    description_budget: int = DEFAULT_DESCRIPTION_BUDGET,
 ) -> list[Path]:
     """Write one folder (or `<name>.zip` with `archives`) per skill plus the umbrella; return the paths."""
-    folders = render_export(skills, only=only, license_text=license_text)
+    folders = render_export(
+        skills, only=only, license_text=license_text, description_budget=description_budget
+    )
     if not archives:
         for folder in folders:
             check_target(out / folder.name, force=force)
-    write = write_zip if archives else write_folder
-    return [write(folder, out) for folder in folders]
+    ensure_dir(out)
+    clear_debris(out)
+    if archives:
+        start_export(out)
+        written = [write_zip(folder, out) for folder in folders]
+    else:
+        written = write_folders(folders, out, before_swap=lambda: start_export(out))
+    finish_export(out, written, bank_hash(skills))
+    return written
 
 
 def stale_folders(out: Path, folders: Sequence[Path]) -> list[Path]:

@@ -19,9 +19,16 @@ from esc_cli.bank.model import Skill, SkillMeta
 from esc_cli.errors import InputError
 from esc_cli.export.blocks import markdown_sections, read_yaml_block
 from esc_cli.export.frontmatter import parse_skill_md
+from esc_cli.export.manifest import check_complete
 from esc_cli.export.names import UMBRELLA_NAME
-from esc_cli.export.render import BODY_SECTIONS_IN_REFERENCES, CONDITIONS_KEYS, REFERENCES_HEADING
+from esc_cli.export.render import (
+    AVOID_HEADING,
+    BODY_SECTIONS_IN_REFERENCES,
+    CONDITIONS_KEYS,
+    REFERENCES_HEADING,
+)
 from esc_cli.export.umbrella import UMBRELLA_ROLE
+from esc_cli.export.write import written_by_esc
 from esc_cli.fileio import read_text, validation_errors
 
 MAX_FILE_BYTES = 256 * 1024
@@ -50,6 +57,8 @@ def skill_folders(source: Path) -> list[Path]:
         raise InputError(
             source, "holds no skill folders with a SKILL.md", fix="pass the folder esc export claude wrote"
         )
+    if any(written_by_esc(folder) for folder in found):
+        check_complete(source)
     return found
 
 
@@ -72,7 +81,7 @@ def is_umbrella(data: dict[str, Any]) -> bool:
 
 def _version(meta: dict[str, Any], path: Path) -> int:
     raw = meta.get("esc-version")
-    if not isinstance(raw, str) or not raw.isdigit():
+    if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 9:
         raise InputError(
             path,
             f"esc-version {raw!r} is not a whole number",
@@ -84,7 +93,8 @@ def _version(meta: dict[str, Any], path: Path) -> int:
 
 def _body(skill_body: str, examples: str, risks: str) -> str:
     """The bank body: Guidance, Examples, Pitfalls, then any other section, in the bank's order."""
-    sections = {t: s for t, s in markdown_sections(skill_body).items() if t != REFERENCES_HEADING}
+    generated = (REFERENCES_HEADING, AVOID_HEADING)  # written by the export from the front matter
+    sections = {t: s for t, s in markdown_sections(skill_body).items() if t not in generated}
     guidance = sections.pop("Guidance", "")
     example_text = examples.split("\n", 1)[1].strip() if "\n" in examples else ""
     rebuilt = {

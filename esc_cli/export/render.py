@@ -154,9 +154,14 @@ def reference_files(skill: Skill) -> dict[str, tuple[str, str]]:
     return found
 
 
+# Contraindications sit in the body, read once the skill is chosen, not in the always-listed description.
+AVOID_HEADING = "Do not use when"
+
+
 def skill_body(skill: Skill, references: dict[str, tuple[str, str]]) -> str:
     """Title, the not-a-clinical-tool line, Guidance and extra sections verbatim, then the links."""
     parts = [f"# {_inline(skill.meta.title)}", NOT_CLINICAL]
+    parts.append(f"## {AVOID_HEADING}\n\n" + "\n".join(_conditions_lines(skill.meta.avoid_when)))
     for title, text in skill.sections().items():
         if title not in BODY_SECTIONS_IN_REFERENCES:
             parts.append(f"## {title}\n\n{text}")
@@ -165,10 +170,13 @@ def skill_body(skill: Skill, references: dict[str, tuple[str, str]]) -> str:
     return "\n\n".join(parts)
 
 
-def render_skill(skill: Skill, name: str, bank_hash: str, *, license_text: str | None = None) -> SkillFolder:
-    """The whole folder of one skill, ready to validate and write."""
+def render_skill(
+    skill: Skill, name: str, bank_hash: str, *, license_text: str | None = None, qualify: bool = False
+) -> SkillFolder:
+    """The whole folder of one skill, ready to validate and write (`qualify`: its title is shared)."""
     references = reference_files(skill)
-    head = front_matter(name, skill_description(skill), metadata(skill, bank_hash), license_text)
+    description = skill_description(skill, qualify=qualify)
+    head = front_matter(name, description, metadata(skill, bank_hash), license_text)
     files = {"SKILL.md": render_skill_md(head, skill_body(skill, references))}
     files.update(
         {path: text if text.endswith("\n") else f"{text}\n" for path, (_, text) in references.items()}

@@ -14,7 +14,11 @@ from esc_cli import taxonomy
 from esc_cli.bank.model import Conditions, Skill
 
 MAX_DESCRIPTION_LENGTH = 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Bidirectional overrides and isolates (and the invisible marks) can make exported text read one way
+# and mean another ("Trojan Source"); none belongs in a skill.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029{BIDI}]")
+_BODY_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI}]")
 _HYPHEN_RUN = re.compile(r"-{3,}")
 _SPACE = re.compile(r"\s+")
 _ANGLES = str.maketrans({"<": "‹", ">": "›"})
@@ -25,6 +29,12 @@ def front_matter_text(text: str) -> str:
     text = _CONTROL.sub(" ", text).translate(_ANGLES)
     text = _HYPHEN_RUN.sub("-", text)
     return _SPACE.sub(" ", text).strip()
+
+
+def exported_text(text: str) -> str:
+    """A file's text as exported: bidi controls and control characters other than tab and newline
+    removed (a carriage return becomes a newline)."""
+    return _BODY_UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _sentence(text: str) -> str:
@@ -58,20 +68,18 @@ def _fit(parts: list[str], limit: int) -> str:
     return f"{cut}…"
 
 
-def skill_description(skill: Skill) -> str:
-    """Third-person description: what the skill does, when to use it, when not to. At most 1024 chars."""
+def skill_description(skill: Skill, *, qualify: bool = False) -> str:
+    """Third-person description that leads with what sets this skill apart, then when to use it.
+
+    The first sentence is the skill's title (unique in a bank), so an agent that lists many skills
+    tells them apart at once; the second says when it applies. When not to use it lives in the
+    SKILL.md body and references/conditions.md: every description counts against the agent's
+    listing budget (see export/budget.py). At most 1024 characters. `qualify` adds the id to the
+    title, for a bank where two skills share a title.
+    """
     meta = skill.meta
-    actions = ", ".join(meta.actions)
-    what = _sentence(
-        f"Guides an emotional-support agent in the {meta.stage} stage: {meta.title} (actions: {actions})"
-    )
-    use = _condition("Use when", meta.applies_when)
-    avoid = _condition("Do not use when", meta.avoid_when)
-    outcome = _sentence(f"Expected outcome: {meta.expected_outcome.description}")
-    full = " ".join(p for p in (what, use, avoid, outcome) if p)
-    if len(full) <= MAX_DESCRIPTION_LENGTH:
-        return full
-    # Too long: keep the taxonomy definitions, drop the free-text condition descriptions first.
-    short_use = _condition("Use when", meta.applies_when.model_copy(update={"description": ""}))
-    short_avoid = _condition("Do not use when", meta.avoid_when.model_copy(update={"description": ""}))
-    return _fit([what, short_use or use, short_avoid or avoid], MAX_DESCRIPTION_LENGTH)
+    what = _sentence(f"{meta.title} ({skill.id})" if qualify else meta.title)
+    when = _lower_first(front_matter_text(meta.applies_when.description)) or _states(meta.applies_when)
+    use = _sentence(f"Use when {when}") if when else ""
+    kind = _sentence(f"An emotional-support skill for the {meta.stage} stage")
+    return _fit([what, use, kind], MAX_DESCRIPTION_LENGTH)

@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from esc_cli import yamlsafe
 from esc_cli.export.names import name_problem
 from esc_cli.export.text import MAX_DESCRIPTION_LENGTH
 
@@ -139,7 +140,10 @@ def _skill_md_problems(text: str, folder_name: str) -> list[str]:
     problems = _style_problems(header)
     if problems:
         return problems
-    data = yaml.safe_load(header)
+    try:
+        data = yamlsafe.safe_load(header)
+    except yaml.YAMLError as exc:
+        return [f"front matter is refused: {getattr(exc, 'problem', None) or exc}"]
     if not isinstance(data, dict):
         return ["front matter must be a YAML mapping"]
     problems = front_matter_problems(data, folder_name)

@@ -11,13 +11,15 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from esc_cli.errors import InputError
 from esc_cli.export.frontmatter import parse_skill_md
 from esc_cli.export.render import SkillFolder
 from esc_cli.export.validate import MAX_FOLDER_BYTES
-from esc_cli.fileio import ensure_dir, read_text
+from esc_cli.fileio import disk_errors, ensure_dir, read_text
+from esc_cli.secrets import scrub
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 OWNER_KEYS = ("esc-id", "esc-role")
@@ -63,28 +65,62 @@ def _inside(out: Path, name: str) -> Path:
     return out / name
 
 
+STAGING_PREFIX = ".esc-export-"
+
+
+def clear_debris(out: Path) -> None:
+    """Remove the staging folders of an export that was killed midway (ours by their prefix)."""
+    if out.is_dir():
+        for path in out.iterdir():
+            if path.name.startswith(STAGING_PREFIX) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _stage_files(folder: SkillFolder, path: Path) -> None:
+    for relative, text in folder.files.items():
+        file = path / relative
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(scrub(text), encoding="utf-8", newline="\n")
+    path.chmod(_umask_mode(0o755))
+
+
+def _swap_in(staged: Path, target: Path, graveyard: Path) -> None:
+    """Replace `target` by `staged` with renames: the old copy moves aside first, then goes."""
+    if target.exists():
+        target.rename(graveyard / target.name)
+    staged.rename(target)
+
+
+def write_folders(
+    folders: Sequence[SkillFolder], out: Path, *, before_swap: Callable[[], None] | None = None
+) -> list[Path]:
+    """Write every skill folder into one staging folder inside `out`, then rename them into place.
+
+    Every byte is written (and a full disk hits) before any folder in `out` changes; the swap is only
+    renames. `before_swap` runs between the two (the export removes its manifest there), so a run
+    killed during the swap leaves no manifest (see `export.manifest`), and a full disk changes nothing.
+    """
+    targets = [_inside(out, folder.name) for folder in folders]
+    ensure_dir(out)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".tmp", dir=out))
+    try:
+        (staging / "new").mkdir()
+        (staging / "old").mkdir()
+        with disk_errors(out):
+            for folder in folders:
+                _stage_files(folder, staging / "new" / folder.name)
+        if before_swap is not None:
+            before_swap()
+        for folder, target in zip(folders, targets, strict=True):
+            _swap_in(staging / "new" / folder.name, target, staging / "old")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return targets
+
+
 def write_folder(folder: SkillFolder, out: Path) -> Path:
     """Write one skill folder, replacing the previous export of it in one rename."""
-    target = _inside(out, folder.name)
-    ensure_dir(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=out))
-    try:
-        for relative, text in folder.files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        staging.chmod(_umask_mode(0o755))
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=out))
-            target.rename(old / folder.name)
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+    return write_folders([folder], out)[0]
 
 
 def write_archive(folder: SkillFolder, archive: Path) -> None:
@@ -105,7 +141,8 @@ def write_zip(folder: SkillFolder, out: Path) -> Path:
     os.close(handle)
     staging = Path(tmp)
     try:
-        write_archive(folder, staging)
+        with disk_errors(target):
+            write_archive(folder, staging)
         size = staging.stat().st_size
         if size >= MAX_FOLDER_BYTES:
             raise InputError(

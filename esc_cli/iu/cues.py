@@ -1,8 +1,9 @@
-"""Lexical cues of the offline labeller: one precompiled regex per taxonomy id.
+"""Lexical cues of the offline labeller: one set of regex alternatives per taxonomy id.
 
 The keys are taxonomy ids (seeker states, support actions, seeker behaviours) and the harm ids below;
 the labels themselves are defined in `esc_cli.taxonomy`. Each cue is written so that one `search` on
-lower-cased text with straight apostrophes decides it. Tests pin examples of every cue.
+lower-cased text with straight apostrophes decides it. Nothing is compiled until a cue is first
+asked (start-up stays cheap for commands that never label). Tests pin examples of every cue.
 """
 
 from __future__ import annotations
@@ -11,105 +12,155 @@ import re
 from collections.abc import Callable
 
 from esc_cli import taxonomy
+from esc_cli.iu import prefilter
 
 HARM_IDS: tuple[str, ...] = taxonomy.HARM_IDS
 
 
-_META = frozenset("\\.^$*+?{}[]|()")
-_LOOKBEHIND = re.compile(r"\(\?<!(?:[^()\\]|\\.)*\)")
-MIN_NEEDLE = 3
+_WORDS = re.compile(r"\w+")
 
 
-def _has_top_level_bar(pattern: str) -> bool:
-    depth, index, in_class = 0, 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            return True
-        index += 1
-    return False
+class CueText:
+    """A normalised text (see `labeller.normalise`) as cues read it: the text, its `\\w+` words, and
+    the answers of the cues already asked about it, so a cue shared by two questions runs once."""
+
+    __slots__ = ("answers", "text", "words")
+
+    def __init__(self, norm: str) -> None:
+        self.text = norm
+        self.words = frozenset(_WORDS.findall(norm))
+        self.answers: dict[Cue, bool] = {}
 
 
-def needle(pattern: str) -> str | None:
-    """A literal that every match of `pattern` contains: its leading run of plain characters, after
-    lookbehinds, `\\b` and `^` anchors. None when there is no such run of MIN_NEEDLE characters."""
-    if _has_top_level_bar(pattern):
-        return None
-    rest = pattern
-    while True:
-        found = _LOOKBEHIND.match(rest)
-        if found:
-            rest = rest[found.end() :]
-            continue
-        for prefix in ("\\b", "^\\W*", "^"):
-            if rest.startswith(prefix):
-                rest = rest[len(prefix) :]
-                break
-        else:
-            break
-    end = 0
-    while end < len(rest) and rest[end] not in _META:
-        end += 1
-    run = rest[:end]
-    if end < len(rest) and rest[end] in "?*{":  # a quantifier makes the last character optional
-        run = run[:-1]
-    return run if len(run) >= MIN_NEEDLE else None
+class _Plan:
+    """How one cue is tried, built on first use (so importing the cues compiles nothing).
 
-
-class Cue:
-    """A set of regex alternatives tested as one cue.
-
-    Speed matters (the labeller reads ~44k utterances in the extraction benchmark), so:
-    - an alternative with a literal needle (see `needle`) runs only when the needle is in the text, a
-      plain substring test, which skips most alternatives for most texts;
-    - alternatives anchored with `^` are tried once at the start of the text, and the remaining ones in
-      one search: an anchored branch inside a big alternation is tried at every position.
-    A `gate`, when given, must match before the cue is tried at all.
+    Every alternative with anchors (see `prefilter.anchors`) runs only when one of its anchors is in
+    the text: whole words are one set intersection with the text's words; literals are one regex
+    search for any of them, then a substring test each when one is there.
+    The alternatives with none run as one regex; those anchored with `^` are tried once at the start
+    of the text, as an anchored branch inside a big alternation would be tried at every position.
     """
 
-    __slots__ = ("_anywhere", "_at_start", "_gate", "_needled", "parts")
+    __slots__ = (
+        "any_literal",
+        "anywhere",
+        "at_start",
+        "by_word",
+        "finders",
+        "gate",
+        "literals",
+        "sources",
+        "word_keys",
+    )
 
-    def __init__(self, *parts: str, gate: str = "") -> None:
-        self.parts = parts
-        self._needled: list[tuple[str, Callable[[str], re.Match[str] | None]]] = []
+    def __init__(self, parts: tuple[str, ...], gate: str) -> None:
+        self.gate = re.compile(gate).search if gate else None
+        # The anchored alternatives, each compiled the first time one of its anchors shows up.
+        self.sources: list[str] = []
+        self.finders: list[Callable[[str], re.Match[str] | None] | None] = []
+        by_word: dict[str, list[int]] = {}
+        literals: list[tuple[str, int]] = []
         anywhere: list[str] = []
         at_start: list[str] = []
         for part in parts:
-            literal = needle(part)
-            if literal is not None:
-                compiled = re.compile(part[1:]) if part.startswith("^") else re.compile(part)
-                self._needled.append((literal, compiled.match if part.startswith("^") else compiled.search))
-            elif part.startswith("^"):
-                at_start.append(part[1:])
-            else:
-                anywhere.append(part)
-        self._anywhere = re.compile("|".join(f"(?:{p})" for p in anywhere)) if anywhere else None
-        self._at_start = re.compile("|".join(f"(?:{p})" for p in at_start)) if at_start else None
-        self._gate = re.compile(gate) if gate else None
+            found = prefilter.known_anchors(part)
+            if found is None:
+                (at_start if part.startswith("^") else anywhere).append(
+                    part[1:] if part.startswith("^") else part
+                )
+                continue
+            index = len(self.sources)
+            self.sources.append(part)
+            self.finders.append(None)
+            for anchor in sorted(found, key=lambda a: a.text):
+                if anchor.word:
+                    by_word.setdefault(anchor.text, []).append(index)
+                else:
+                    literals.append((anchor.text, index))
+        self.by_word = {word: tuple(indexes) for word, indexes in by_word.items()}
+        self.word_keys = frozenset(by_word)
+        self.literals = tuple(literals)
+        # One regex search tells whether any literal is there at all, which is usually not the case.
+        distinct = sorted({literal for literal, _ in literals}, key=lambda t: (-len(t), t))
+        self.any_literal = re.compile("|".join(map(re.escape, distinct))).search if distinct else None
+        self.anywhere = re.compile("|".join(f"(?:{p})" for p in anywhere)).search if anywhere else None
+        self.at_start = re.compile("|".join(f"(?:{p})" for p in at_start)).match if at_start else None
 
-    def search(self, text: str) -> bool:
-        """True when any alternative matches the (normalised) text."""
-        if self._gate is not None and self._gate.search(text) is None:
+    def search(self, cue_text: CueText) -> bool:
+        text = cue_text.text
+        if self.gate is not None and self.gate(text) is None:
             return False
-        if self._at_start is not None and self._at_start.match(text) is not None:
+        if self.at_start is not None and self.at_start(text) is not None:
             return True
-        for literal, find in self._needled:
-            if literal in text and find(text) is not None:
-                return True
-        return self._anywhere is not None and self._anywhere.search(text) is not None
+        tried: set[int] = set()
+        for word in self.word_keys.intersection(cue_text.words):
+            for index in self.by_word[word]:
+                if index not in tried:
+                    if self._find(index, text):
+                        return True
+                    tried.add(index)
+        if self.any_literal is None or self.any_literal(text) is None:
+            return self.anywhere is not None and self.anywhere(text) is not None
+        for literal, index in self.literals:
+            if index not in tried and literal in text:
+                if self._find(index, text):
+                    return True
+                tried.add(index)
+        return self.anywhere is not None and self.anywhere(text) is not None
+
+    def _find(self, index: int, text: str) -> bool:
+        finder = self.finders[index]
+        if finder is None:
+            part = self.sources[index]
+            finder = re.compile(part[1:]).match if part.startswith("^") else re.compile(part).search
+            self.finders[index] = finder
+        return finder(text) is not None
+
+
+class Cue:
+    """A set of regex alternatives tested as one cue, on lower-cased text with straight apostrophes.
+
+    Speed matters (the labeller reads ~44k utterances in the extraction benchmark): see `_Plan` for
+    how the alternatives are tried, and `search_plain` for the answer it must equal. A `gate`, when
+    given, must match before the cue is tried at all. `Cue.union` is a cue that holds when any of
+    its members does, and asks each member, so their answers are shared through `CueText`.
+    """
+
+    __slots__ = ("_members", "_plan", "gate", "parts")
+
+    def __init__(self, *parts: str, gate: str = "") -> None:
+        self.parts = parts
+        self.gate = gate
+        self._members: tuple[Cue, ...] = ()
+        self._plan: _Plan | None = None
+
+    @classmethod
+    def union(cls, *members: Cue) -> Cue:
+        """A cue true when any member is (their parts together, each member asked on its own)."""
+        if any(m.gate for m in members):
+            raise ValueError("a union of gated cues would lose the gates")
+        cue = cls(*(part for member in members for part in member.parts))
+        cue._members = members
+        return cue
+
+    def search(self, text: str | CueText) -> bool:
+        """True when any alternative matches the normalised text (a `CueText` keeps the answer)."""
+        cue_text = CueText(text) if isinstance(text, str) else text
+        answer = cue_text.answers.get(self)
+        if answer is None:
+            if self._members:
+                answer = any(member.search(cue_text) for member in self._members)
+            else:
+                if self._plan is None:
+                    self._plan = _Plan(self.parts, self.gate)
+                answer = self._plan.search(cue_text)
+            cue_text.answers[self] = answer
+        return answer
 
     def search_plain(self, text: str) -> bool:
-        """The same answer without needles: every alternative tried (tests compare the two)."""
-        if self._gate is not None and self._gate.search(text) is None:
+        """The same answer by trying every alternative in turn, with no pre-check (tests compare)."""
+        if self.gate and re.search(self.gate, text) is None:
             return False
         return any(
             (re.match(part[1:], text) if part.startswith("^") else re.search(part, text)) is not None
@@ -127,7 +178,8 @@ FEELING = (
     r"lost|helpless|devastated|terrible|awful|crushed|mad|furious|annoyed|bitter|grief|griev\w*|"
     r"insecure|confus\w*|feel|feeling|felt|cry\w*|tears)\b"
 )
-feeling_word = re.compile(FEELING)
+# Any feeling named (the word list above), as a cue so its words are pre-checked.
+FEELING_CUE = Cue(FEELING)
 
 # --- Seeker states ----------------------------------------------------------------------------
 #
@@ -141,6 +193,18 @@ _PLAN_VERBS = (
     r"(?:try|ask|look|ring|call|message|text|tell(?! you)|write|send|invite|take|show|give(?! up)|talk|start|put|delete|"
     r"book|join|play|read|make|speak|email|check|sit|keep|bring|find|sign up|go (?:to|down|back|and|for|out|"
     r"round|see|with))\b"
+)
+
+# Direct statements of suicide or self-harm in Chinese, the language of the SAGE profiles (issue 18).
+# No `\b`: Chinese has no spaces between words. Written against direct statements only ("I want to
+# kill myself", "I don't want to live"); the meaning-based detector covers the indirect ones.
+ZH_CRISIS = (
+    r"自杀|自殺|轻生|輕生|寻死|尋死|自尽|自盡|自残|自殘|自伤|自傷|割腕",
+    r"想死(?!你|您)|去死吧我|不如死了|死了算了|死了就好|死掉算了|一死了之|一了百了",
+    r"不想活|活不下去|活着没(?:有)?(?:意思|意义|意義)|活著沒(?:有)?(?:意思|意義)|没(?:有)?活下去的",
+    r"结束(?:自己的|我的)?生命|結束(?:自己的|我的)?生命|了结(?:自己|生命)|了結(?:自己|生命)|离开这个世界|離開這個世界",
+    r"伤害自己|傷害自己|弄伤自己|弄傷自己|跳楼|跳樓|吃安眠药|吃安眠藥",
+    r"没有我(?:他们|大家|家人|你们|世界)?(?:会|會)?更好|沒有我(?:他們|大家|家人|你們|世界)?(?:会|會)?更好",
 )
 
 STATE_CUES: dict[str, Cue] = {
@@ -185,6 +249,7 @@ STATE_CUES: dict[str, Cue] = {
         r"\bgive up on (?:life|living)\b",
         r"\blife (?:is not|isn't) worth (?:living|it)\b",
         r"\b(?:go to sleep|fall asleep) and never wake up\b",
+        *ZH_CRISIS,
     ),
     "hopelessness": _cue(
         r"\b(?:feel|feeling|felt|i'm|it's|it is|is|seems|all|so|totally|completely|everything's) hopeless",
@@ -656,5 +721,18 @@ BEHAVIOUR_CUES: dict[str, Cue] = {
         r"^\W*(?:yes|yeah|yep|yup|right|exactly|true|indeed|definitely|absolutely|sure|agreed|correct|"
         r"i agree|that's (?:true|right|so true|correct)|you(?:'re| are) right)\b",
     ),
-    "escalates-distress": _cue(*STATE_CUES["crisis-risk"].parts, *STATE_CUES["hopelessness"].parts),
+    "escalates-distress": Cue.union(STATE_CUES["crisis-risk"], STATE_CUES["hopelessness"]),
 }
+
+
+def all_cues() -> list[Cue]:
+    """Every cue of the labeller: states, behaviours, the feeling words, support actions and harms."""
+    from esc_cli.iu import action_cues
+
+    return [
+        *STATE_CUES.values(),
+        *BEHAVIOUR_CUES.values(),
+        FEELING_CUE,
+        *action_cues.ACTION_CUES.values(),
+        *action_cues.HARM_CUES.values(),
+    ]

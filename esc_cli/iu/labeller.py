@@ -61,6 +61,7 @@ SAFETY_ACTIONS = frozenset({"safety-check", "refer-resource"})
 VENTING_WORDS = 30
 FLAT_WORDS = 3
 AFFECT_CACHE_LIMIT = 200_000
+TEXT_CACHE_LIMIT = 4096  # recent texts: a seeker message is read as a reply, then as the next state
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9']+")
@@ -83,6 +84,11 @@ def _content_words(norm: str) -> set[str]:
     return {w for w in _WORD.findall(norm) if len(w) > 3 and w not in _STOPWORDS}
 
 
+def content_words(text: str) -> set[str]:
+    """The words of a text that carry its topic (longer than 3 letters, not stop words)."""
+    return _content_words(normalise(text))
+
+
 def harmful(text: str) -> list[str]:
     """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text: regexes only, no model."""
     norm = normalise(text)
@@ -99,12 +105,22 @@ class OfflineLabeller:
         self.version = f"{RULES_VERSION}.{self.model.version}"
         self._vader = SentimentIntensityAnalyzer()
         self._affect: dict[str, float] = {}
+        self._texts: dict[str, cues.CueText] = {}
         self._strategy_actions = {s: frozenset(actions_of_strategy(s)) for s in ESCONV_STRATEGIES}
 
     @property
     def tag(self) -> str:
         """`name@version`, as IU records carry it."""
         return f"{self.name}@{self.version}"
+
+    def _cue_text(self, text: str) -> cues.CueText:
+        """The text normalised once, with the cue answers already known for it (a bounded cache)."""
+        found = self._texts.get(text)
+        if found is None:
+            if len(self._texts) >= TEXT_CACHE_LIMIT:
+                self._texts.clear()
+            found = self._texts[text] = cues.CueText(normalise(text))
+        return found
 
     # --- affect ---------------------------------------------------------------------------------
 
@@ -129,9 +145,10 @@ class OfflineLabeller:
         negative message, or a short one that names a feeling) are fallbacks: `emotion-unnamed` is only
         read when no telling state was, and `venting` is added to any message of 30+ negative words.
         """
-        norm = normalise(text)
+        prepared = self._cue_text(text)
+        norm = prepared.text
         words = len(_WORD.findall(norm))
-        found = [s for s in STATE_ORDER if cues.STATE_CUES[s].search(norm)]
+        found = [s for s in STATE_ORDER if cues.STATE_CUES[s].search(prepared)]
         if "crisis-risk" in found:
             found = [s for s in found if s not in MASKED_BY_CRISIS]
         if turn > 0 and "opening" in found:
@@ -150,7 +167,7 @@ class OfflineLabeller:
             if affect < -0.2:
                 found.append("venting")
         telling = [s for s in found if s not in STRUCTURAL_STATES]
-        named = bool(cues.feeling_word.search(norm)) or bool(AFFECT_STATES.intersection(found))
+        named = cues.FEELING_CUE.search(prepared) or bool(AFFECT_STATES.intersection(found))
         if not named and not telling and words >= 8:
             found.append("emotion-unnamed")
         if not found:
@@ -189,9 +206,9 @@ class OfflineLabeller:
         actions that realise it come next, and its primary action is added when no cue found one. Without it, the predicted strategy's primary
         action stands in when no cue fires.
         """
-        norm = normalise(text)
-        found = {a for a, cue in action_cues.ACTION_CUES.items() if cue.search(norm)}
-        found.update(self._question_actions(norm))
+        prepared = self._cue_text(text)
+        found = {a for a, cue in action_cues.ACTION_CUES.items() if cue.search(prepared)}
+        found.update(self._question_actions(prepared.text))
         ordered = [a for a in ACTION_IDS_BY_SALIENCE if a in found]
         if strategy:
             canonical = normalise_strategy(strategy)
@@ -220,7 +237,8 @@ class OfflineLabeller:
 
     def harmful(self, text: str) -> list[str]:
         """Harm ids (`cues.HARM_IDS`) whose cue appears in a supporter's text."""
-        return harmful(text)
+        prepared = self._cue_text(text)
+        return [h for h in cues.HARM_IDS if action_cues.HARM_CUES[h].search(prepared)]
 
     # --- seeker reply -----------------------------------------------------------------------------
 
@@ -232,21 +250,22 @@ class OfflineLabeller:
         `actions` are the intervention's action ids, `before` the seeker's previous message, and
         `delta` the estimated emotional change (SAGE scale) after the intervention.
         """
-        norm = normalise(reply)
+        prepared = self._cue_text(reply)
+        norm = prepared.text
         if not norm:
             return []
         words = _WORD.findall(norm)
         cue = cues.BEHAVIOUR_CUES
         found: list[str] = []
-        if cue["escalates-distress"].search(norm) or delta <= -7.5:
+        if cue["escalates-distress"].search(prepared) or delta <= -7.5:
             found.append("escalates-distress")
-        found += [b for b in ("thanks", "expresses-relief") if cue[b].search(norm)]
+        found += [b for b in ("thanks", "expresses-relief") if cue[b].search(prepared)]
         if SUGGESTING_ACTIONS.intersection(actions):
-            if cue["rejects-suggestion"].search(norm):
+            if cue["rejects-suggestion"].search(prepared):
                 found.append("rejects-suggestion")
-            elif cue["accepts-suggestion"].search(norm):
+            elif cue["accepts-suggestion"].search(prepared):
                 found.append("accepts-suggestion")
-        if cue["agrees"].search(norm):
+        if cue["agrees"].search(prepared):
             found.append("agrees")
         if len(words) <= FLAT_WORDS and (cues.FLAT_REPLY.match(norm) or not found):
             found.append("disengages")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -45,13 +45,46 @@ class StrategyPredictor(Protocol):
     def predict(self, text: str) -> str: ...
 
 
+class ScaledRows(Mapping[str, tuple[float, ...]]):
+    """Weight rows kept as the file's integers and divided by the scale when first read: dividing
+    all 43k rows up front costs more CPU than a short offline simulation uses the model for."""
+
+    __slots__ = ("_raw", "_rows", "_scale")
+
+    def __init__(self, raw: dict[str, list[int]], scale: float) -> None:
+        self._raw = raw
+        self._scale = scale
+        self._rows: dict[str, tuple[float, ...]] = {}
+
+    def __getitem__(self, key: str) -> tuple[float, ...]:
+        row: tuple[float, ...] | None = self.get(key)
+        if row is None:
+            raise KeyError(key)
+        return row
+
+    def get(self, key: str, default: Any = None) -> Any:  # the hot path of `StrategyModel.scores`
+        row = self._rows.get(key)
+        if row is None:
+            raw = self._raw.get(key)
+            if raw is None:
+                return default
+            row = self._rows[key] = tuple(w / self._scale for w in raw)
+        return row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 @dataclass(frozen=True)
 class StrategyModel:
     """Scores the 8 ESConv strategies for an utterance; weights[feature][k] and intercepts[k] go with
     labels[k]. Empty `intercepts` means all zero."""
 
     labels: tuple[str, ...]
-    weights: dict[str, tuple[float, ...]]
+    weights: Mapping[str, tuple[float, ...]]
     version: str
     intercepts: tuple[float, ...] = ()
 
@@ -95,8 +128,11 @@ class StrategyModel:
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
-def parse_weights(text: str, origin: str) -> StrategyModel:
-    """Build a model from the JSON that `to_json` writes; a wrong file is an InputError."""
+def parse_weights(text: str, origin: str, *, trusted: bool = False) -> StrategyModel:
+    """Build a model from the JSON that `to_json` writes; a wrong file is an InputError.
+
+    Every weight of a user's file is checked here. The packaged file (`trusted`, checked by the
+    tests) keeps its rows as integers until each is first read (`ScaledRows`): the same numbers."""
     try:
         body = json.loads(text)
         fmt = body["format"]
@@ -104,14 +140,19 @@ def parse_weights(text: str, origin: str) -> StrategyModel:
             raise InputError(origin, f"weights file of format {fmt}, not {WEIGHTS_FORMAT}", fix="rebuild it")
         labels = tuple(str(label) for label in body["labels"])
         scale = float(body["scale"])
-        weights = {str(k): tuple(w / scale for w in row) for k, row in body["weights"].items()}
+        weights: Mapping[str, tuple[float, ...]]
+        if trusted:
+            weights = ScaledRows(body["weights"], scale)
+        else:
+            weights = {str(k): tuple(w / scale for w in row) for k, row in body["weights"].items()}
         intercepts = tuple(b / scale for b in body["intercepts"])
         version = str(body["version"])
     except (ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError) as exc:
         raise InputError(origin, f"not a strategy weights file ({exc})", fix="rebuild it") from exc
     if set(labels) != set(ESCONV_STRATEGIES) or len(labels) != len(ESCONV_STRATEGIES):
         raise InputError(origin, "weights file of another label set", fix="rebuild it")
-    if len(intercepts) != len(labels) or any(len(row) != len(labels) for row in weights.values()):
+    rows = body["weights"].values() if trusted else weights.values()
+    if len(intercepts) != len(labels) or any(len(row) != len(labels) for row in rows):
         raise InputError(origin, "a weight row has the wrong length", fix="rebuild it")
     return StrategyModel(labels, weights, version, intercepts)
 
@@ -121,4 +162,6 @@ def load_strategy_model(path: Path | None = None) -> StrategyModel:
     if path is not None:
         return parse_weights(read_text(path, max_bytes=None, what="weights file"), str(path))
     resource = resources.files("esc_cli").joinpath("assets", WEIGHTS_RESOURCE)
-    return parse_weights(resource.read_text(encoding="utf-8"), f"esc_cli/assets/{WEIGHTS_RESOURCE}")
+    return parse_weights(
+        resource.read_text(encoding="utf-8"), f"esc_cli/assets/{WEIGHTS_RESOURCE}", trusted=True
+    )

@@ -6,6 +6,9 @@
 
 Backends: `anthropic` and `openai` (imported lazily, only when used) and `scripted` for tests.
 The offline engine is not here: each role has its own offline implementation.
+
+Batch mode (`batch.py`): `enable_batch(clients, BatchRound(journal))` sends the clients' calls through
+the providers' batch APIs, one batch per step of all running dialogues, journaled for resuming.
 """
 
 from __future__ import annotations

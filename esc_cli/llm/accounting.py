@@ -11,11 +11,15 @@ written and are estimates only; `[tool.esc.prices]` overrides or adds models:
 
 A model name matches its own entry, or else the longest entry it starts with, so dated snapshots
 ("claude-sonnet-4-5-20250929") use their family's price. Cached calls cost nothing.
+
+Calls answered through a provider batch API (`--batch`) cost `batch_rate` times the list price: 0.5
+on both Anthropic's Message Batches and OpenAI's Batch API. The usage table then shows the batched
+calls and what the discount saved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +36,7 @@ class Price(BaseModel):
     output: float = Field(ge=0)
     cache_read: float = Field(default=0.0, ge=0)
     cache_write: float = Field(default=0.0, ge=0)
+    batch_rate: float = Field(default=0.5, ge=0, le=1, description="Share of the price paid in a batch.")
 
 
 DEFAULT_PRICES: dict[str, Price] = {
@@ -84,6 +89,8 @@ class RoleUsage(BaseModel):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
+    batch_calls: int = Field(default=0, description="Answered through a provider batch API.")
+    batch_saved_usd: float = Field(default=0.0, description="What the batch discount saved.")
     priced: bool = Field(default=True, description="False when the model has no entry in the price table.")
 
 
@@ -108,16 +115,43 @@ class Ledger:
         row.output_tokens += usage.output_tokens
         row.cache_read_tokens += usage.cache_read_tokens
         row.cache_write_tokens += usage.cache_write_tokens
+        row.batch_calls += 1 if completion.batch else 0
         price = self.prices.lookup(model)
         if price is None:
             row.priced = False
             return
-        row.cost_usd += (
+        cost = (
             usage.input_tokens * price.input
             + usage.output_tokens * price.output
             + usage.cache_read_tokens * price.cache_read
             + usage.cache_write_tokens * price.cache_write
         ) / 1_000_000
+        if completion.batch:
+            row.batch_saved_usd += cost * (1.0 - price.batch_rate)
+            cost *= price.batch_rate
+        row.cost_usd += cost
+
+    def merge(self, rows: Iterable[RoleUsage]) -> None:
+        """Add usage recorded elsewhere (another process's ledger) to this one."""
+        for other in rows:
+            key = (other.role, other.backend, other.model)
+            row = self._rows.get(key)
+            if row is None:
+                self._rows[key] = other.model_copy()
+                continue
+            for name in (
+                "calls",
+                "cached_calls",
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "cost_usd",
+                "batch_calls",
+                "batch_saved_usd",
+            ):
+                setattr(row, name, getattr(row, name) + getattr(other, name))
+            row.priced = row.priced and other.priced
 
     def rows(self) -> list[RoleUsage]:
         return [self._rows[key].model_copy() for key in sorted(self._rows)]

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
-from esc_cli.llm.failures import sdk_errors
+from esc_cli.llm.failures import sdk_errors, within
 from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.rawpost import POOL, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -41,6 +42,16 @@ def _import_sdk() -> Any:
     return anthropic
 
 
+def _detail(exc: Any) -> str:
+    """The server's own words in an error: `api_message` in newer SDKs, else the error body's message."""
+    found = getattr(exc, "api_message", None)
+    body = getattr(exc, "body", None)
+    if not found and isinstance(body, dict):
+        inner = body.get("error", body)
+        found = inner.get("message") if isinstance(inner, dict) else None
+    return str(found or exc.message)
+
+
 class AnthropicBackend:
     """Claude models. `base_url` points the SDK elsewhere, e.g. at the fake server in tests."""
 
@@ -55,13 +66,21 @@ class AnthropicBackend:
         self.base_url = base_url
         self.timeout = timeout
         self._key = key
-        self._client: LoopBound[AsyncAnthropic] = LoopBound(self._new_client)
+        # One SDK client per server and settings, shared with every other backend that calls it.
+        self._pool_key = (self.name, base_url, key, timeout)
+        self._client: LoopBound[AsyncAnthropic] = LoopBound(
+            lambda: POOL.acquire(self._pool_key, self, self._new_client)
+        )
 
     def _new_client(self) -> AsyncAnthropic:
         client: AsyncAnthropic = self._sdk.AsyncAnthropic(
             api_key=self._key, base_url=self.base_url, timeout=self.timeout, max_retries=0
         )
         return client
+
+    def _sdk_client(self) -> AsyncAnthropic:
+        """The SDK client of this server, for the calls that are not messages (batch mode)."""
+        return self._client.get()
 
     def _params(self, request: Request) -> dict[str, Any]:
         messages: list[MessageParam] = []
@@ -85,14 +104,19 @@ class AnthropicBackend:
         with sdk_errors(
             sdk,
             backend=self.name,
-            detail=lambda exc: exc.api_message or exc.message,
+            detail=_detail,
             key_variable=KEY_VARIABLE,
             model=self.model,
             base_url=self.base_url,
             secrets=(self._key,),
             timeout=self.timeout,
         ):
-            reply: SdkMessage = await self._client.get().messages.create(**self._params(request))
+            # The body is already in the wire format: post it as it is (see rawpost.py).
+            reply: SdkMessage = await within(
+                self.timeout,
+                post_json(self._client.get(), "/v1/messages", self._params(request), sdk.types.Message),
+                backend=self.name,
+            )
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: SdkMessage, latency: float) -> Completion:
@@ -106,7 +130,6 @@ class AnthropicBackend:
         return Completion(text=text, usage=usage, model=str(reply.model), latency=latency)
 
     async def aclose(self) -> None:
-        client = self._client.current()
-        if client is not None:
-            await client.close()
+        if self._client.current() is not None:
+            await POOL.release(self._pool_key, self)
         self._client.forget()

@@ -54,6 +54,7 @@ class Completion(BaseModel):
     model: str = ""
     latency: float = 0.0
     cached: bool = False
+    batch: bool = Field(default=False, description="Answered through a provider batch API, at its discount.")
 
 
 @runtime_checkable

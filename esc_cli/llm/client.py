@@ -5,7 +5,9 @@ It composes, around one backend:
     call cache  ->  concurrency gate  ->  retries  ->  backend.complete
                                                    then: schema check, one repair, accounting
 
-A cache hit never touches the gate, so a fully cached run makes no calls and never waits. The gate
+Only a reply that passed the schema check is stored, under the key of the request as first asked
+(a repaired reply is stored in place of the bad one), so a rerun never replays a failure. A cache
+hit never touches the gate, so a fully cached run makes no calls and never waits. The gate
 is held per attempt, not during the backoff sleep, so a request waiting to retry does not keep a
 slot from the others; the server therefore never sees more than `concurrency` calls at once.
 """
@@ -13,7 +15,9 @@ slot from the others; the server therefore never sees more than `concurrency` ca
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import contextlib
+import time
+from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
 from typing import Any
 
@@ -27,16 +31,39 @@ from esc_cli.llm.structured import ReplyError, parse_reply, repair_request
 
 
 class Gate:
-    """At most `limit` calls in flight. Share one Gate between clients that use the same server."""
+    """At most `limit` calls in flight. Share one Gate between clients that use the same server.
+
+    It also counts, for the progress bar, the calls in flight and the time the finished ones took.
+    """
 
     def __init__(self, limit: int) -> None:
         if limit < 1:
             raise ValueError(f"concurrency must be at least 1, not {limit}")
         self.limit = limit
+        self.in_flight = 0
+        self.finished = 0
+        self.busy_seconds = 0.0
         self._semaphore: LoopBound[asyncio.Semaphore] = LoopBound(lambda: asyncio.Semaphore(limit))
 
     def slot(self) -> asyncio.Semaphore:
         return self._semaphore.get()
+
+    @contextlib.asynccontextmanager
+    async def call(self) -> AsyncIterator[None]:
+        """Hold a slot for one call, counting it in flight and timing it."""
+        async with self.slot():
+            self.in_flight += 1
+            started = time.perf_counter()
+            try:
+                yield
+            finally:
+                self.in_flight -= 1
+                self.finished += 1
+                self.busy_seconds += time.perf_counter() - started
+
+    @property
+    def mean_seconds(self) -> float:
+        return self.busy_seconds / self.finished if self.finished else 0.0
 
 
 class ModelClient:
@@ -75,21 +102,38 @@ class ModelClient:
         """One model reply, from the cache when this exact request was made before."""
         if self.role and not request.role:
             request = request.model_copy(update={"role": self.role})
-        completion = await self._call(request)
         schema = request.json_schema
+        key = self._key(request)
+        hit = await self._cached(key, request)
+        if hit is not None:
+            if schema is None:
+                return hit
+            try:
+                return hit.model_copy(update={"data": parse_reply(hit.text, schema)})
+            except ReplyError:
+                pass  # stored before replies were validated: ask again, and replace it
+        completion = await self._fresh(request)
         if schema is None:
-            return completion
+            return await self._store(key, completion)
         try:
-            return completion.model_copy(update={"data": parse_reply(completion.text, schema)})
+            data = parse_reply(completion.text, schema)
         except ReplyError as problem:
-            repaired = await self._call(repair_request(request, completion.text, str(problem)))
-        try:
-            return repaired.model_copy(update={"data": parse_reply(repaired.text, schema)})
-        except ReplyError as again:
-            raise BackendError(
-                f"{self.what}: the reply does not match the JSON schema, even after one repair: {again} "
-                "(try a stronger model, or check that the prompt asks for this shape)"
-            ) from again
+            repaired = await self._fresh(repair_request(request, completion.text, str(problem)))
+            try:
+                data = parse_reply(repaired.text, schema)
+            except ReplyError as again:
+                raise BackendError(
+                    f"{self.what}: the reply does not match the JSON schema, even after one repair: "
+                    f"{again} ({self._reply_fix()})"
+                ) from again
+            completion = repaired
+        stored = await self._store(key, completion)
+        return stored.model_copy(update={"data": data})
+
+    def _reply_fix(self) -> str:
+        if getattr(self.backend, "json_mode", None) in ("prompt", "object"):
+            return "try --json-mode schema if the server supports it, or a stronger model"
+        return "try a stronger model, or check that the prompt asks for this shape"
 
     async def complete_json(self, request: Request) -> Any:
         """The validated JSON of the reply. The request must carry a `json_schema`."""
@@ -97,23 +141,42 @@ class ModelClient:
             raise ValueError("complete_json needs a request with json_schema")
         return (await self.complete(request)).data
 
-    async def _call(self, request: Request) -> Completion:
-        key = cache_key(self.backend.name, self.backend.model, request) if self.cache is not None else ""
-        if self.cache is not None:
-            hit = await self.cache.get(key)
-            if hit is not None:
-                self.ledger.record(request.role, self.backend.name, self.backend.model, hit)
-                return hit
+    @property
+    def server(self) -> str:
+        """The server this client talks to ('' for backends without one, such as scripted)."""
+        return str(getattr(self.backend, "server", None) or getattr(self.backend, "base_url", None) or "")
+
+    def _key(self, request: Request) -> str:
+        if self.cache is None:
+            return ""
+        mode = getattr(self.backend, "json_mode", None) if request.json_schema is not None else None
+        return cache_key(
+            self.backend.name, self.backend.model, request, server=self.server, json_mode=mode or ""
+        )
+
+    async def _cached(self, key: str, request: Request) -> Completion | None:
+        if self.cache is None:
+            return None
+        hit = await self.cache.get(key)
+        if hit is not None:
+            self.ledger.record(request.role, self.backend.name, self.backend.model, hit)
+        return hit
+
+    async def _fresh(self, request: Request) -> Completion:
+        """One reply from the model (with retries), accounted, not cached."""
         completion = await call_with_retries(lambda: self._attempt(request), self.retry, what=self.what)
         if not completion.model:
             completion = completion.model_copy(update={"model": self.backend.model})
-        if self.cache is not None:
-            await self.cache.put(key, self.backend.name, self.backend.model, completion)
         self.ledger.record(request.role, self.backend.name, self.backend.model, completion)
         return completion
 
+    async def _store(self, key: str, completion: Completion) -> Completion:
+        if self.cache is not None:
+            await self.cache.put(key, self.backend.name, self.backend.model, completion, server=self.server)
+        return completion
+
     async def _attempt(self, request: Request) -> Completion:
-        async with self.gate.slot():
+        async with self.gate.call():
             return await self.backend.complete(request)
 
     async def aclose(self) -> None:

@@ -5,31 +5,67 @@ know which SDK raised what:
 
     TransientFailure   429, 408, 409, 5xx, timeouts, dropped connections, garbled bodies: retry
     BackendError       400, 401, 403, 404, 422 ... : stop now, with a message naming the fix
+
+A 5xx whose body names a request field (llama-cpp-python answers a `response_format` it cannot
+handle with a 500) is a request the server will refuse every time, so it is final too. Both kinds
+carry the HTTP status and the server's detail, so the JSON-mode fallback (`jsonmode.py`) can read them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from esc_cli.errors import BackendError
 
 # Statuses a later identical request can succeed on. 408/409 are the server asking us to try again.
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
 DETAIL_LIMIT = 200
+# Request fields a server names when it refuses the request itself rather than failing to serve it.
+REQUEST_FIELDS = (
+    "response_format",
+    "json_schema",
+    "max_completion_tokens",
+    "max_tokens",
+    "temperature",
+    "seed",
+    "messages",
+)
+_FIELD = re.compile(r"\b(" + "|".join(REQUEST_FIELDS) + r")\b")
+T = TypeVar("T")
 
 
 class TransientFailure(Exception):
     """A call failed in a way that a later attempt may not. Never leaves the retry layer."""
 
-    def __init__(self, backend: str, reason: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        backend: str,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        detail: str = "",
+        fix: str = "",
+    ) -> None:
         super().__init__(f"{backend}: {reason}")
         self.backend = backend
         self.reason = reason
         self.retry_after = retry_after
+        self.status = status
+        self.detail = detail
+        self.fix = fix
+
+
+def named_field(detail: str) -> str | None:
+    """The first request field an error detail names, if any."""
+    found = _FIELD.search(detail)
+    return found.group(1) if found else None
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
@@ -101,10 +137,42 @@ def status_failure(
 ) -> TransientFailure | BackendError:
     """Classify an HTTP error status: a TransientFailure to retry, or a final BackendError to raise."""
     text = one_line(detail, secrets)
-    if status in RETRYABLE_STATUSES or status >= 500:
-        return TransientFailure(backend, f"HTTP {status}: {text}", retry_after=parse_retry_after(headers))
-    name, fix = _fix_for(status, key_variable=key_variable, model=model, base_url=base_url)
-    return BackendError(f"{backend} refused the call ({status} {name}): {text} ({fix})")
+    field = named_field(text) if status >= 500 else None
+    if status in RETRYABLE_STATUSES or (status >= 500 and field is None):
+        return TransientFailure(
+            backend,
+            f"HTTP {status}: {text}",
+            retry_after=parse_retry_after(headers),
+            status=status,
+            detail=text,
+        )
+    if field is not None:
+        where = f"the server at {base_url}" if base_url else "the server"
+        fix = (
+            "try --json-mode object, or prompt"
+            if field in ("response_format", "json_schema")
+            else f"check that {where} supports {field}"
+        )
+        error = BackendError(f"{backend} refused the request field {field} (HTTP {status}): {text} ({fix})")
+    else:
+        name, fix = _fix_for(status, key_variable=key_variable, model=model, base_url=base_url)
+        error = BackendError(f"{backend} refused the call ({status} {name}): {text} ({fix})")
+    error.status, error.detail = status, text
+    return error
+
+
+async def within(seconds: float, call: Awaitable[T], *, backend: str) -> T:
+    """`call`, cut off after `seconds` in all: an HTTP read timeout restarts with every byte, so a
+    server that drips one byte a second would otherwise never time out."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await call
+    except TimeoutError as exc:
+        raise TransientFailure(
+            backend,
+            f"no complete reply within {seconds:g}s",
+            fix="raise --timeout or timeout in [tool.esc], or lower --concurrency",
+        ) from exc
 
 
 @contextmanager
@@ -136,9 +204,15 @@ def sdk_errors(
             secrets=secrets,
         ) from exc
     except sdk.APITimeoutError as exc:
-        raise TransientFailure(backend, f"no reply within {timeout:g}s") from exc
+        raise TransientFailure(
+            backend,
+            f"no reply within {timeout:g}s",
+            fix="raise --timeout or timeout in [tool.esc], or lower --concurrency",
+        ) from exc
     except sdk.APIConnectionError as exc:
-        raise TransientFailure(backend, f"connection failed: {exc.message}") from exc
+        where = f"the server at {base_url}" if base_url else "the network"
+        fix = f"start {where}, or check the base URL" if base_url else "check the network"
+        raise TransientFailure(backend, f"connection failed: {exc.message}", fix=fix) from exc
     except (sdk.APIResponseValidationError, ValueError) as exc:
         # A garbled or truncated body (ValueError covers JSON decoding): a proxy or an overloaded
         # server, not our request, so another attempt may well succeed.

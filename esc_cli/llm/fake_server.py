@@ -7,6 +7,20 @@ retry-after), 500 or 401, a hang past the client's timeout, a malformed body, or
 connection. It counts requests, keeps their bodies, and tracks the most requests in flight.
 GET /stats returns the counters as JSON, for a server run in another process.
 
+It can also behave like the local servers people run (the README's recipes), for the whole run:
+
+    refuse_json_schema=400   refuse response_format json_schema with a 400 (older servers)
+    refuse_json_schema=500   ... with llama-cpp-python's 500, whose body names response_format
+    refuse_json_object=True  refuse json_object too (only instructions in the prompt work)
+    style="prose"            write JSON replies as a small model does (`fake_wire.styled`): in prose,
+                             in a code fence, with raw control characters, or of the wrong shape
+    drip=1.0                 send the reply one byte a second (a read timeout never fires)
+
+and `refused_port()` gives a port where nothing listens.
+It also speaks both batch APIs (Anthropic Message Batches, the OpenAI Batch API with its files; see
+fake_batches.py): a batch ends `batch_delay` seconds after it is created, and per-request faults and
+whole-batch expiry can be queued. Batch traffic is counted apart (`batch_api_requests`, `batches`).
+
     with FakeServer(latency=0.2) as server:
         backend = OpenAIBackend("m", base_url=server.openai_base_url)
 
@@ -17,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -25,7 +40,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
-from esc_cli.llm.fake_wire import PromptCacheModel, Wire, anthropic_reply, echo_text, error_body, openai_reply
+from esc_cli.llm.fake_batches import BatchStore, HttpReply, RequestFault
+from esc_cli.llm.fake_wire import (
+    REPLY_STYLES,
+    PromptCacheModel,
+    ReplyStyle,
+    Wire,
+    anthropic_reply,
+    echo_text,
+    error_body,
+    is_repair,
+    openai_reply,
+    requested_schema,
+    styled,
+)
 
 HOST = "127.0.0.1"
 ReplyFunction = Callable[[dict[str, Any]], str]
@@ -74,6 +102,10 @@ class Fault:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet: a client that hangs up mid-reply (a timeout test) is expected, not a server bug."""
+
     # The listen backlog: 100+ clients connecting at once must not be refused.
     request_queue_size = 1024
     allow_reuse_address = True
@@ -89,7 +121,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and benchmarks do not want a line per request."""
 
-    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+    def _send_json(
+        self, status: int, payload: Any, headers: dict[str, str] | None = None, *, drip: float = 0.0
+    ) -> None:
         data = json.dumps(payload).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -97,17 +131,51 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        if not drip:
+            self.wfile.write(data)
+            return
+        for index in range(len(data)):  # one byte, then a pause: every read finds something new
+            try:
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+            except OSError:  # the client gave up, as it should
+                self.close_connection = True
+                return
+            if self.server.fake._stopping.wait(drip):
+                return
+
+    def _send_reply(self, reply: HttpReply) -> None:
+        if reply.raw is None:
+            self._send_json(reply.status, reply.body)
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(reply.raw)))
+        self.end_headers()
+        self.wfile.write(reply.raw)
 
     def do_GET(self) -> None:
         if self.path in ("/stats", "/health"):
             self._send_json(200, self.server.fake.stats())
+            return
+        reply = self.server.fake.batch_get(self.path, self.headers.get("Host", ""))
+        if reply is not None:
+            self._send_reply(reply)
         else:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        batch = self.server.fake.batch_post(
+            self.path.split("?", 1)[0],
+            raw,
+            self.headers.get("Content-Type", ""),
+            self.headers.get("Host", ""),
+        )
+        if batch is not None:
+            self._send_reply(batch)
+            return
         wire = ROUTES.get(self.path.split("?", 1)[0])
         if wire is None:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
@@ -131,8 +199,17 @@ class FakeServer:
         faults: Iterable[Fault] = (),
         api_key: str | None = None,
         port: int = 0,
+        refuse_json_schema: int | None = None,
+        refuse_json_object: bool = False,
+        style: ReplyStyle = "clean",
+        drip: float = 0.0,
+        batch_delay: float = 0.0,
     ) -> None:
         self.latency = latency
+        self.refuse_json_schema = refuse_json_schema
+        self.refuse_json_object = refuse_json_object
+        self.style = style
+        self.drip = drip
         self.reply = reply
         self.api_key = api_key
         self.requests = 0
@@ -145,6 +222,9 @@ class FakeServer:
         self._stopping = threading.Event()
         self._prompt_cache = PromptCacheModel()
         self._port = port
+        self.batch_api_requests = 0
+        self.requests_in_batches = 0
+        self.batch_store = BatchStore(self._batch_answer, delay=batch_delay)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -197,13 +277,53 @@ class FakeServer:
     def anthropic_base_url(self) -> str:
         return self.url
 
+    def add_batch_faults(self, faults: Iterable[RequestFault]) -> None:
+        """Faults for the next batched requests, one each: ok, errored (500), invalid (400), expired."""
+        self.batch_store.add_request_faults(faults)
+
+    def expire_next_batches(self, batches: int = 1) -> None:
+        self.batch_store.expire_next(batches)
+
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {
+            counts = {
                 "requests": self.requests,
                 "in_flight": self.in_flight,
                 "max_in_flight": self.max_in_flight,
+                "batch_api_requests": self.batch_api_requests,
             }
+        return {**counts, **self.batch_store.stats()}
+
+    # -- batches ---------------------------------------------------------------------------------
+
+    def _batch_answer(self, wire: Wire, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self.requests_in_batches += 1
+            number = self.requests_in_batches
+        return self._payload(wire, body, number)
+
+    def batch_post(self, path: str, raw: bytes, content_type: str, host: str) -> HttpReply | None:
+        body: dict[str, Any] | None = None
+        if content_type.startswith("application/json"):
+            try:
+                loaded = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                loaded = None
+            body = loaded if isinstance(loaded, dict) else None
+        reply = self.batch_store.post(path, body, raw, content_type, host)
+        if reply is not None:
+            self._count_batch_call()
+        return reply
+
+    def batch_get(self, path: str, host: str) -> HttpReply | None:
+        reply = self.batch_store.get(path, host)
+        if reply is not None:
+            self._count_batch_call()
+        return reply
+
+    def _count_batch_call(self) -> None:
+        with self._lock:
+            self.batch_api_requests += 1
 
     # -- one request -----------------------------------------------------------------------------
 
@@ -221,10 +341,13 @@ class FakeServer:
         try:
             if self.latency:
                 self._stopping.wait(self.latency)
+            refusal = self._refusal(wire, body)
             if fault is not None:
                 self._inject(handler, wire, fault)
             elif not self._authorized(handler):
                 handler._send_json(401, error_body(wire, 401, "invalid API key"))
+            elif refusal is not None:
+                handler._send_json(refusal[0], refusal[1])
             else:
                 self._answer(handler, wire, body, number)
         finally:
@@ -237,12 +360,34 @@ class FakeServer:
         bearer = handler.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         return self.api_key in (bearer, handler.headers.get("x-api-key", ""))
 
+    def _refusal(self, wire: Wire, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """The error a server that cannot do this response_format answers with, if it cannot."""
+        kind = (body.get("response_format") or {}).get("type") if wire == "openai" else None
+        if kind == "json_schema" and self.refuse_json_schema == 500:
+            # llama-cpp-python: its request model knows only "text" and "json_object", and the
+            # validation error escapes as an internal server error.
+            message = (
+                "1 validation error for CreateChatCompletionRequest: response_format.type: "
+                "Input should be 'text' or 'json_object' (input_value='json_schema')"
+            )
+            return 500, {"error": {"message": message, "type": "internal_server_error", "code": 500}}
+        if kind == "json_schema" and self.refuse_json_schema is not None:
+            message = "response_format type 'json_schema' is not supported by this server"
+            return self.refuse_json_schema, error_body(wire, self.refuse_json_schema, message)
+        if kind == "json_object" and self.refuse_json_object:
+            return 400, error_body(wire, 400, "response_format type 'json_object' is not supported")
+        return None
+
     def _answer(self, handler: _Handler, wire: Wire, body: dict[str, Any], number: int) -> None:
+        handler._send_json(200, self._payload(wire, body, number), drip=self.drip)
+
+    def _payload(self, wire: Wire, body: dict[str, Any], number: int) -> dict[str, Any]:
         text = self.reply(body) if self.reply is not None else echo_text(wire, body)
+        if self.style != "clean" and requested_schema(wire, body) is not None:
+            text = styled(text, self.style, repair=is_repair(wire, body))
         if wire == "openai":
-            handler._send_json(200, openai_reply(body, text, number))
-        else:
-            handler._send_json(200, anthropic_reply(body, text, number, self._prompt_cache))
+            return openai_reply(body, text, number)
+        return anthropic_reply(body, text, number, self._prompt_cache)
 
     def _inject(self, handler: _Handler, wire: Wire, fault: Fault) -> None:
         if fault.kind == "status":
@@ -263,6 +408,13 @@ class FakeServer:
             handler.close_connection = True
 
 
+def refused_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (a connection to it is refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m esc_cli.llm.fake_server", description=__doc__.splitlines()[0]
@@ -270,10 +422,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8900, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every call")
     parser.add_argument("--text", default=None, help="reply with this text instead of echoing")
+    parser.add_argument(
+        "--refuse-json-schema",
+        type=int,
+        choices=(400, 422, 500),
+        default=None,
+        help="refuse response_format json_schema with this status (500: llama-cpp-python's body)",
+    )
+    parser.add_argument("--refuse-json-object", action="store_true", help="refuse json_object too")
+    parser.add_argument("--style", choices=REPLY_STYLES, default="clean", help="how JSON replies are written")
+    parser.add_argument("--drip", type=float, default=0.0, help="seconds between the bytes of a reply")
+    parser.add_argument("--batch-delay", type=float, default=0.0, help="seconds until a batch ends")
     args = parser.parse_args(argv)
     fixed: str | None = args.text
     server = FakeServer(
-        latency=args.latency, port=args.port, reply=(lambda _body: fixed) if fixed is not None else None
+        latency=args.latency,
+        port=args.port,
+        reply=(lambda _body: fixed) if fixed is not None else None,
+        refuse_json_schema=args.refuse_json_schema,
+        refuse_json_object=args.refuse_json_object,
+        style=args.style,
+        drip=args.drip,
+        batch_delay=args.batch_delay,
     )
     server.start()
     print(

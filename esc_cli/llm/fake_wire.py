@@ -14,6 +14,10 @@ from esc_cli.llm.scripted import rough_tokens
 from esc_cli.llm.structured import minimal_instance, schema_from_instruction
 
 Wire = Literal["openai", "anthropic"]
+# How the fake writes a JSON reply, as the small models behind local servers do (see `styled`).
+ReplyStyle = Literal["clean", "prose", "fence", "control", "wrong-shape", "wrong-once"]
+REPLY_STYLES: tuple[str, ...] = ("clean", "prose", "fence", "control", "wrong-shape", "wrong-once")
+REPAIR_OPENING = "Your reply did not match the JSON Schema"
 
 # Anthropic's error `type` for each status, which the SDK exposes as `APIStatusError.type`.
 ANTHROPIC_ERROR_TYPES = {
@@ -143,3 +147,45 @@ def error_body(wire: Wire, status: int, message: str) -> dict[str, Any]:
         kind = ANTHROPIC_ERROR_TYPES.get(status, "api_error")
         return {"type": "error", "error": {"type": kind, "message": message}}
     return {"error": {"message": message, "type": "fake_error", "param": None, "code": str(status)}}
+
+
+def _with_control_characters(value: Any) -> Any:
+    if isinstance(value, str):
+        return f"{value}\n\t(said softly)"
+    if isinstance(value, dict):
+        return {key: _with_control_characters(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_control_characters(item) for item in value]
+    return value
+
+
+def is_repair(wire: Wire, body: dict[str, Any]) -> bool:
+    """True for the client's one repair request (its last user message quotes the schema errors)."""
+    users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    return bool(users) and _text_of(users[-1].get("content")).startswith(REPAIR_OPENING)
+
+
+def styled(text: str, style: str, *, repair: bool = False) -> str:
+    """A JSON reply as a small model might write it:
+
+    clean        as it is
+    prose        inside a sentence before and after
+    fence        in a ```json code fence
+    control      raw newlines and tabs inside its strings (not escaped, so not strict JSON)
+    wrong-shape  valid JSON of the wrong shape, every time
+    wrong-once   the wrong shape, then the right one when the client asks for a repair
+    """
+    if style == "prose":
+        return f"Sure! Here is my answer:\n{text}\nI hope this helps."
+    if style == "fence":
+        return f"```json\n{text}\n```"
+    if style == "control":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            return text
+        escaped = json.dumps(_with_control_characters(data), ensure_ascii=False)
+        return escaped.replace("\\n", "\n").replace("\\t", "\t")
+    if style == "wrong-shape" or (style == "wrong-once" and not repair):
+        return json.dumps({"answer": text})
+    return text

@@ -4,22 +4,26 @@
 (Qwen), and others. The key comes from OPENAI_API_KEY; a server on localhost needs none, so a
 placeholder is sent there when the variable is unset.
 
-Structured output uses `response_format` (`json_schema` by default; `json_object` for servers that
-only know JSON mode) plus the schema in the system prompt, and the client validates every reply.
+Structured output uses `response_format` as the JSON mode says (`jsonmode.py`: `auto` finds what
+the server accepts) plus the schema in the system prompt, and the client validates every reply.
+Each call has an overall deadline of `timeout` seconds, not only a per-read timeout.
 The seed is passed through. The SDK's own retries are off: `retry.py` is the only retry layer.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
-from esc_cli.llm.failures import TransientFailure, sdk_errors
+from esc_cli.llm.failures import TransientFailure, sdk_errors, within
+from esc_cli.llm.jsonmode import DEFAULT_JSON_MODE, JsonMode, ServerModes
 from esc_cli.llm.loopbound import LoopBound
+from esc_cli.llm.rawpost import POOL, Lanes, lanes_for, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -31,8 +35,7 @@ INSTALL_HINT = "pip install 'esc-skills[openai]'"
 # Sent to local servers that check no key; the SDK refuses to start without some key.
 LOCAL_PLACEHOLDER_KEY = "esc-local-no-key"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
-
-JsonMode = Literal["json_schema", "json_object", "none"]
+OPENAI_URL = "https://api.openai.com/v1"
 
 
 def is_local(base_url: str | None) -> bool:
@@ -49,6 +52,23 @@ def _import_sdk() -> Any:
     except ImportError as exc:
         raise BackendError(f"the openai backend needs the openai package ({INSTALL_HINT})") from exc
     return openai
+
+
+def _http_module(sdk: Any) -> Any:
+    """The HTTP library the installed SDK is built on (httpx, or httpx2 in newer releases)."""
+    for cls in sdk.DefaultAsyncHttpxClient.__mro__:
+        if cls.__name__ == "AsyncClient":
+            return importlib.import_module(cls.__module__.partition(".")[0])
+    raise BackendError(f"the installed openai package is not one esc knows ({INSTALL_HINT} --upgrade)")
+
+
+def _cached_tokens(usage: Any) -> int:
+    """Prompt tokens the server read from its cache. SDKs before prompt caching keep the field, when
+    a server sends it, as a plain dict."""
+    details = getattr(usage, "prompt_tokens_details", None)
+    if isinstance(details, dict):
+        return int(details.get("cached_tokens") or 0)
+    return int(getattr(details, "cached_tokens", 0) or 0)
 
 
 def _detail(body: object, fallback: str) -> str:
@@ -69,7 +89,8 @@ class OpenAIBackend:
         *,
         base_url: str | None = None,
         timeout: float = 60.0,
-        json_mode: JsonMode = "json_schema",
+        json_mode: JsonMode = DEFAULT_JSON_MODE,
+        modes: ServerModes | None = None,
         max_connections: int = 256,
     ) -> None:
         self._sdk = _import_sdk()
@@ -81,18 +102,30 @@ class OpenAIBackend:
         self.model = model
         self.base_url = base_url
         self.timeout = timeout
-        self.json_mode = json_mode
+        self.json_mode: JsonMode = json_mode
+        # What each server accepts; share one between the backends of a run (the factory does).
+        self.modes = modes or ServerModes()
         self.max_connections = max_connections
         self._key = key
-        self._client: LoopBound[AsyncOpenAI] = LoopBound(self._new_client)
+        # The SDK clients of this server and settings, shared with every other backend that calls it,
+        # in lanes of LANE_CONNECTIONS calls (see rawpost.py for why lanes).
+        self._pool_key = (self.name, base_url, key, timeout, max_connections)
+        self._client: LoopBound[Lanes[AsyncOpenAI]] = LoopBound(
+            lambda: POOL.acquire(
+                self._pool_key, self, lambda: Lanes(lanes_for(max_connections), self._new_client)
+            )
+        )
+
+    def _sdk_client(self) -> AsyncOpenAI:
+        """An SDK client of this server, for the calls that are not chat completions (batch mode)."""
+        return self._client.get().first()
 
     def _new_client(self) -> AsyncOpenAI:
-        import httpx2
-
         sdk = self._sdk
         # The SDK's default client with a pool sized to our concurrency: a pool smaller than the
         # semaphore would queue requests inside httpx where the timeout already runs.
-        limits = httpx2.Limits(
+        # Each lane may hold every connection, so a busy lane never queues a request inside httpx.
+        limits = _http_module(sdk).Limits(
             max_connections=self.max_connections, max_keepalive_connections=self.max_connections
         )
         http_client = sdk.DefaultAsyncHttpxClient(limits=limits, timeout=self.timeout)
@@ -105,7 +138,15 @@ class OpenAIBackend:
         )
         return client
 
-    def _params(self, request: Request) -> dict[str, Any]:
+    @property
+    def server(self) -> str:
+        """The server's base URL, as messages and the JSON-mode memory name it."""
+        return self.base_url or OPENAI_URL
+
+    def _params(self, request: Request, mode: JsonMode | None = None) -> dict[str, Any]:
+        """The chat-completions parameters; `mode` is the JSON mode of this call (default: the
+        configured one, with `auto` read as `schema`)."""
+        mode = mode or self.json_mode
         messages: list[ChatCompletionMessageParam] = []
         system = with_schema_instruction(request.system, request.json_schema)
         if system:
@@ -125,19 +166,24 @@ class OpenAIBackend:
         params["max_tokens" if self.base_url else "max_completion_tokens"] = request.max_tokens
         if request.seed is not None:
             params["seed"] = request.seed
-        if request.json_schema is not None and self.json_mode == "json_schema":
+        if request.json_schema is not None and mode in ("schema", "auto"):
             params["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "reply", "schema": request.json_schema, "strict": False},
             }
-        elif request.json_schema is not None and self.json_mode == "json_object":
+        elif request.json_schema is not None and mode == "object":
             params["response_format"] = {"type": "json_object"}
         return params
 
     async def complete(self, request: Request) -> Completion:
+        if request.json_schema is None:
+            return await self._send(request, "prompt")
+        return await self.modes.call(self.server, self.json_mode, lambda mode: self._send(request, mode))
+
+    async def _send(self, request: Request, mode: JsonMode) -> Completion:
         sdk = self._sdk
         started = time.perf_counter()
-        with sdk_errors(
+        errors = sdk_errors(
             sdk,
             backend=self.name,
             detail=lambda exc: _detail(exc.body, exc.message),
@@ -146,8 +192,19 @@ class OpenAIBackend:
             base_url=self.base_url,
             secrets=(self._key,),
             timeout=self.timeout,
-        ):
-            reply: ChatCompletion = await self._client.get().chat.completions.create(**self._params(request))
+        )
+        # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
+        with errors, self._client.get().take() as client:
+            reply: ChatCompletion = await within(
+                self.timeout,
+                post_json(
+                    client,
+                    "/chat/completions",
+                    self._params(request, mode),
+                    self._sdk.types.chat.ChatCompletion,
+                ),
+                backend=self.name,
+            )
         return self._completion(reply, time.perf_counter() - started)
 
     def _completion(self, reply: ChatCompletion, latency: float) -> Completion:
@@ -156,8 +213,7 @@ class OpenAIBackend:
         text = reply.choices[0].message.content or ""
         usage = Usage()
         if reply.usage is not None:
-            details = reply.usage.prompt_tokens_details
-            cached = (details.cached_tokens or 0) if details is not None else 0
+            cached = _cached_tokens(reply.usage)
             # Usage.input_tokens counts uncached input only, as Anthropic reports it, so one price
             # table works for both.
             usage = Usage(
@@ -168,7 +224,6 @@ class OpenAIBackend:
         return Completion(text=text, usage=usage, model=reply.model or self.model, latency=latency)
 
     async def aclose(self) -> None:
-        client = self._client.current()
-        if client is not None:
-            await client.close()
+        if self._client.current() is not None:
+            await POOL.release(self._pool_key, self)
         self._client.forget()

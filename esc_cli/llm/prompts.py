@@ -5,14 +5,18 @@ through `fileio.read_text` (size, encoding and emptiness checks). Variables are 
 passed in as a variable is inserted as it is and never rendered as a template itself, so `{{ }}`
 inside a skill stays literal. Undefined variables are errors (StrictUndefined), and nothing is
 HTML-escaped, since the output is a prompt.
+
+Templates and everything they include, import or extend resolve inside the bank's prompts folder:
+an absolute name, a `..` or a symlink that leads out (say to /proc/self/environ, which holds the API
+keys) is refused with one line, so no template can put a file from elsewhere into a request.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jinja2 loads only when a prompt is rendered, to keep `esc` start-up fast
@@ -43,6 +47,35 @@ def prompt_path(prompts_dir: Path, name: str) -> Path:
     )
 
 
+def confined_loader(folder: str) -> jinja2.BaseLoader:
+    """A loader of the templates that resolve, symlinks followed, inside `folder`; any other name is
+    refused with an InputError (a TemplateNotFound would tell the author nothing)."""
+    import jinja2
+
+    root = Path(folder).resolve()
+
+    class Confined(jinja2.BaseLoader):
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            name = template.replace("\\", "/")
+            inside = (root / name).resolve()
+            if name.startswith("/") or PurePosixPath(name).is_absolute() or not inside.is_relative_to(root):
+                raise InputError(
+                    Path(folder) / name,
+                    "a template may only include templates inside the prompts folder "
+                    "(no absolute paths, no .., no symlinks that lead out)",
+                    fix="copy what it needs into the prompts folder",
+                )
+            if not inside.is_file():
+                raise jinja2.TemplateNotFound(template)
+            source = read_text(inside, what="prompt template")
+            mtime = inside.stat().st_mtime
+            return source, str(inside), lambda: inside.exists() and inside.stat().st_mtime == mtime
+
+    return Confined()
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(folder: str, path: str, source: str) -> jinja2.Template:
     """The compiled template, kept per (folder, file, source): an edited template compiles afresh.
@@ -53,7 +86,7 @@ def _compiled(folder: str, path: str, source: str) -> jinja2.Template:
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=confined_loader(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -74,6 +107,10 @@ def render_prompt(prompts_dir: Path, name: str, **variables: Any) -> str:
     template = _compiled(str(prompts_dir), str(path), read_text(path, what="prompt template"))
     try:
         return template.render(**variables)
+    except jinja2.TemplateNotFound as exc:
+        raise InputError(
+            path, f"template includes {exc.name!r}, which is not in the prompts folder", fix="create it"
+        ) from exc
     except jinja2.UndefinedError as exc:
         raise InputError(
             path, f"template uses an undefined variable: {exc.message}", fix="pass it or remove it"
@@ -115,7 +152,11 @@ def prompts_digest(prompts_dir: Path) -> str:
     """One hash over every template in the folder (names and contents), for a whole-run record."""
     digest = hashlib.sha256()
     if prompts_dir.is_dir():
+        root = prompts_dir.resolve()
         for path in sorted(p for p in prompts_dir.rglob("*") if p.is_file()):
             digest.update(path.relative_to(prompts_dir).as_posix().encode("utf-8") + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            # A link that leads out (say to /proc/self/environ or /dev/zero) is never read: no
+            # template may include it, so only its name counts.
+            inside = path.resolve().is_relative_to(root)
+            digest.update((path.read_bytes() if inside else b"(outside the prompts folder)") + b"\0")
     return digest.hexdigest()[:16]

@@ -63,10 +63,10 @@ async def call_with_retries(
             return await attempt_call()
         except TransientFailure as failure:
             if attempt >= policy.max_attempts:
+                fix = failure.fix or "retry later, lower --concurrency, or raise max_attempts in [tool.esc]"
                 raise BackendError(
                     f"{what}: gave up after {attempt} attempt{'s' if attempt != 1 else ''}, "
-                    f"last: {failure.reason} (retry later, lower --concurrency, "
-                    "or raise max_attempts in [tool.esc])"
+                    f"last: {failure.reason} ({fix})"
                 ) from failure
             wait = policy.delay(attempt, failure.retry_after)
             log.info("%s: attempt %d failed (%s); retrying in %.2fs", what, attempt, failure.reason, wait)

@@ -8,12 +8,20 @@ gets exactly one repair request that quotes the error; `repair_request` builds i
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from esc_cli.llm.base import Message, Request
+from esc_cli.llm.lenient import ReplyError, check_schema, loads_lenient, read_reply
 
-_FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n(?P<body>.*?)\n\s*```\s*$", re.DOTALL)
+__all__ = [
+    "ReplyError",
+    "check_schema",
+    "minimal_instance",
+    "parse_json_text",
+    "parse_reply",
+    "repair_request",
+    "schema_instruction",
+]
 
 
 SCHEMA_MARKER = "that matches this JSON Schema:\n"
@@ -51,38 +59,14 @@ def with_schema_instruction(system: str, schema: dict[str, Any] | None) -> str:
     return f"{system}\n\n{instruction}" if system else instruction
 
 
-class ReplyError(ValueError):
-    """The reply is not JSON, or not JSON that fits the schema. The message says where."""
-
-
 def parse_json_text(text: str) -> Any:
-    """Parse a reply as JSON, tolerating the code fence models like to add."""
-    fenced = _FENCE.match(text)
-    body = fenced.group("body") if fenced else text
-    try:
-        return json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise ReplyError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
-
-
-def check_schema(data: Any, schema: dict[str, Any]) -> None:
-    """Raise ReplyError naming the first place where `data` breaks `schema`."""
-    # Imported here so only calls with a schema pay for it. No type stubs are installed for it.
-    import jsonschema
-
-    validator_cls = jsonschema.validators.validator_for(schema)
-    errors = sorted(validator_cls(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first.absolute_path)
-        raise ReplyError(f"at {('$' + where) if where else '$'}: {first.message}")
+    """Parse a reply as JSON: plain, in a code fence, or inside prose (see `lenient.py`)."""
+    return loads_lenient(text)
 
 
 def parse_reply(text: str, schema: dict[str, Any]) -> Any:
-    """The reply's JSON, checked against the schema."""
-    data = parse_json_text(text)
-    check_schema(data, schema)
-    return data
+    """The reply's JSON, read leniently and checked against the schema."""
+    return read_reply(text, schema)
 
 
 def repair_request(request: Request, bad_reply: str, problem: str) -> Request:

@@ -2,9 +2,11 @@
 
 `OfflineAgent` labels the seeker's last message with the labeller, routes to skills
 (`router.route_skills`), and realises the first routed skill as text:
-- with an IU index (`--ius`), a real ESConv supporter utterance of the skill's strategies and actions
-  whose answered seeker message is most like the live one;
-- otherwise, a Supporter line from the skill's own examples whose Seeker line is most like the live one.
+- with an IU index (`--ius`), a real ESConv supporter utterance of the skill's strategies and actions:
+  the index's best candidates by word overlap, re-ranked by semantic fit to the live message;
+- otherwise, a Supporter line from the skill's own examples, ranked by semantic fit: how close its
+  Seeker line and the line itself are to what the seeker just said, read by the shared text encoder
+  (`esc_cli.text`, the judge's own), so the agent stays on topic.
 Lines already said in this dialogue are skipped while others are left, so the agent does not repeat
 itself. When no skill routes, it falls back to the baseline's line for the turn and uses no skill:
 a bank with a coverage gap scores like the baseline on those turns.
@@ -24,7 +26,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.iu_index import SupporterIndex
 from esc_cli.sim.router import route_skills
-from esc_cli.sim.textsim import bag_cosine
+from esc_cli.text import TextEncoder, shared_encoder
 
 GENERIC_LINES: tuple[tuple[str, str], ...] = (
     ("Can you tell me more about what happened?", "Question"),
@@ -32,6 +34,8 @@ GENERIC_LINES: tuple[tuple[str, str], ...] = (
     ("Maybe you could try talking to someone you trust about it.", "Providing Suggestions"),
 )
 RECENT_TURNS = 2
+# IU candidates re-ranked by semantic fit (the index ranks by word overlap first).
+RERANK = 12
 
 
 def generic_line(turn: int) -> tuple[str, str]:
@@ -72,12 +76,27 @@ class OfflineAgent:
         *,
         ius: SupporterIndex | None = None,
         limit: int = 2,
+        encoder: TextEncoder | None = None,
     ) -> None:
         self.skills = list(skills)
         self.labeller = labeller
         self.ius = ius
         self.limit = limit
+        self.encoder = encoder if encoder is not None else shared_encoder()
         self._pairs: dict[str, list[tuple[str, str]]] = {}
+
+    def fit_order(self, seeker_text: str, candidates: Sequence[tuple[str, str]]) -> list[int]:
+        """Indexes of (seeker line, supporter line) candidates, best semantic fit to the live message
+        first (cosine of the message with the example's seeker line plus with its supporter line);
+        ties keep file order."""
+        if not candidates:
+            return []
+        encoder = self.encoder
+        live = encoder.vector(seeker_text)
+        prompts = encoder.embed([c[0] for c in candidates]) @ live
+        lines = encoder.embed([c[1] for c in candidates]) @ live
+        fit = [round(float(a + b), 4) for a, b in zip(prompts, lines, strict=True)]
+        return sorted(range(len(candidates)), key=lambda i: (-fit[i], i))
 
     def example_pairs(self, skill: Skill) -> list[tuple[str, str]]:
         """(seeker line, supporter line) pairs of the skill's examples, in file order."""
@@ -116,11 +135,13 @@ class OfflineAgentSession:
         if ius is not None:
             ranked = ius.candidates(seeker_text, skill.meta.strategies, skill.meta.actions)
             if ranked:
-                return self._pick(ranked)
+                head = ranked[:RERANK]
+                order = self.agent.fit_order(seeker_text, [(line, line) for line in head])
+                return self._pick([head[i] for i in order] + list(ranked[RERANK:]))
         pairs = self.agent.example_pairs(skill)
         if not pairs:
             return None
-        order = sorted(range(len(pairs)), key=lambda i: (-bag_cosine(seeker_text, pairs[i][0]), i))
+        order = self.agent.fit_order(seeker_text, pairs)
         return self._pick([pairs[i][1] for i in order])
 
     def _strategy(self, skill: Skill, text: str) -> str:

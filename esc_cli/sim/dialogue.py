@@ -52,6 +52,7 @@ async def run_dialogue(
                 reasoning=judgement.reasoning,
                 seeker_after=message.text,
                 safety=list(judgement.safety),
+                off_topic=judgement.off_topic,
             )
         )
         if reason:

@@ -49,6 +49,10 @@ class Judgement:
     reasoning: str
     actions: list[str] = field(default_factory=list)
     safety: list[str] = field(default_factory=list)
+    raw: float | None = None
+    """The change before quantisation, when the engine has one (the offline judge does)."""
+    off_topic: bool = False
+    """The judge read the reply as off-topic (said to someone else, not to this seeker)."""
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,18 @@ any agent's replies from their text alone, so an LLM agent with the offline seek
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from esc_cli.bank.model import Skill
-from esc_cli.errors import ConfigError
+from esc_cli.errors import ConfigError, InputError
 from esc_cli.iu.records import IU
 from esc_cli.llm.client import ModelClient
 from esc_cli.sim.engines import Agent, Labeller, Seeker, default_labeller
 from esc_cli.sim.iu_index import SeekerReplyIndex, SupporterIndex
 from esc_cli.sim.outcome import OutcomeTable, default_table
+from esc_cli.sim.profile import Profile
 from esc_cli.sim.protocol import MAX_TURNS
 
 OFFLINE = "offline"
@@ -61,6 +63,8 @@ class SimOptions:
     """Folder of the prompt templates; required when a role runs on a model."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form notes recorded in run.json by callers (e.g. the evolve round)."""
+    workers: int = 1
+    """Processes to spread model-backed dialogues over (see sim/workers.py); 1 runs them all here."""
 
     def engine_of(self, role: str) -> str:
         """`offline` or the backend name of a role."""
@@ -109,3 +113,24 @@ def build_engines(skills: list[Skill], options: SimOptions) -> tuple[Agent, Seek
     """Both engines, sharing one labeller."""
     labeller = options.labeller or default_labeller()
     return build_agent(skills, options, labeller), build_seeker(options, labeller)
+
+
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+OFFLINE_LANGUAGES = ("en",)
+
+
+def check_languages(profiles: Sequence[Profile], options: SimOptions) -> None:
+    """Refuse, before any dialogue, profiles the offline roles cannot read: the offline agent and
+    seeker read English only, and would score a Chinese seeker on nothing (issue 18)."""
+    offline = [role for role in ("agent", "seeker") if options.engine_of(role) == OFFLINE]
+    unread = next((p for p in profiles if p.language not in OFFLINE_LANGUAGES), None)
+    if not offline or unread is None:
+        return
+    language = LANGUAGE_NAMES.get(unread.language, unread.language)
+    flags = " ".join(f"--{role}-backend anthropic" for role in offline)
+    raise InputError(
+        None,
+        f"profile '{unread.id}' is in {language} (language: {unread.language}), which the offline "
+        f"{' and '.join(offline)} cannot read",
+        fix=f"run it on a model backend that reads {language}, e.g. {flags}, or openai",
+    )

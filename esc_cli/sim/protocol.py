@@ -24,6 +24,7 @@ SUCCESS = "success"
 FAILURE = "failure"
 GOODBYE = "goodbye"
 MAX_TURNS_REACHED = "max-turns"
+ERROR = "error"  # the dialogue could not finish: a model call failed for good (Dialogue.error says why)
 
 # Goodbye phrases, looked for in the last sentence only. English matches whole words; Chinese matches
 # substrings (no word boundaries). "say goodbye to everyone" is a crisis cue, not a closing, so a

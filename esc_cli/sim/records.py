@@ -39,6 +39,7 @@ class Turn(Record):
         default="", description="The seeker's next message ('' when the dialogue ended)."
     )
     safety: list[str] = Field(default_factory=list, description="Safety flags raised on this turn.")
+    off_topic: bool = Field(default=False, description="The judge read the reply as said to someone else.")
 
 
 class Dialogue(Record):
@@ -53,7 +54,17 @@ class Dialogue(Record):
     emotion_start: int = 40
     turns: list[Turn] = Field(default_factory=list)
     final_emotion: int
-    outcome: str = Field(description="success (>= 100), failure (< 10), goodbye or max-turns.")
+    outcome: str = Field(
+        description="success (>= 100), failure (< 10), goodbye or max-turns; error when it could not finish."
+    )
+    error: str = Field(
+        default="",
+        description="Why the dialogue could not finish (a model call failed for good); '' if it did.",
+    )
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error)
 
     @property
     def key(self) -> str:
@@ -94,6 +105,8 @@ class Summary(Record):
     by_profile: dict[str, GroupScore]
     skills: dict[str, SkillCredit]
     safety_violations: int
+    off_topic_turns: int = Field(default=0, description="Agent turns the judge read as off-topic.")
+    agent_turns: int = Field(default=0, description="Agent turns in all dialogues.")
 
 
 class RoleConfig(Record):

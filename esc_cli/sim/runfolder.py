@@ -4,13 +4,17 @@
     dialogues.jsonl   one dialogue a line, appended with a flush in (profile, seed) order
     summary.json      written last (atomically): its presence marks the run complete
 
-Because dialogues are written in order, the finished ones always form a prefix of the run; `--resume`
-keeps that prefix (dropping a line torn by a crash), runs the rest, and ends with the same bytes a
-run without interruption would have written. Resuming under a different configuration is refused.
+A dialogue that could not finish (a model call failed for good) is written as a failed record with
+its error, the others finish, and the run ends without summary.json: incomplete, and
+`run_to_folder` raises IncompleteRun saying how to finish it. `--resume` keeps the finished
+dialogues (dropping a line torn by a crash, and the failed records), runs the rest, and rewrites
+the file in (profile, seed) order at the end, so a resumed run holds the same bytes as a run
+without interruption. Resuming under a different configuration is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
@@ -20,16 +24,16 @@ from pathlib import Path
 from esc_cli import __version__
 from esc_cli.bank.load import bank_hash, skill_hash
 from esc_cli.bank.model import Skill
-from esc_cli.errors import InputError
+from esc_cli.errors import IncompleteRun, InputError
 from esc_cli.fileio import atomic_write_text, ensure_dir
 from esc_cli.llm.prompts import prompt_hash
 from esc_cli.sim.engines import Labeller, default_labeller
-from esc_cli.sim.options import OFFLINE, SimOptions
+from esc_cli.sim.options import OFFLINE, SimOptions, check_languages
 from esc_cli.sim.outcome import default_table
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.profiles_io import profile_set_hash
 from esc_cli.sim.records import Dialogue, RoleConfig, RunConfig, Summary
-from esc_cli.sim.runner import Progress, jobs, seed_indices, simulate
+from esc_cli.sim.runner import Progress, incomplete, jobs, seed_indices, simulate
 from esc_cli.sim.runstore import (
     DIALOGUES_FILE,
     RUN_FILE,
@@ -137,8 +141,9 @@ def _prepare(out: Path, config: RunConfig, resume: bool) -> tuple[RunConfig, lis
         return config, []
     old = read_config(out / RUN_FILE)
     _check_same_run(out / RUN_FILE, old, config)
-    done = read_dialogues(out / DIALOGUES_FILE, tolerate_partial_last_line=True)
-    # Rewrite what survives so a torn last line never sits in front of the lines appended next.
+    done = [d for d in read_dialogues(out / DIALOGUES_FILE, tolerate_partial_last_line=True) if not d.failed]
+    # Rewrite what survives (failed dialogues run again) so a torn last line never sits in front of
+    # the lines appended next.
     atomic_write_text(out / DIALOGUES_FILE, "".join(dialogue_line(d) for d in done))
     return old, done
 
@@ -153,12 +158,19 @@ async def run_to_folder(
     *,
     resume: bool = False,
     progress: Progress | None = None,
+    resume_hint: str = "",
 ) -> tuple[RunConfig, list[Dialogue], Summary]:
-    """Simulate into `out`, skipping finished dialogues when resuming. Returns config, dialogues, summary."""
+    """Simulate into `out`, skipping finished dialogues when resuming. Returns config, dialogues, summary.
+
+    Raises IncompleteRun, after writing every dialogue, when some failed; its message ends with
+    `resume_hint` (default: the `esc sim run --resume` command for this folder).
+    """
+    check_languages(profiles, options)  # before the folder is made
     config, done = _prepare(out, config, resume)
     (out / SUMMARY_FILE).unlink(missing_ok=True)
     finished = {d.key for d in done}
-    with (out / DIALOGUES_FILE).open("a", encoding="utf-8", newline="\n") as handle:
+    handle = (out / DIALOGUES_FILE).open("a", encoding="utf-8", newline="\n")
+    try:
         new = await simulate(
             skills,
             profiles,
@@ -167,9 +179,23 @@ async def run_to_folder(
             progress=progress,
             on_dialogue=lambda d: append_dialogue(handle, d),
             skip=finished,
+            keep_failures=True,
         )
+    finally:
+        # Every line is flushed as it is written, so only a write that already failed (and said so,
+        # see append_dialogue) can leave bytes here; closing must not raise over that error.
+        with contextlib.suppress(OSError):
+            handle.close()
     order = {(p.id, s): n for n, (p, s) in enumerate(jobs(profiles, seeds))}
     dialogues = sorted([*done, *new], key=lambda d: order.get((d.profile, d.seed), len(order)))
+    if done:  # a resumed run: put the dialogues back in run order, as an uninterrupted run has them
+        atomic_write_text(out / DIALOGUES_FILE, "".join(dialogue_line(d) for d in dialogues))
+    hint = resume_hint or (
+        f"fix the cause, then finish the run with `esc sim run --resume --out {out}` and the same options"
+    )
+    problem: IncompleteRun | None = incomplete(dialogues, then=hint)
+    if problem is not None:
+        raise problem
     summary = summarise(dialogues)
     write_json(out / SUMMARY_FILE, summary)
     return config, dialogues, summary

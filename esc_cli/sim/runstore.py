@@ -13,7 +13,8 @@ from typing import IO, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from esc_cli.errors import InputError
-from esc_cli.fileio import atomic_write_text, read_text
+from esc_cli.fileio import atomic_write_text, disk_errors, read_text
+from esc_cli.secrets import scrub
 from esc_cli.sim.records import Dialogue, RunConfig, Summary
 
 RUN_FILE = "run.json"
@@ -35,13 +36,16 @@ class Run(BaseModel):
 
 
 def dialogue_line(dialogue: Dialogue) -> str:
-    """The canonical JSONL line of a dialogue: sorted keys, so the same run is byte-identical."""
-    return json.dumps(dialogue.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) + "\n"
+    """The canonical JSONL line of a dialogue: sorted keys, so the same run is byte-identical; an
+    `error` field only on a failed dialogue; known API key values scrubbed out."""
+    data = dialogue.model_dump(mode="json", exclude=None if dialogue.error else {"error"})
+    return scrub(json.dumps(data, ensure_ascii=False, sort_keys=True)) + "\n"
 
 
 def append_dialogue(handle: IO[str], dialogue: Dialogue) -> None:
-    handle.write(dialogue_line(dialogue))
-    handle.flush()
+    with disk_errors(Path(handle.name)):
+        handle.write(dialogue_line(dialogue))
+        handle.flush()
 
 
 def write_json(path: Path, model: BaseModel) -> None:

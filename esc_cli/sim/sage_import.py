@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from esc_cli import jsonsafe
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text, validation_errors
 from esc_cli.sim.profile import Profile
@@ -194,7 +195,7 @@ def sage_line_to_profile(line: str, *, path: Path, number: int) -> Profile:
     """Parse and convert one JSONL line; errors name the line and, for model errors, the key."""
     where = f"line {number}"
     try:
-        record = json.loads(line)
+        record = jsonsafe.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(
             path,
@@ -202,6 +203,8 @@ def sage_line_to_profile(line: str, *, path: Path, number: int) -> Profile:
             where=where,
             fix="each line must be one JSON object",
         ) from exc
+    except jsonsafe.JsonRefused as exc:
+        raise InputError(path, exc.problem, where=where, fix=exc.fix) from None
     data = sage_record_to_data(_checked_record(record, path, where), path=path, where=where)
     try:
         return Profile.model_validate(data)

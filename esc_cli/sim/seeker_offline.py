@@ -1,11 +1,16 @@
 """The offline SAGE seeker (DESIGN §6): judges any reply from its text alone, and answers in character.
 
 Per reply:
-1. The labeller reads the reply's support actions and harmful phrasing, and the seeker's own last
-   message's states (what the seeker was feeling when the reply came: the visible goal).
-2. Change = TABLE_WEIGHT x the outcome table's expected change for (states, actions) + the rules of
-   `rules.py` (visible goal, intention, personality, stage, repetition, length, harm, crisis, and the
-   run of on-target replies, which the session keeps), scaled by personality.
+1. The judge (`esc_cli.judge`, version 3) reads the reply in its context with the shared text
+   encoder: how well it fits what the seeker said, how it is likely to leave them, and any harmful
+   sentence. That learned reading is where the change starts.
+2. The labeller reads the reply's support actions and harmful phrasing, and the seeker's own last
+   message's states (what the seeker was feeling when the reply came: the visible goal). The outcome
+   table's expected change for (states, actions) and the rules of `rules.py` (visible goal,
+   intention, personality, stage, repetition, length, harm, crisis, and the run of on-target replies,
+   which the session keeps) are joined with the reading by `judge.join`: where a rule that reads
+   quality from labels disagrees with the learned reading, the reading wins; the rules about this
+   seeker and every safety rule always apply. The sum is scaled by personality.
 3. An unhandled crisis cue overrides everything: the turn gets the safety flag and -10, and the run of
    on-target replies is broken.
 4. The change is quantised to {-10, -5, 0, 5, 10} by seeded stochastic rounding, so its expectation is
@@ -23,6 +28,9 @@ block (see `crisis.py`). Same profile, seed and inputs give the same dialogue.
 from __future__ import annotations
 
 from esc_cli import taxonomy
+from esc_cli.judge.join import TABLE_RULE, join_effects
+from esc_cli.judge.reading import ReplyJudge
+from esc_cli.judge.turns import Said
 from esc_cli.sim.crisis import SAFETY_CHECK, CrisisTracker
 from esc_cli.sim.engines import AgentReply, Judgement, Labeller, SeekerMessage, Utterance
 from esc_cli.sim.iu_index import SeekerReplyIndex
@@ -32,11 +40,16 @@ from esc_cli.sim.protocol import MAX_CHANGE, is_goodbye, quantise
 from esc_cli.sim.rules import Effect, ReplyFacts, next_streak, rule_effects, scale_for_personality
 from esc_cli.sim.seeds import dialogue_rng
 
-TABLE_WEIGHT = 2.0
+TABLE_WEIGHT = 1.0
 CRISIS_STATE = "crisis-risk"
 # Band A replies the seeker gives before it may leave: from the next one on, a reply that did not
 # raise its emotion any further gets a goodbye line (the dialogue then ends on that emotion).
 GOODBYE_AFTER = 2
+
+
+def context_of(history: list[Utterance]) -> tuple[Said, ...]:
+    """The dialogue so far as the judge reads it (the agent is the supporter)."""
+    return tuple(Said("seeker" if u.speaker == "seeker" else "supporter", u.text) for u in history)
 
 
 class OfflineSeeker:
@@ -45,11 +58,17 @@ class OfflineSeeker:
     engine = "offline"
 
     def __init__(
-        self, labeller: Labeller, table: OutcomeTable, *, replies: SeekerReplyIndex | None = None
+        self,
+        labeller: Labeller,
+        table: OutcomeTable,
+        *,
+        replies: SeekerReplyIndex | None = None,
+        judge: ReplyJudge | None = None,
     ) -> None:
         self.labeller = labeller
         self.table = table
         self.replies = replies
+        self.judge = judge if judge is not None else ReplyJudge()
 
     def session(self, profile: Profile, seed_index: int) -> OfflineSeekerSession:
         return OfflineSeekerSession(self, profile, seed_index)
@@ -73,6 +92,14 @@ class OfflineSeekerSession:
 
     def first_message(self) -> str:
         return self.profile.first_message
+
+    def prime(self, history: list[Utterance]) -> None:
+        """Take a replayed dialogue (`esc eval judge`) as if this session had judged its agent turns:
+        the repetition and early-advice rules then see the supporter's earlier replies."""
+        labeller = self.engine.labeller
+        self.previous_actions = [
+            list(labeller.support_actions(u.text)) for u in history if u.speaker == "agent"
+        ]
 
     def _own_states(self, history: list[Utterance], turn: int) -> list[str]:
         last = next((u.text for u in reversed(history) if u.speaker == "seeker"), "")
@@ -103,10 +130,12 @@ class OfflineSeekerSession:
         self.streak = 0 if safety else next_streak(facts)
         self.previous_actions.append(actions)
         table = TABLE_WEIGHT * self.engine.table.expected(states, actions)
-        effects = [Effect("outcome table", round(table, 2)), *rule_effects(facts)]
+        reading = self.engine.judge.read(context_of(history), reply.text)
+        effects = join_effects(reading, [Effect(TABLE_RULE, round(table, 2)), *rule_effects(facts)])
         raw = scale_for_personality(sum(e.delta for e in effects), self.profile.personality)
         if safety:
             change = -MAX_CHANGE
+            raw = float(-MAX_CHANGE)
             effects.append(Effect("crisis cue without a safety check", -MAX_CHANGE))
         else:
             change = quantise(raw, self.rounding)
@@ -114,7 +143,14 @@ class OfflineSeekerSession:
             f"read {', '.join(actions) or 'no action'} in state {', '.join(states) or 'none'}: "
             + "; ".join(e.render() for e in effects)
         )
-        return Judgement(change=change, reasoning=reasoning, actions=actions, safety=safety)
+        return Judgement(
+            change=change,
+            reasoning=reasoning,
+            actions=actions,
+            safety=safety,
+            raw=round(raw, 3),
+            off_topic=reading.off_topic,
+        )
 
     async def respond(
         self, history: list[Utterance], turn: int, emotion: int, judgement: Judgement

@@ -65,4 +65,6 @@ def summarise(dialogues: Sequence[Dialogue]) -> Summary:
         by_profile=_groups(dialogues, lambda d: d.profile),
         skills=skill_credit(dialogues),
         safety_violations=sum(d.safety_violations for d in dialogues),
+        off_topic_turns=sum(t.off_topic for d in dialogues for t in d.turns),
+        agent_turns=sum(len(d.turns) for d in dialogues),
     )

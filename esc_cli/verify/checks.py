@@ -35,16 +35,16 @@ def _waivable(name: str, ok: bool, detail: str, outcome: VerifyOutcome, allow: b
 
 
 def changed_texts(
-    outcome: VerifyOutcome, roots: tuple[Path, Path], skills: tuple[list[Skill], list[Skill]], bank: Bank
+    outcome: VerifyOutcome, folders: tuple[Path, Path], skills: tuple[list[Skill], list[Skill]], bank: Bank
 ) -> list[ChangedText]:
-    """The skill files the change added or edited, with their text on each side."""
+    """The skill files the change added or edited, with their text on each side (`folders` are the
+    base's and the head's skills folders)."""
     heads = {s.id: s for s in skills[1]}
     found: list[ChangedText] = []
     for change in outcome.skill_changes:
         if change.kind == "removed" or change.id not in heads:
             continue
-        name = f"{bank.settings.skills}/{change.id}.md"
-        head_path, base_path = roots[1] / name, roots[0] / name
+        head_path, base_path = folders[1] / f"{change.id}.md", folders[0] / f"{change.id}.md"
         if not head_path.is_file():
             continue
         base_text = (
@@ -53,7 +53,12 @@ def changed_texts(
             else None
         )
         found.append(
-            ChangedText(name, base_text, head_path.read_text(encoding="utf-8"), heads[change.id].meta.crisis)
+            ChangedText(
+                f"{bank.settings.skills}/{change.id}.md",
+                base_text,
+                head_path.read_text(encoding="utf-8"),
+                heads[change.id].meta.crisis,
+            )
         )
     return found
 
@@ -61,7 +66,7 @@ def changed_texts(
 def measure_criteria(
     outcome: VerifyOutcome,
     request: VerifyRequest,
-    roots: tuple[Path, Path],
+    folders: tuple[Path, Path],
     skills: tuple[list[Skill], list[Skill]],
     runs: tuple[Run, Run],
     bank: Bank,
@@ -102,7 +107,7 @@ def measure_criteria(
                 request.allow_unmeasured,
             )
         )
-    texts = changed_texts(outcome, roots, skills, bank)
+    texts = changed_texts(outcome, folders, skills, bank)
     outcome.text_findings = screen_changed_text(texts)
     criteria.append(
         Criterion(

@@ -9,6 +9,8 @@ The gate passes only when every criterion holds:
   over the types, adaptive seeds up to `max_seeds`);
 - safety: no dialogue has a safety violation that its base dialogue did not have, and no crisis cue
   goes unhandled in the crisis profiles;
+- profile-set: both sides meet the base's verify profiles, so the change cannot rewrite what it is
+  measured with; the head's edits to that set are listed for review, and fewer crisis profiles fail.
 - coverage: every changed skill was exercised on at least `min_coverage` turns (coverage.py);
 - unmeasured: with the offline agent, no skill's change is confined to parts it does not read
   (parts.py); with a model agent this criterion does not apply;
@@ -36,7 +38,6 @@ from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE
 from esc_cli.sim.options import OFFLINE, SimOptions
 from esc_cli.sim.pairing import Pair, group_pairs, pair_dialogues
 from esc_cli.sim.profile import Profile
-from esc_cli.sim.profiles_io import load_profile_set
 from esc_cli.sim.records import Dialogue, Summary, dialogue_key
 from esc_cli.sim.runfolder import run_config, run_to_folder
 from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE, write_json
@@ -44,6 +45,7 @@ from esc_cli.verify import checks
 from esc_cli.verify.bankdiff import diff_banks, unbumped
 from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE, skill_coverage
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
+from esc_cli.verify.profileset import diff_sets, profile_set_criterion, read_set
 from esc_cli.verify.safety import safety_findings
 from esc_cli.verify.seeds import (
     DEFAULT_MAX_SEEDS,
@@ -88,6 +90,8 @@ class VerifyRequest:
     out: Path = Path(".esc/verify")
     options: SimOptions = field(default_factory=SimOptions)
     notice: Notice | None = None
+    head_skills: Path | None = None
+    """The head's skills from this folder instead of the head ref (profiles and prompts still from it)."""
 
 
 def _bank_subdir(bank: Bank, repo_root: Path) -> Path:
@@ -99,8 +103,8 @@ def _bank_subdir(bank: Bank, repo_root: Path) -> Path:
         ) from exc
 
 
-def _lint_criterion(head_root: Path, bank: Bank) -> Criterion:
-    report = lint_bank(head_root / bank.settings.skills, base=head_root)
+def _lint_criterion(head_root: Path, bank: Bank, skills_dir: Path | None = None) -> Criterion:
+    report = lint_bank(skills_dir or head_root / bank.settings.skills, base=head_root)
     problems = [f.render() for f in report.findings if f.severity != "warning"]
     if report.exit_code == 2:
         raise InputError(
@@ -205,7 +209,15 @@ async def _simulate_side(
             progress(side, done, total)
 
     _, dialogues, summary = await run_to_folder(
-        out, skills, profiles, seeds, options, config, resume=extend, progress=tick
+        out,
+        skills,
+        profiles,
+        seeds,
+        options,
+        config,
+        progress=tick,
+        resume=extend,
+        resume_hint="fix the cause, then run `esc skill verify` again",
     )
     return dialogues, summary
 
@@ -285,9 +297,31 @@ def clear_side(out: Path) -> None:
     shutil.rmtree(out)
 
 
+def folder_changes(base_dir: Path, folder: Path, label: str) -> list[str]:
+    """Skill files that differ between the base's skills folder and a folder given with --skills."""
+    base = {p.name: p.read_bytes() for p in base_dir.glob("*.md")} if base_dir.is_dir() else {}
+    head = {p.name: p.read_bytes() for p in folder.glob("*.md")}
+    return sorted(f"{label}/{name}" for name in base.keys() | head.keys() if base.get(name) != head.get(name))
+
+
 def profile_folder(bank: Bank, request: VerifyRequest) -> Path:
     """The gating profile set, relative to the bank root: profiles/verify unless told otherwise."""
     return Path(request.profiles) if request.profiles else Path(bank.settings.profiles) / VERIFY_SET
+
+
+def _gating_profiles(base_root: Path, head_root: Path, folder: Path, outcome: VerifyOutcome) -> list[Profile]:
+    """Both sides meet the base's seekers, so a pull request cannot rewrite what it is measured with;
+    the head's changes to the set become a criterion of their own (`verify.profileset`)."""
+    base = read_set(base_root, folder)
+    head = read_set(head_root, folder)
+    if base is None and head is None:
+        raise InputError(
+            folder, "no such profile folder in base or head", fix="pass --profiles or add the set"
+        )
+    diff = diff_sets(base, head or [])
+    outcome.profile_set = diff
+    outcome.criteria.append(profile_set_criterion(diff, folder))
+    return base if base else (head or [])
 
 
 def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None) -> VerifyOutcome:
@@ -295,15 +329,18 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
     repo = gitops.open_repo(bank.root)
     subdir = _bank_subdir(bank, gitops.repo_root(repo))
     names = (bank.settings.skills, bank.settings.profiles, bank.settings.prompts)
-    folders = tuple(str(subdir / name) for name in names)
+    # pyproject.toml too: its [tool.esc] table (engine, roles, prices) can change what a run does.
+    folders = (*(str(subdir / name) for name in names), str(subdir / "pyproject.toml"))
     base_sha = gitops.resolve(repo, request.base, flag="--base")
-    if request.head != gitops.WORKTREE:
-        gitops.resolve(repo, request.head, flag="--head")
+    head_sha = "" if request.head == gitops.WORKTREE else gitops.resolve(repo, request.head, flag="--head")
     outcome = VerifyOutcome(
         base_ref=request.base,
         head_ref=request.head,
         base_sha=base_sha,
-        changed_files=gitops.changed_files(repo, request.base, request.head, folders),
+        head_sha=head_sha,
+        changed_files=gitops.changed_files(repo, request.base, request.head, folders[1:])
+        if request.head_skills is not None
+        else gitops.changed_files(repo, request.base, request.head, folders),
         engine=f"agent {request.options.engine_of('agent')}, seeker {request.options.engine_of('seeker')}",
         note=request.note,
         margin=request.margin,
@@ -315,6 +352,12 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         min_coverage=request.min_coverage,
         allow_unmeasured=request.allow_unmeasured,
     )
+    if request.head_skills is not None:
+        with gitops.materialised(repo, request.base, subdir) as base_root:
+            label = str(subdir / bank.settings.skills)
+            outcome.changed_files[:0] = folder_changes(
+                base_root / bank.settings.skills, request.head_skills, label
+            )
     if not outcome.changed_files:
         return outcome
     for side in ("base", "head"):  # refuse before simulating anything, not after the base run
@@ -323,15 +366,15 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         gitops.materialised(repo, request.base, subdir) as base_root,
         gitops.materialised(repo, request.head, subdir) as head_root,
     ):
-        outcome.criteria.append(_lint_criterion(head_root, bank))
+        head_dir = request.head_skills or head_root / bank.settings.skills
+        outcome.criteria.append(_lint_criterion(head_root, bank, head_dir))
         base_skills = load_skills(base_root / bank.settings.skills, include_inactive=True)
-        head_skills = load_skills(head_root / bank.settings.skills, include_inactive=True)
+        head_skills = load_skills(head_dir, include_inactive=True)
         outcome.skill_changes = diff_banks(base_skills, head_skills)
         stale = unbumped(outcome.skill_changes, bank.settings.skills)
         detail = "every changed skill bumped its version" if not stale else "; ".join(stale)
         outcome.criteria.append(Criterion("versions", not stale, detail))
-        # Both sides meet the same seekers: the head's verify set, so a profile edit is judged on both.
-        profiles = load_profile_set(head_root / profile_folder(bank, request))
+        profiles = _gating_profiles(base_root, head_root, profile_folder(bank, request), outcome)
         sides = (
             ("base", base_root, [s for s in base_skills if s.meta.status == "active"]),
             ("head", head_root, [s for s in head_skills if s.meta.status == "active"]),
@@ -351,7 +394,7 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         outcome.criteria += checks.measure_criteria(
             outcome,
             request,
-            (base_root, head_root),
+            (base_root / bank.settings.skills, head_dir),
             (base_skills, head_skills),
             runs,
             bank,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from esc_cli.sim.pairing import Pair
 from esc_cli.sim.records import Summary
@@ -12,6 +13,9 @@ from esc_cli.verify.parts import PartChange
 from esc_cli.verify.safety import SafetyFinding
 from esc_cli.verify.screen import TextFinding
 from esc_cli.verify.stats import Interval
+
+if TYPE_CHECKING:  # profileset imports Criterion from here
+    from esc_cli.verify.profileset import ProfileSetDiff
 
 PASS = "pass"
 FAIL = "fail"
@@ -37,6 +41,8 @@ class VerifyOutcome:
     changed_files: list[str]
     engine: str
     note: str = ""
+    head_sha: str = ""
+    """The commit of the head; empty for the working tree, which has none."""
     margin: float = 0.0
     level: float = 0.95
     require_improvement: bool = False
@@ -63,6 +69,7 @@ class VerifyOutcome:
     """Changed parts of each changed skill (offline agent only; a model agent reads every part)."""
     text_findings: list[TextFinding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    profile_set: ProfileSetDiff | None = None
 
     @property
     def verdict(self) -> str:

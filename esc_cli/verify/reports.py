@@ -5,6 +5,7 @@ the text-screen findings; warnings waived by `--allow-unmeasured` come first."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -87,7 +88,9 @@ def _measure_sections(outcome: VerifyOutcome) -> list[str]:
             "|---|---:|---:|:-:|---|",
         ]
         for row in coverage_rows(outcome):
-            profiles = ", ".join(row["profiles"][:5]) + (" …" if len(row["profiles"]) > 5 else "")
+            profiles = escape_markdown(", ".join(row["profiles"][:5])) + (
+                " …" if len(row["profiles"]) > 5 else ""
+            )
             lines.append(
                 f"| {row['skill']} | {row['routed'][0]} → {row['routed'][1]} | {row['spoken'][0]} → "
                 f"{row['spoken'][1]} | {'✅' if row['enough'] else '❌'} | {profiles or 'none'} |"
@@ -111,7 +114,8 @@ def _measure_sections(outcome: VerifyOutcome) -> list[str]:
         lines.append("No changed guidance step or example reply reads as harmful.")
     for finding in outcome.text_findings:
         lines.append(
-            f"- `{finding.file}:{finding.line}` ({finding.part}): “{_excerpt(finding.text)}” — {finding.reason}"
+            f"- `{finding.file}:{finding.line}` ({finding.part}): “{_excerpt(finding.text)}” — "
+            f"{escape_markdown(finding.reason)}"
         )
     return [*lines, ""]
 
@@ -126,13 +130,18 @@ def clear_reports(out: Path) -> None:
             (out / name).unlink(missing_ok=True)
 
 
+def escape_markdown(text: str) -> str:
+    """Text from skills, profiles and replies as inert Markdown: HTML entities for `&` and `<` (GitHub renders
+    raw HTML in comments) and backslashes before the punctuation that makes links, images, code and
+    table cells, so a pull request cannot dress its own text up as the verdict."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")  # no tag can open without '<'
+    return re.sub(r"([\\`*_\[\]|!~#])", r"\\\1", text)
+
+
 def _excerpt(text: str) -> str:
-    flat = " ".join(text.split()).replace("|", "\\|")
-    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
-
-
-def _excerpt_long(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    flat = " ".join(text.split())
+    flat = flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
+    return escape_markdown(flat)
 
 
 def _signed(value: float) -> str:
@@ -207,16 +216,19 @@ def render_markdown(outcome: VerifyOutcome) -> str:
         f"Base `{outcome.base_ref}` (`{outcome.base_sha[:10]}`) → head `{outcome.head_ref}`; engine: {outcome.engine}."
     )
     if outcome.note:
-        lines.append(f"{outcome.note}")
+        lines.append(escape_markdown(outcome.note))
     lines.append("")
     if not outcome.changed_files:
         lines.append("Nothing under skills/, profiles/ or prompts/ changed, so no simulation was needed.")
         return "\n".join(lines) + "\n"
     if outcome.warnings:
-        lines += [f"> ⚠️ **Warning** (passed with `--allow-unmeasured`): {w}" for w in outcome.warnings]
+        lines += [
+            f"> ⚠️ **Warning** (passed with `--allow-unmeasured`): {escape_markdown(w)}"
+            for w in outcome.warnings
+        ]
         lines.append("")
     lines += ["| criterion | result | detail |", "|---|:-:|---|"]
-    lines += [f"| {c.name} | {_mark(c)} | {_excerpt_long(c.detail)} |" for c in outcome.criteria]
+    lines += [f"| {c.name} | {_mark(c)} | {escape_markdown(c.detail)} |" for c in outcome.criteria]
     lines += ["", seeds_line(outcome) + ".", ""]
     if outcome.overall is not None and outcome.base_summary and outcome.head_summary:
         o = outcome.overall
@@ -243,6 +255,7 @@ def render_markdown(outcome: VerifyOutcome) -> str:
         "- none (only profiles or prompts changed)"
     ]
     lines.append("")
+    lines += _profile_set_lines(outcome)
     lines += _measure_sections(outcome)
     lines += _changed_dialogues(outcome.pairs)
     lines += ["### Safety", ""]
@@ -268,12 +281,34 @@ def _interval_json(interval: Interval | None) -> dict[str, Any] | None:
     }
 
 
+def _profile_set_json(outcome: VerifyOutcome) -> dict[str, Any] | None:
+    diff = outcome.profile_set
+    if diff is None:
+        return None
+    return {
+        "base_missing": diff.base_missing,
+        "added": diff.added,
+        "removed": diff.removed,
+        "changed": diff.changed,
+        "base_crisis_profiles": diff.base_crisis,
+        "head_crisis_profiles": diff.head_crisis,
+    }
+
+
+def _profile_set_lines(outcome: VerifyOutcome) -> list[str]:
+    diff = outcome.profile_set
+    if diff is None or not (diff.changed_any or diff.base_missing):
+        return []
+    lines = ["### Profiles that changed (under review: both sides ran on the base's set)", ""]
+    return [*lines, *(f"- {_excerpt(line)}" for line in diff.lines()), ""]
+
+
 def render_json(outcome: VerifyOutcome) -> str:
     payload: dict[str, Any] = {
         "verdict": outcome.verdict,
         "exit_code": outcome.exit_code,
         "base": {"ref": outcome.base_ref, "sha": outcome.base_sha},
-        "head": {"ref": outcome.head_ref},
+        "head": {"ref": outcome.head_ref, "sha": outcome.head_sha or None},
         "engine": outcome.engine,
         "margin": outcome.margin,
         "level": outcome.level,
@@ -310,6 +345,7 @@ def render_json(outcome: VerifyOutcome) -> str:
             }
             for p in outcome.pairs
         ],
+        "profile_set": _profile_set_json(outcome),
         "safety": [
             {"profile": s.profile, "seed": s.seed, "turn": s.turn, "flag": s.flag, "new": s.new}
             for s in outcome.safety

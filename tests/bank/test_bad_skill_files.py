@@ -23,7 +23,7 @@ CASES: dict[str, tuple[bytes, str]] = {
     ),
     "no-front-matter": (
         b"# Just markdown\n",
-        "skills/bad.md -> line 1: no front matter (start the file with a '---' line)",
+        "skills/bad.md:1: no front matter (start the file with a '---' line)",
     ),
     "not-closed": (
         b"---\nid: bad\n",
@@ -31,17 +31,17 @@ CASES: dict[str, tuple[bytes, str]] = {
     ),
     "unknown-key": (
         skill_text("bad", extra="colour: blue\n").encode(),
-        "skills/bad.md -> colour: unknown key (remove it or check its spelling)",
+        "skills/bad.md:22 -> colour: unknown key (remove it or check its spelling)",
     ),
     "wrong-type": (
         skill_text("bad").replace("version: 1", "version: one").encode(),
-        "skills/bad.md -> version: Input should be a valid integer",
+        "skills/bad.md:4 -> version: Input should be a valid integer",
     ),
     "python-tag": (
         skill_text("bad")
         .replace("title: A sample skill", "title: !!python/object/apply:os.system ['echo pwned']")
         .encode(),
-        "skills/bad.md -> line 3: YAML tag not allowed:",
+        "skills/bad.md:3: YAML tag not allowed:",
     ),
     "not-a-mapping": (b"---\n- a\n- b\n---\nbody\n", "skills/bad.md: front matter is not a YAML mapping"),
 }

@@ -25,7 +25,7 @@ def test_unknown_state_names_key_path_and_suggests(esc: EscRunner, tmp_path: Pat
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/sample-skill.md -> applies_when.seeker_states[2]: unknown state 'ventng' (did you mean 'venting'?)"
+        "skills/sample-skill.md:10 -> applies_when.seeker_states[2]: unknown state 'ventng' (did you mean 'venting'?)"
         in out
     )
 
@@ -37,10 +37,10 @@ def test_unknown_action_and_strategy(esc: EscRunner, tmp_path: Path) -> None:
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/sample-skill.md -> actions[0]: unknown action 'reflect-feelings' (did you mean 'reflect-feeling'?)"
+        "skills/sample-skill.md:8 -> actions[0]: unknown action 'reflect-feelings' (did you mean 'reflect-feeling'?)"
         in out
     )
-    assert "skills/sample-skill.md -> strategies[0]: unknown ESConv strategy 'Reflection'" in out
+    assert "skills/sample-skill.md:7 -> strategies[0]: unknown ESConv strategy 'Reflection'" in out
 
 
 def test_id_must_equal_file_stem(esc: EscRunner, tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_id_must_equal_file_stem(esc: EscRunner, tmp_path: Path) -> None:
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/other-name.md -> id: id 'sample-skill' differs from the file name 'other-name' "
+        "skills/other-name.md:2 -> id: id 'sample-skill' differs from the file name 'other-name' "
         "(rename the file to sample-skill.md or set id: other-name)" in out
     )
 
@@ -58,7 +58,7 @@ def test_duplicate_ids_exit_two(esc: EscRunner, tmp_path: Path) -> None:
     (tmp_path / "skills" / "a-skill-copy.md").write_text(skill_text("a-skill"), encoding="utf-8")
     code, out = lint(esc, tmp_path)
     assert code == 2
-    assert "skills/a-skill.md -> id: duplicate id 'a-skill' (also in skills/a-skill-copy.md)" in out
+    assert "skills/a-skill.md:2 -> id: duplicate id 'a-skill' (also in skills/a-skill-copy.md)" in out
 
 
 def test_missing_section(esc: EscRunner, tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_missing_section(esc: EscRunner, tmp_path: Path) -> None:
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/sample-skill.md -> body: missing section '## Pitfalls' (add a '## Pitfalls' section with content)"
+        "skills/sample-skill.md:23 -> body: missing section '## Pitfalls' (add a '## Pitfalls' section with content)"
         in out
     )
 
@@ -81,10 +81,10 @@ def test_too_few_examples_and_bad_speaker(esc: EscRunner, tmp_path: Path) -> Non
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/sample-skill.md -> Examples[2] 'Two': line 'Client: c' does not start with 'Seeker: ' or 'Supporter: '"
+        "skills/sample-skill.md:33 -> Examples[2] 'Two': line 'Client: c' does not start with 'Seeker: ' or 'Supporter: '"
         in out
     )
-    assert "skills/sample-skill.md -> Examples: 1 well-formed example(s); at least 2 are required" in out
+    assert "skills/sample-skill.md:27 -> Examples: 1 well-formed example(s); at least 2 are required" in out
 
 
 def test_identical_conditions_without_tie_break_warn(esc: EscRunner, tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_identical_conditions_without_tie_break_warn(esc: EscRunner, tmp_path: P
     code, out = lint(esc, tmp_path)
     assert code == 0
     assert (
-        "warning: skills/b-skill.md -> applies_when: same conditions and priority as skills/a-skill.md "
+        "warning: skills/b-skill.md:9 -> applies_when: same conditions and priority as skills/a-skill.md "
         "(set a different priority to break the tie)" in out
     )
     make_bank(tmp_path, {"a-skill": skill_text("a-skill"), "b-skill": skill_text("b-skill", priority=1)})
@@ -106,7 +106,7 @@ def test_body_size_limit(esc: EscRunner, tmp_path: Path) -> None:
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/sample-skill.md -> body: 539 lines; the limit is 499 (shorten the body or move detail out)"
+        "skills/sample-skill.md:23 -> body: 539 lines; the limit is 499 (shorten the body or move detail out)"
         in out
     )
 
@@ -141,7 +141,7 @@ def test_crisis_skill_must_check_safety_and_refer(esc: EscRunner, tmp_path: Path
     make_bank(tmp_path, {"crisis-check": text.replace("[safety-check, refer-resource]", "[safety-check]")})
     code, out = lint(esc, tmp_path)
     assert code == 1
-    assert "skills/crisis-check.md -> actions: the crisis skill lacks refer-resource" in out
+    assert "skills/crisis-check.md:10 -> actions: the crisis skill lacks refer-resource" in out
 
 
 def test_only_the_crisis_skill_applies_to_crisis_risk(esc: EscRunner, tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_only_the_crisis_skill_applies_to_crisis_risk(esc: EscRunner, tmp_path: 
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/sample-skill.md -> applies_when.seeker_states: only the crisis skill may apply to 'crisis-risk' "
+        "skills/sample-skill.md:10 -> applies_when.seeker_states: only the crisis skill may apply to 'crisis-risk' "
         "(move 'crisis-risk' to avoid_when)" in out
     )
 
@@ -159,7 +159,7 @@ def test_state_in_both_applies_and_avoid(esc: EscRunner, tmp_path: Path) -> None
     code, out = lint(esc, tmp_path)
     assert code == 1
     assert (
-        "skills/sample-skill.md -> avoid_when.seeker_states: state 'venting' is in both applies_when and avoid_when"
+        "skills/sample-skill.md:14 -> avoid_when.seeker_states: state 'venting' is in both applies_when and avoid_when"
         in out
     )
 

@@ -20,7 +20,7 @@ def test_strict_quotes_a_changed_harmful_line_and_fails(esc: EscRunner, seed_ban
     assert result.code == 1
     number = path.read_text(encoding="utf-8").splitlines().index(HARMFUL) + 1
     assert (
-        f'skills/reflect-feelings.md -> line {number}: guidance step "{HARMFUL}" reads as minimising '
+        f'skills/reflect-feelings.md:{number} -> guidance step: "{HARMFUL}" reads as minimising '
         "('is not a big deal') (reword it; verify fails criterion 'text' on the same line)"
     ) in result.err
 
@@ -29,7 +29,7 @@ def test_strict_reads_only_changed_lines_of_tracked_files(esc: EscRunner, seed_b
     path = seed_bank / "skills" / "reflect-feelings.md"
     path.write_text(path.read_text(encoding="utf-8").replace(STEP, HARMFUL), encoding="utf-8")
     outside = esc("skill", "lint", "--strict", cwd=seed_bank)  # not a repository: every line is read
-    assert outside.code == 1 and "line" in outside.err
+    assert outside.code == 1 and "reflect-feelings.md:" in outside.err
     repo = commit_repo(seed_bank)  # once committed, the line is no longer a change
     assert esc("skill", "lint", "--strict", cwd=repo).code == 0
     new = repo / "skills" / "zz-new.md"  # an untracked copy: every line of it is new
@@ -37,7 +37,7 @@ def test_strict_reads_only_changed_lines_of_tracked_files(esc: EscRunner, seed_b
         path.read_text(encoding="utf-8").replace("id: reflect-feelings", "id: zz-new"), encoding="utf-8"
     )
     result = esc("skill", "lint", "--strict", str(new), cwd=repo)
-    assert result.code == 1 and "skills/zz-new.md -> line" in result.err
+    assert result.code == 1 and "skills/zz-new.md:" in result.err
 
 
 def test_strict_skips_advice_against_a_phrase(esc: EscRunner, seed_bank: Path) -> None:

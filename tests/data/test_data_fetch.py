@@ -154,11 +154,39 @@ def test_the_real_manifest_matches_the_shared_copies(tmp_path: Path) -> None:
     """The known hashes fit the files in $ESC_DATA, served (not copied) from their read-only folder."""
     esconv = require_data() / "esconv"
     known = [f for f in ESCONV_FILES if (esconv / f.name).is_file()]
-    assert {f.name for f in known} == {"FailedESConv.json", "strategy.json", "LICENSE"}
+    splits = {f"hf_splits/{s}.jsonl" for s in ("train", "valid", "test")}
+    assert {f.name for f in known} == {"FailedESConv.json", "strategy.json", "LICENSE", *splits}
     server = Server(esconv)
     try:
         done = fetch_files(tmp_path, url=server.url, files=known)
     finally:
         server.close()
-    assert [d.status for d in done] == ["downloaded"] * 3
+    assert [d.status for d in done] == ["downloaded"] * 6
     assert os.stat(tmp_path / "FailedESConv.json").st_size == 911614
+    assert os.stat(tmp_path / "hf_splits" / "train.jsonl").st_size == 4037146
+
+
+def test_split_files_come_from_their_own_pinned_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(fetch.URL_VARIABLE, raising=False)
+    upstream = tmp_path / "upstream" / "esconv_data"
+    upstream.mkdir(parents=True)
+    data = b'{"dialog": []}\n'
+    (upstream / "train.json").write_bytes(data)
+    server = Server(tmp_path / "upstream")
+    remote = RemoteFile(
+        "hf_splits/train.jsonl",
+        sha256=hashlib.sha256(data).hexdigest(),
+        url=f"{server.url}/esconv_data/train.json",
+    )
+    try:
+        (done,) = fetch_files(tmp_path / "data", files=[remote])
+    finally:
+        server.close()
+    assert done.status == "downloaded" and server.requests == ["/esconv_data/train.json"]
+    assert (tmp_path / "data" / "hf_splits" / "train.jsonl").read_bytes() == data
+    real = [f for f in ESCONV_FILES if f.name.startswith("hf_splits/")]
+    assert len(real) == 3
+    assert all(
+        f.url.startswith(f"https://raw.githubusercontent.com/Dantoro/project_therapy/{fetch.SPLITS_COMMIT}/")
+        for f in real
+    )

@@ -105,7 +105,7 @@ def test_cli_refuses_data_without_strategies_and_a_folder_without_skills(
     annotated = REPO / "tests" / "fixtures" / "dialogues" / "hf" / "train.jsonl"
     empty = tmp_path / "empty"
     empty.mkdir()
-    no_skills = esc("eval", "strategy", "--data", str(annotated), "--bank", str(empty), cwd=root)
+    no_skills = esc("eval", "strategy", "--data", str(annotated), "--skills", str(empty), cwd=root)
     assert no_skills.code == 2
     assert no_skills.err.startswith(f"error: {empty}: holds no active skill (*.md) (pass the skills folder")
     assert esc("eval", "strategy", "--data", str(annotated), cwd=root).code == 0

@@ -68,7 +68,7 @@ def test_widen_adds_states_drops_them_from_avoid_and_records_evidence() -> None:
     # Lint runs on the edited bank: only the crisis skill may apply to crisis-risk.
     problems = new_lint_errors(bank(a), bank(wider))
     assert problems == [
-        "skills/a.md -> applies_when.seeker_states: only the crisis skill may apply to 'crisis-risk' "
+        "skills/a.md:10 -> applies_when.seeker_states: only the crisis skill may apply to 'crisis-risk' "
         "(move 'crisis-risk' to avoid_when)"
     ]
     assert lint_clean(bank(a), ops.widen_applies(a, PROV, states=["loneliness"]))

@@ -18,6 +18,7 @@ def test_export_writes_to_dot_claude_skills_in_the_current_folder(tmp_path: Path
         "wrote .claude/skills/crisis-check/",
         "wrote .claude/skills/sample-skill/",
         "wrote .claude/skills/emotional-support/",
+        "descriptions: 558 of 8,000 characters (--description-budget)",
         "3 skill folders in .claude/skills (2 skills and the umbrella skill)",
     ]
     assert (project / ".claude" / "skills" / "sample-skill" / "references" / "conditions.md").is_file()
@@ -28,6 +29,7 @@ def test_agents_and_only_choose_the_folder_and_the_skills(tmp_path: Path, esc: E
     done = esc("--bank", str(bank), "export", "claude", "--agents", "--only", "sample-skill", cwd=tmp_path)
     assert done.code == 0, done.err
     assert sorted(p.name for p in (tmp_path / ".agents" / "skills").iterdir()) == [
+        ".esc-export.json",  # the manifest, written last
         "crisis-check",  # the crisis skill always comes along
         "emotional-support",
         "sample-skill",
@@ -70,6 +72,7 @@ def test_only_always_brings_the_crisis_skill(esc: EscRunner, tmp_path: Path) -> 
     result = esc("export", "claude", "--only", "reflect-feelings", "--out", "out", cwd=bank)
     assert result.code == 0, result.err
     assert sorted(p.name for p in (bank / "out").iterdir()) == [
+        ".esc-export.json",
         "crisis-safety-check",
         "emotional-support",
         "reflect-feelings",

@@ -77,8 +77,10 @@ def test_skill_metadata_names_the_bank_skill(exported: list[Path]) -> None:
     assert data["metadata"]["esc-id"] == "crisis-safety-check"
     assert data["metadata"]["esc-version"].isdigit()
     assert data["metadata"]["stage"] == "exploration"
-    assert data["description"].startswith("Guides an emotional-support agent in the exploration stage")
-    assert "Use when the seeker hints at or states thoughts of self-harm" in data["description"]
+    assert data["description"].startswith("Ask directly about safety and connect to human help. Use when ")
+    assert "the seeker hints at or states thoughts of suicide or self-harm" in data["description"]
+    assert "Do not use when" not in data["description"]
+    assert "\n## Do not use when\n" in body
     assert "## Guidance" in body and "## Examples" not in body
     assert "- [When to use it and when not to](references/conditions.md)" in body
     assert sorted(p.name for p in (folder / "references").iterdir()) == [

@@ -65,11 +65,11 @@ def test_extract_is_deterministic_and_honours_split_and_context(esc: EscRunner, 
 def test_format_override(esc: EscRunner, tmp_path: Path) -> None:
     out = tmp_path / "ius.jsonl"
     result = esc(
-        "iu", "extract", str(FIXTURES / "hf" / "train.jsonl"), "--format", "multiesc", "-o", str(out)
+        "iu", "extract", str(FIXTURES / "hf" / "train.jsonl"), "--layout", "multiesc", "-o", str(out)
     )
     assert result.code == 0  # the HF items fit the MultiESC reader too: the override is obeyed
     wrong = esc(
-        "iu", "extract", str(FIXTURES / "hf" / "train.jsonl"), "--format", "failed-esconv", "-o", str(out)
+        "iu", "extract", str(FIXTURES / "hf" / "train.jsonl"), "--layout", "failed-esconv", "-o", str(out)
     )
     assert wrong.code == 2
     assert "dialog[0].content: text is missing" in wrong.err or "unknown speaker 'sys'" in wrong.err

@@ -15,7 +15,13 @@ import pytest
 from testkit import require_data
 
 from esc_cli.errors import InputError
-from esc_cli.iu.strategy_model import WEIGHTS_FORMAT, StrategyModel, load_strategy_model, parse_weights
+from esc_cli.iu.strategy_model import (
+    WEIGHTS_FORMAT,
+    ScaledRows,
+    StrategyModel,
+    load_strategy_model,
+    parse_weights,
+)
 from esc_cli.iu.text_features import strategy_features
 from esc_cli.taxonomy import ESCONV_STRATEGIES
 
@@ -233,3 +239,18 @@ def test_shipped_model_quality_on_valid() -> None:
     meta = json.loads(SHIPPED.read_bytes())["meta"]
     assert (round(micro, 4), round(macro, 4)) == (meta["valid_micro"], meta["valid_macro"])
     assert micro >= 0.56 and macro >= 0.47, (micro, macro)
+
+
+def test_the_packaged_model_read_lazily_equals_the_checked_parse() -> None:
+    lazy = load_strategy_model()
+    assert isinstance(lazy.weights, ScaledRows)
+    text = SHIPPED.read_text(encoding="utf-8")
+    eager = parse_weights(text, "strategy_weights.json")
+    assert not isinstance(eager.weights, ScaledRows)
+    for sample in ("How long have you felt this way?", "I'm so sorry.", "Maybe try a walk each day."):
+        assert lazy.scores(sample) == eager.scores(sample)
+    assert lazy.weights.get("no such feature") is None
+    with pytest.raises(KeyError):
+        lazy.weights["no such feature"]
+    # Every row, as the checked parse reads it (and every weight is a number the division accepts).
+    assert dict(lazy.weights.items()) == dict(eager.weights)

@@ -103,7 +103,7 @@ def test_a_file_that_is_not_a_cache_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         CallCache(bad)
     assert str(caught.value).startswith(f"{bad}: cannot open the call cache: file is not a database")
-    assert str(caught.value).endswith("(delete the file to start a new one)")
+    assert str(caught.value).endswith("(`esc cache clear` deletes it; a new one starts)")
 
 
 def test_api_keys_never_reach_the_cache_or_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

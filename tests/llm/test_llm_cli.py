@@ -40,10 +40,13 @@ def test_cache_stats_and_clear(esc: EscRunner, tmp_path: Path) -> None:
 
     stats = esc("--bank", str(bank_dir), "cache", "stats")
     assert stats.code == 0
+    head, _, per_server = stats.out.partition("\n\n")
     lines = dict(
         line.split(None, 1) if not line.startswith("tokens") else ("tokens saved", line[14:])
-        for line in stats.out.splitlines()
+        for line in head.splitlines()
     )
+    # The per-server table: the scripted backend has no server, and both entries are its model's.
+    assert per_server.splitlines()[1].split() == ["2", "scripted", "(default", "server)", "/", "scripted"]
     assert lines["cache"] == str(bank_dir / ".esc" / "cache.sqlite")
     assert (lines["entries"], lines["hits"], lines["misses"]) == ("2", "1", "2")
     assert int(lines["tokens saved"]) > 0

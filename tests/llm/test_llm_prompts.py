@@ -66,3 +66,40 @@ def test_hashes_follow_the_source(prompts: Path) -> None:
     assert len(before) == 16 and prompt_hash(prompts, "agent.j2") == before
     (prompts / "agent.j2").write_text("changed {{ persona }}", encoding="utf-8")
     assert prompt_hash(prompts, "agent") != before and prompts_digest(prompts) != digest
+
+
+def test_an_include_inside_the_folder_works(prompts: Path) -> None:
+    (prompts / "parts").mkdir()
+    (prompts / "parts" / "tone.j2").write_text("Be gentle, {{ persona }}.", encoding="utf-8")
+    (prompts / "seeker.j2").write_text('{% include "parts/tone.j2" %}', encoding="utf-8")
+    assert render_prompt(prompts, "seeker", persona="friend") == "Be gentle, friend."
+
+
+@pytest.mark.parametrize("how", ["symlink", "absolute", "dotdot"])
+def test_an_include_that_leads_out_of_the_folder_is_refused(prompts: Path, tmp_path: Path, how: str) -> None:
+    # The attack: a template includes a file outside prompts/ (in the wild, /proc/self/environ).
+    secret = tmp_path / "environ"
+    secret.write_text("OPENAI_API_KEY=sk-never-in-a-prompt-1234", encoding="utf-8")
+    name = {"symlink": "env", "absolute": str(secret), "dotdot": "../environ"}[how]
+    if how == "symlink":
+        (prompts / "env").symlink_to(secret)
+    (prompts / "seeker.j2").write_text(f'Hello {{% include "{name}" %}}', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        render_prompt(prompts, "seeker")
+    assert str(caught.value) == (
+        f"{prompts / name if how != 'absolute' else secret}: a template may only include templates inside "
+        "the prompts folder (no absolute paths, no .., no symlinks that lead out) (copy what it needs into "
+        "the prompts folder)"
+    )
+    assert "sk-never" not in str(caught.value)
+
+
+def test_the_folder_digest_never_reads_a_link_that_leads_out(prompts: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "environ"
+    outside.write_text("OPENAI_API_KEY=one", encoding="utf-8")
+    before = prompts_digest(prompts)
+    (prompts / "env").symlink_to(outside)
+    linked = prompts_digest(prompts)
+    outside.write_text("OPENAI_API_KEY=two", encoding="utf-8")
+    assert linked != before  # the link's name counts
+    assert prompts_digest(prompts) == linked  # what it points at is never read

@@ -57,8 +57,8 @@ def test_a_second_failure_is_reported_in_one_line(backend: str) -> None:
         assert server.requests == 2  # one repair, no more
     assert str(caught.value) == (
         f"{backend} {MODELS[backend]} (agent): the reply does not match the JSON schema, even after one "
-        "repair: at $: 'strategy' is a required property (try a stronger model, or check that the prompt "
-        "asks for this shape)"
+        "repair: at $: 'strategy' is a required property; at $.reply: 3 is not of type 'string' (try a "
+        "stronger model, or check that the prompt asks for this shape)"
     )
 
 

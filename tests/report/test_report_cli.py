@@ -39,7 +39,10 @@ def test_wrong_number_of_runs_is_a_usage_error(esc: EscRunner, make_run: RunFact
     run = make_run()
     result = esc("report", str(run.path), str(run.path))
     assert result.code == 2
-    assert "expected 1 run folder, got 2: esc report RUN (or --compare RUN_A RUN_B)" in result.err
+    assert (
+        "expected 1 run folder, got 2: esc report RUN (or --compare RUN_A RUN_B, or --skills DIR)"
+        in result.err
+    )
     result = esc("report", "--compare", str(run.path))
     assert result.code == 2
     assert "expected 2 run folders, got 1: esc report --compare RUN_A RUN_B" in result.err

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import resource
+import signal
 from pathlib import Path
 
 import pytest
 from sim_helpers import EscRunner
 
 from esc_cli.bank.load import load_skills
-from esc_cli.errors import InputError
+from esc_cli.errors import IncompleteRun, InputError
 from esc_cli.iu.labeller import default_labeller
 from esc_cli.sim.dialogue import run_dialogue
 from esc_cli.sim.options import SimOptions
 from esc_cli.sim.profiles_io import load_profile_set
+from esc_cli.sim.records import Dialogue
 from esc_cli.sim.runfolder import run_config, run_to_folder
 
 SEEDS = 2
@@ -97,19 +100,53 @@ class Exploding:
         return self.inner.support_actions(text)
 
 
-def test_a_failed_run_leaves_only_whole_lines_and_no_summary(bank: Path) -> None:
+def test_a_failed_dialogue_is_recorded_the_others_finish_and_resume_redoes_only_it(bank: Path) -> None:
     skills = load_skills(bank / "skills")
     profiles = load_profile_set(bank / "profiles" / "verify")
     options = SimOptions(labeller=Exploding(25))
     out = bank / "runs" / "failed"
     config = run_config(skills, profiles, SEEDS, options, profile_set="verify")
-    with pytest.raises(ExceptionGroup):
+    with pytest.raises(IncompleteRun) as caught:
         asyncio.run(run_to_folder(out, skills, profiles, SEEDS, options, config))
+    total = len(profiles) * SEEDS
+    assert str(caught.value).startswith(f"{len(caught.value.failed)} of {total} dialogues failed; first, ")
+    assert str(caught.value).endswith(
+        f"finish the run with `esc sim run --resume --out {out}` and the same options"
+    )
+    # Incomplete: no summary; every dialogue has a whole line, the failed ones with their error.
     assert sorted(p.name for p in out.iterdir()) == ["dialogues.jsonl", "run.json"]
-    text = (out / "dialogues.jsonl").read_text(encoding="utf-8")
-    assert text, "the dialogues finished before the failure must have been written"
-    assert text.endswith("\n")
-    assert all(json.loads(line)["turns"] for line in text.splitlines())
+    records = [
+        json.loads(line) for line in (out / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(records) == total
+    failed = {f"{r['profile']}#{r['seed']}" for r in records if r["outcome"] == "error"}
+    assert failed == set(caught.value.failed)
+    assert 0 < len(failed) < total
+    assert all(r["error"] == "backend gone" and not r["turns"] for r in records if r["outcome"] == "error")
+    assert all("error" not in r and r["turns"] for r in records if r["outcome"] != "error")
+
+    # --resume runs the failed dialogues only and ends with the bytes of an uninterrupted run.
+    good = SimOptions(labeller=default_labeller())
+    counting = Counting()
+    good_config = run_config(skills, profiles, SEEDS, good, profile_set="verify")
+    asyncio.run(
+        run_to_folder(out, skills, profiles, SEEDS, good, good_config, resume=True, progress=counting)
+    )
+    assert counting.total == len(failed)
+    fresh = bank / "runs" / "fresh"
+    asyncio.run(run_to_folder(fresh, skills, profiles, SEEDS, good, good_config))
+    assert (out / "dialogues.jsonl").read_bytes() == (fresh / "dialogues.jsonl").read_bytes()
+    assert (out / "summary.json").read_bytes() == (fresh / "summary.json").read_bytes()
+
+
+class Counting:
+    """A progress callback that remembers how many dialogues the run had to do."""
+
+    def __init__(self) -> None:
+        self.total = -1
+
+    def __call__(self, done: int, total: int, _dialogue: Dialogue) -> None:
+        self.total = total
 
 
 def test_missing_profile_folder_is_one_line_exit_2(bank: Path, esc: EscRunner) -> None:
@@ -192,3 +229,23 @@ def test_a_folder_that_is_not_a_run_is_named_as_such(bank: Path, esc: EscRunner)
     assert folder.err.startswith("error: runs: not a run folder: it has no run.json")
     file = esc("evolve", "analyze", "notes.txt", cwd=bank)
     assert file.code == 2 and "notes.txt: is a file, not a run folder" in file.err
+
+
+def test_a_full_disk_mid_run_is_one_line_exit_2(bank: Path, esc: EscRunner) -> None:
+    # The file-size limit makes the kernel refuse writes past 20 kB, as a full disk would (EFBIG).
+    out = bank / "runs" / "full"
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, hard))
+    try:
+        result = esc("sim", "run", "--seeds", "1", "--out", str(out), cwd=bank)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err
+    assert lines[0].startswith(f"error: {out / 'dialogues.jsonl'}: cannot write the dialogue ")
+    assert lines[0].endswith(
+        ": File too large (free some space, then finish the run with `esc sim run --resume --out` and this folder)"
+    )

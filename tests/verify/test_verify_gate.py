@@ -64,7 +64,9 @@ def test_nothing_changed_passes_quickly(esc: EscRunner, repo: Path) -> None:
     result = esc("skill", "verify", cwd=repo)
     assert result.code == 0, result.err
     assert time.monotonic() - started < 5
-    assert "nothing changed under skills/, profiles/ or prompts/ since HEAD: pass" in result.out
+    assert (
+        "nothing changed under skills/, profiles/, prompts/ or pyproject.toml since HEAD: pass" in result.out
+    )
     markdown, payload, _ = read_reports(repo / ".esc" / "verify")
     assert payload["verdict"] == "unchanged"
     assert "no simulation was needed" in markdown

@@ -1,0 +1,106 @@
+"""Benchmark of the offline judge, version 3 (issue: a seeker judge that reads the words).
+
+Prints the validity figures of `esc eval judge` on the test split, the test feedback and FailedESConv
+(none of which the judge was trained or tuned on), the project's pair suite, and the wall time of a
+cold `esc sim run` of the verify profiles x 3 seeds (a fresh process each run, median of --runs).
+
+    ESC_DATA=../shared/data python bench/judge_eval.py [--runs 3] [--skip-sim]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "per-turn feedback (Spearman rho)": 0.25,
+    "real reply over another dialogue's": 0.90,
+    "successful over failed dialogues (AUC)": 0.75,
+    "pair suite (all kinds)": 0.95,
+}
+KIND_TARGET = 0.75
+SIM_TARGET_SECONDS = 10.0
+
+
+def eval_figures(data: Path) -> dict[str, object]:
+    esconv = data / "esconv"
+    command = [
+        sys.executable,
+        "-m",
+        "esc_cli.cli.main",
+        "eval",
+        "judge",
+        "--feedback",
+        str(esconv / "multiesc_feedback" / "test.jsonl"),
+        "--succeeded",
+        str(esconv / "hf_splits" / "test.jsonl"),
+        "--failed",
+        str(esconv / "FailedESConv.json"),
+        "--pairs",
+        str(REPO / "bench" / "suites" / "judge_pairs.jsonl"),
+        "--format",
+        "json",
+    ]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"esc eval judge failed: {done.stderr.strip()}")
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+def sim_seconds() -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "esc_cli.cli.main", "sim", "run", "--out", str(Path(folder) / "run")],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-sim", action="store_true")
+    args = parser.parse_args()
+    data = Path(os.environ.get("ESC_DATA", REPO.parent / "shared" / "data"))
+    report = eval_figures(data)
+    figures = [*report["figures"], report["pairs"]["overall"]]  # type: ignore[index]
+    print(f"{'figure':42} {'items':>6} {'judge':>7} {'target':>7} {'length':>7} {'affect':>7}")
+    for f in figures:
+        target = TARGETS.get(f["name"], 0.0)
+        mark = "ok" if f["judge"] >= target else "BELOW"
+        print(
+            f"{f['name']:42} {f['items']:>6} {f['judge']:>7.3f} {target:>7.2f} "
+            f"{f['baselines']['length']:>7.3f} {f['baselines']['affect']:>7.3f}  {mark}"
+        )
+        if f.get("interval"):
+            print(f"{'':42} 95% CI [{f['interval'][0]:.3f}, {f['interval'][1]:.3f}]")
+    print("pair suite by kind (paraphrase: share within one step):")
+    for kind, f in report["pairs"]["kinds"].items():  # type: ignore[index]
+        mark = "ok" if f["judge"] >= KIND_TARGET else "BELOW"
+        print(f"  {kind:24} {f['items']:>4} {f['judge']:>7.3f}  {mark}")
+    if not args.skip_sim:
+        times = [sim_seconds() for _ in range(args.runs)]
+        median = statistics.median(times)
+        runs = ", ".join(f"{t:.1f}" for t in times)
+        print(
+            f"esc sim run (verify x 3 seeds, cold process): {runs} s; median {median:.1f} s (target < {SIM_TARGET_SECONDS:.0f} s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

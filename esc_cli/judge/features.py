@@ -1,0 +1,116 @@
+"""The judge's one feature map: (context, reply) -> numbers. Training and judging both call these
+functions, so the shipped heads always read what they were trained on.
+
+`pair_features` (width WIDTH) is what the relevance head reads:
+
+    [ r (384) | c * r (384) | fit (11 numbers) ]
+
+`c` is the embedding of the seeker's last turn and `r` the reply's, both from the shared encoder
+(`esc_cli.text`). `r` says what kind of reply it is; `c * r` says which of its meanings fit what the
+seeker just said. The fit numbers: the cosine of the reply with the seeker's last turn, with the
+nearest and the mean of the last CONTEXT_TURNS turns, with the supporter's previous turn and with the
+whole window; the shared topic words with the last seeker turn and with the window (a share and a
+yes/no each); the reply's length and whether it asks.
+
+`outlook_features` (width OUTLOOK_WIDTH) is what the outlook head reads: the pair features, the
+seeker's last turn itself (how the seeker is), the affect of that turn and of the reply, and the
+relevance logit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from esc_cli.iu.labeller import OfflineLabeller, content_words
+from esc_cli.judge.turns import Said
+from esc_cli.text import DIMENSION, TextEncoder
+
+CONTEXT_TURNS = 8
+FIT_WIDTH = 11
+WIDTH = 2 * DIMENSION + FIT_WIDTH
+OUTLOOK_WIDTH = WIDTH + DIMENSION + 3
+Matrix = npt.NDArray[np.float32]
+SEEKER = "seeker"
+
+
+@cache
+def _affect_reader() -> OfflineLabeller:
+    return OfflineLabeller()
+
+
+def seeker_text(context: Sequence[Said]) -> str:
+    """The seeker's last turn in a context ('' when the seeker has not spoken)."""
+    return next((s.text for s in reversed(context) if s.speaker == SEEKER), "")
+
+
+def _overlap(reply: set[str], other: set[str]) -> list[float]:
+    shared = len(reply & other)
+    return [shared / math.sqrt(1 + len(reply)), 1.0 if shared else 0.0]
+
+
+def _fit(encoder: TextEncoder, context: Sequence[Said], reply: str) -> list[float]:
+    window = [s for s in context[-CONTEXT_TURNS:] if s.text.strip()]
+    r = encoder.vector(reply)
+    vectors = encoder.embed([s.text for s in window]) if window else np.zeros((0, DIMENSION), np.float32)
+    cosines = vectors @ r if len(window) else np.zeros(0, np.float32)
+    last_seeker = next(
+        (float(c) for s, c in zip(reversed(window), cosines[::-1], strict=True) if s.speaker == SEEKER), 0.0
+    )
+    last_supporter = next(
+        (float(c) for s, c in zip(reversed(window), cosines[::-1], strict=True) if s.speaker != SEEKER), 0.0
+    )
+    mean = vectors.mean(axis=0) if len(window) else np.zeros(DIMENSION, np.float32)
+    whole = float(mean @ r / max(float(np.linalg.norm(mean)), 1e-9))
+    words = content_words(reply)
+    window_words: set[str] = set().union(*(content_words(s.text) for s in window)) if window else set()
+    return [
+        last_seeker,
+        float(cosines.max()) if len(window) else 0.0,
+        float(cosines.mean()) if len(window) else 0.0,
+        last_supporter,
+        whole,
+        *_overlap(words, content_words(seeker_text(window))),
+        *_overlap(words, window_words),
+        math.log1p(len(reply.split())) / 5.0,
+        1.0 if "?" in reply else 0.0,
+    ]
+
+
+def pair_features(encoder: TextEncoder, contexts: Sequence[Sequence[Said]], replies: Sequence[str]) -> Matrix:
+    """One row of WIDTH features per (context, reply)."""
+    if len(contexts) != len(replies):
+        raise ValueError("contexts and replies differ in length")
+    if not replies:
+        return np.zeros((0, WIDTH), dtype=np.float32)
+    encoder.embed([*replies, *(seeker_text(c) for c in contexts)])
+    c = encoder.embed([seeker_text(ctx) for ctx in contexts])
+    r = encoder.embed(replies)
+    fit = np.array(
+        [_fit(encoder, ctx, reply) for ctx, reply in zip(contexts, replies, strict=True)], np.float32
+    )
+    return np.hstack([r, c * r, fit.reshape(-1, FIT_WIDTH)]).astype(np.float32)
+
+
+def outlook_features(
+    encoder: TextEncoder,
+    contexts: Sequence[Sequence[Said]],
+    replies: Sequence[str],
+    pairs: Matrix,
+    relevance: npt.NDArray[np.float64],
+) -> Matrix:
+    """One row of OUTLOOK_WIDTH features per (context, reply), given its pair features and relevance logit."""
+    labeller = _affect_reader()
+    c = encoder.embed([seeker_text(ctx) for ctx in contexts])
+    affect = np.array(
+        [
+            [labeller.affect(seeker_text(ctx)), labeller.affect(reply)]
+            for ctx, reply in zip(contexts, replies, strict=True)
+        ],
+        dtype=np.float32,
+    ).reshape(-1, 2)
+    return np.hstack([pairs, c, affect, np.asarray(relevance, np.float32).reshape(-1, 1)]).astype(np.float32)

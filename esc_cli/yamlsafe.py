@@ -1,0 +1,126 @@
+"""The one YAML loader of the project: `yaml.SafeLoader` with the limits hostile files need.
+
+Skills and profiles arrive in pull requests from strangers, so on top of `safe_load` (no tags that
+build objects) the loader refuses:
+- duplicate keys in a mapping (YAML keeps the last one silently, so `status: draft` on line 5 and
+  `status: active` on line 20 would pass review as a draft);
+- anchors and aliases (`&a` / `*a`): a 29 KB file can expand to megabytes of loaded data;
+- nesting deeper than `MAX_DEPTH` (Python's recursion limit would crash the loader);
+- more than `MAX_NODES` nodes, so the loaded data stays as small as the text it came from;
+- integers longer than `MAX_INT_DIGITS` digits (Python refuses to convert 4,300 and more) and lone
+  surrogates in strings (`"\\ud800"`, which no UTF-8 file can hold and which would crash every writer).
+
+It stays on the pure-Python loader: the C loader composes nodes in C, where none of these checks can
+hook in. Errors are `YamlRefused`, which `fileio.load_yaml` turns into one line naming file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+MAX_DEPTH = 50
+MAX_NODES = 100_000
+MAX_INT_DIGITS = 100
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class YamlRefused(yaml.YAMLError):
+    """A YAML document that parses but breaks one of the loader's limits.
+
+    `line` is 0-based within the text given to the loader; `other_line` (also 0-based) names the
+    earlier line of a duplicate key.
+    """
+
+    def __init__(self, problem: str, line: int, fix: str, other_line: int | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+        self.fix = fix
+        self.other_line = other_line
+
+
+class StrictSafeLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys, anchors, aliases, deep nesting and huge documents."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line if event.start_mark is not None else 0
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlRefused(
+                f"YAML alias '*{event.anchor}' not allowed", line, "write the value out in full"
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlRefused(f"YAML anchor '&{anchor}' not allowed", line, "write the value out in full")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise YamlRefused(
+                f"more than {MAX_NODES} YAML values", line, "split the file or shorten its lists"
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise YamlRefused(f"YAML nested more than {MAX_DEPTH} levels deep", line, "flatten the structure")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, ScalarNode):
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line
+            try:
+                first = seen.setdefault(key, line)
+            except TypeError:  # an unhashable key: the base constructor names it
+                continue
+            if first != line:
+                raise YamlRefused(
+                    f"duplicate key '{key}'",
+                    line,
+                    "keep one of the two",
+                    other_line=first,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise YamlRefused(
+                f"a {digits}-digit integer is too long", node.start_mark.line, "write a smaller number"
+            )
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_str(self, node: ScalarNode) -> str:
+        value = super().construct_yaml_str(node)
+        if _SURROGATES.search(value):
+            raise YamlRefused(
+                "a lone surrogate escape (like \\ud800) is not text",
+                node.start_mark.line,
+                "remove the escape",
+            )
+        return value
+
+
+StrictSafeLoader.add_constructor("tag:yaml.org,2002:int", StrictSafeLoader.construct_yaml_int)
+StrictSafeLoader.add_constructor("tag:yaml.org,2002:str", StrictSafeLoader.construct_yaml_str)
+
+
+def safe_load(text: str) -> Any:
+    """Load one YAML document with the strict loader (raises `yaml.YAMLError` subclasses)."""
+    loader = StrictSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()

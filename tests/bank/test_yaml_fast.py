@@ -1,0 +1,77 @@
+"""The C YAML loader and dumper give what the pure Python ones give, and skill hashes are memoised
+without going stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from testkit import REPO
+
+from esc_cli.bank import files
+from esc_cli.bank.files import dump_skill, load_skill, split_front_matter
+from esc_cli.bank.load import load_skills, skill_hash
+from esc_cli.errors import InputError
+from esc_cli.fileio import SafeDumper, load_yaml, yaml_loader
+
+
+def _documents() -> list[tuple[Path, str]]:
+    found = [(p, p.read_text(encoding="utf-8")) for p in sorted((REPO / "profiles").rglob("*.yaml"))]
+    for path in sorted((REPO / "skills").glob("*.md")):
+        found.append((path, split_front_matter(path.read_text(encoding="utf-8"), path)[0]))
+    return found
+
+
+def test_the_c_loader_is_used_when_pyyaml_has_it() -> None:
+    # PyYAML wheels ship libyaml; this machine's does, so the fast path is the one tested below.
+    assert yaml.__with_libyaml__
+    assert yaml_loader() is yaml.CSafeLoader
+    assert SafeDumper is yaml.CSafeDumper
+
+
+def test_every_profile_and_skill_loads_the_same_with_both_loaders() -> None:
+    documents = _documents()
+    assert len(documents) > 40
+    for path, text in documents:
+        assert yaml.load(text, Loader=yaml_loader()) == yaml.load(text, Loader=yaml.SafeLoader), path
+
+
+def test_every_skill_dumps_the_same_with_both_emitters() -> None:
+    class PythonDumper(yaml.SafeDumper):
+        ignore_aliases = files._Dumper.ignore_aliases
+
+    PythonDumper.yaml_representers = dict(files._Dumper.yaml_representers)
+    skills = [load_skill(p) for p in sorted((REPO / "skills").glob("*.md"))]
+    assert len(skills) > 10
+    for skill in skills:
+        data = files.meta_to_dict(skill.meta)
+        options = {"sort_keys": False, "allow_unicode": True, "width": 10_000, "default_flow_style": False}
+        assert yaml.dump(data, Dumper=PythonDumper, **options) == files.dump_front_matter(skill.meta)
+        # And the normalised file round-trips byte for byte, as before.
+        assert dump_skill(load_skill_text(dump_skill(skill))) == dump_skill(skill)
+
+
+def load_skill_text(text: str) -> files.Skill:
+    return files.parse_skill(text, Path("memory.md"))
+
+
+def test_malformed_yaml_keeps_the_python_loaders_wording(tmp_path: Path) -> None:
+    bad = "id: [one, two\nname: x\n"
+    with pytest.raises(InputError) as caught:
+        load_yaml(bad, tmp_path / "bad.yaml")
+    message = str(caught.value)
+    assert "malformed YAML: expected ',' or ']'" in message
+    # libyaml words it "did not find expected ',' or ']'": the text users saw before is kept.
+    assert "did not find" not in message
+
+
+def test_skill_hash_is_memoised_but_follows_every_change() -> None:
+    skill = load_skills(REPO / "skills")[0]
+    first = skill_hash(skill)
+    assert skill_hash(skill) == first
+    changed = skill.model_copy(update={"body": skill.body + "\nOne more line.\n"})
+    assert skill_hash(changed) != first
+    # A skill changed in place hashes as its new content, never from the memo of the old one.
+    skill.body = changed.body
+    assert skill_hash(skill) == skill_hash(changed)
