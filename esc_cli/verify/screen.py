@@ -9,11 +9,22 @@ gate (criterion `text`, on the lines changed between base and head) and in `esc 
 
 `## Pitfalls` and the risks are not screened: they quote harmful phrasing on purpose, to name it.
 
-Each line goes through a `LineReader`, a callable `read_line(text) -> reason | None`. The reader here,
-`lexical_reading`, uses the offline labeller's harm cues (minimising, blaming, toxic positivity,
-dismissive; `esc_cli.iu.action_cues.HARM_CUES`) and a short table of phrasing that undermines safety. A
-cue preceded in its sentence by a word that turns it into advice against it ("do not say 'calm down'")
-is not a finding. In a crisis skill, every changed reply must also read as a safety check.
+Each line goes through a `LineReader`, a callable `read_line(text) -> reason | None`. The default,
+`judged_reading`, reads a line twice:
+
+1. `lexical_reading`: the offline labeller's harm cues (minimising, blaming, toxic positivity,
+   dismissive; `esc_cli.iu.action_cues.HARM_CUES`) and a short table of phrasing that undermines
+   safety (keeping a disclosure secret, talking someone out of help, changing the subject). A cue
+   preceded in its sentence by a word that turns it into advice against it ("do not say 'calm down'")
+   is not a finding.
+2. the judge's harm reading (`esc_cli.judge.reading.ReplyJudge.harm_of`, a head over sentence
+   embeddings of the shared encoder), counted only above JUDGE_HARM_ABOVE and only for sentences not
+   advised against. The judge was trained on what supporters say, not on instructions to them: at its
+   own threshold it reads 7 of the 262 guidance steps and example replies of the shipped bank as
+   harmful, all wrongly ("being blamed in public for something you didn't do" as blaming). No shipped
+   line reaches JUDGE_HARM_ABOVE, so the shipped bank screens clean.
+
+In a crisis skill, every changed reply must also read as a safety check.
 """
 
 from __future__ import annotations
@@ -24,11 +35,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from esc_cli.errors import EscError
 from esc_cli.iu.action_cues import HARM_CUES
 from esc_cli.iu.cues import HARM_IDS
 from esc_cli.iu.labeller import normalise
+
+if TYPE_CHECKING:
+    from esc_cli.judge.reading import ReplyJudge
 
 LineReader = Callable[[str], "str | None"]
 """Reads one line of skill text; returns why it is harmful, or None when it reads as fine."""
@@ -113,6 +128,29 @@ def lexical_reading(text: str) -> str | None:
     return None
 
 
+JUDGE_HARM_ABOVE = 0.98
+"""The judge's harm probability over which the screen counts its reading (above every shipped line)."""
+
+
+@cache
+def _judge() -> ReplyJudge:
+    from esc_cli.judge.reading import ReplyJudge
+
+    return ReplyJudge()
+
+
+def judged_reading(text: str) -> str | None:
+    """The screen's reading: the lexical cues first, then the judge's harm reading (module docstring)."""
+    lexical = lexical_reading(text)
+    if lexical is not None:
+        return lexical
+    for harm in _judge().harm_of(text):
+        norm = normalise(harm.sentence)
+        if harm.probability > JUDGE_HARM_ABOVE and not _AGAINST.search(norm):
+            return f"read by the judge as {harm.kind} (p {harm.probability:.2f}: '{harm.sentence}')"
+    return None
+
+
 def changed_lines(base: str | None, head: str) -> set[int]:
     """1-based numbers of the head lines that the change added or edited."""
     head_lines = head.splitlines()
@@ -159,16 +197,17 @@ def _crisis_reading(text: str) -> str | None:
 
 
 def screen_changed_text(
-    changes: Sequence[ChangedText], read_line: LineReader = lexical_reading
+    changes: Sequence[ChangedText], read_line: LineReader | None = None
 ) -> list[TextFinding]:
     """Findings on every changed guidance step and example reply, in file and line order."""
+    reader = read_line or judged_reading
     findings: list[TextFinding] = []
     for change in sorted(changes, key=lambda c: c.file):
         touched = changed_lines(change.base, change.head)
         for number, part, text in screened_lines(change.head):
             if number not in touched:
                 continue
-            reason = read_line(text)
+            reason = reader(text)
             if reason is None and change.crisis and part == "example reply":
                 reason = _crisis_reading(text)
             if reason is not None:
