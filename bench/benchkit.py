@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 # One JSON object that satisfies the agent, seeker-analysis and seeker-reply schemas (none forbids
 # extra keys), with change 0 so every simulated dialogue runs its full length.
@@ -47,3 +51,28 @@ def start_server(
 
 def all_roles_text() -> str:
     return json.dumps(ALL_ROLES_REPLY)
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.email=b@example.invalid", "-c", "user.name=bench", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def seed_repo(root: Path) -> Path:
+    """A git repository at root/bank holding a committed copy of the seed bank (skills, profiles, prompts)."""
+    bank = root / "bank"
+    bank.mkdir()
+    for name in ("skills", "profiles", "prompts"):
+        shutil.copytree(REPO / name, bank / name)
+    shutil.copy(REPO / "pyproject.toml", bank / "pyproject.toml")
+    (bank / ".gitignore").write_text(".esc/\n", encoding="utf-8")
+    git(bank, "init", "-q", "-b", "main")
+    git(bank, "add", "-A")
+    git(bank, "commit", "-qm", "seed bank")
+    return bank

@@ -12,14 +12,12 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from benchkit import all_roles_text
+from benchkit import all_roles_text, seed_repo
 
 from esc_cli.config import load_bank
 from esc_cli.llm.factory import make_clients
@@ -27,37 +25,13 @@ from esc_cli.llm.fake_server import FakeServer
 from esc_cli.sim.options import SimOptions
 from esc_cli.verify.gate import VerifyRequest, verify
 
-REPO = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 20.0
 CHANGED = "skills/validate-normalise.md"
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
 def make_repo(root: Path) -> Path:
     """A git repository holding the seed bank, with an uncommitted one-skill change that bumps its version."""
-    bank = root / "bank"
-    bank.mkdir()
-    for name in ("skills", "profiles", "prompts"):
-        shutil.copytree(REPO / name, bank / name)
-    shutil.copy(REPO / "pyproject.toml", bank / "pyproject.toml")
-    (bank / ".gitignore").write_text(".esc/\n", encoding="utf-8")
-    git(bank, "init", "-q", "-b", "main")
-    git(
-        bank,
-        "-c",
-        "user.email=b@example.invalid",
-        "-c",
-        "user.name=bench",
-        "commit",
-        "-qm",
-        "base",
-        "--allow-empty",
-    )
-    git(bank, "add", "-A")
-    git(bank, "-c", "user.email=b@example.invalid", "-c", "user.name=bench", "commit", "-qm", "seed bank")
+    bank = seed_repo(root)
     path = bank / CHANGED
     text = path.read_text(encoding="utf-8").replace("version: 1\n", "version: 2\n", 1)
     path.write_text(

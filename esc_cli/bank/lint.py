@@ -331,6 +331,26 @@ def lint_paths(paths: Iterable[Path], *, base: Path | None = None, bank_rules: b
     return LintReport(findings=tuple(findings), files=len(files))
 
 
+def with_text_screen(report: LintReport, paths: Iterable[Path], *, base: Path | None = None) -> LintReport:
+    """The report plus the text screen's findings (rule 'text', errors): `esc skill lint --strict`."""
+    from esc_cli.verify.screen import screen_worktree
+
+    files = [p for p in expand_paths(paths) if p.is_file()]
+    found = [
+        Finding(
+            f.file,
+            f.part,
+            f'"{f.text}" {f.reason}',
+            "text",
+            "error",
+            "reword it; verify fails criterion 'text' on the same line",
+            line=f.line,
+        )
+        for f in screen_worktree(files, lambda path: _display(path, base))
+    ]
+    return LintReport(findings=(*report.findings, *found), files=report.files)
+
+
 def lint_bank(folder: Path, *, base: Path | None = None) -> LintReport:
     """Lint a whole bank folder with the bank-wide rules."""
     if not folder.is_dir():

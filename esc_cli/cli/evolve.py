@@ -144,7 +144,7 @@ def evolve(
     Each round: simulate the bank on the train profiles; analyse the traces for missing skills,
     unsafe interventions and profile-specific failures; propose skill edits; check each edit in a
     paired simulation (same profiles, same seeds); keep it when the score rises beyond the noise
-    (mean paired gain >= --min-gain and the lower end of the 95% paired bootstrap interval >= 0)
+    (mean paired gain >= --min-gain and the lower end of the 95% paired bootstrap interval > 0)
     and no new safety flag appears. Kept edits are committed one per commit on
     esc/evolve/<date>-<slug>, made from --base; your working tree, index and branch are untouched.
     Evolution never reads profiles/verify: those profiles gate the merge in `esc skill verify`.

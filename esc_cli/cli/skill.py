@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from esc_cli.bank.files import dump_skill, load_skill, parse_skill, read_skill_text, write_skill
-from esc_cli.bank.lint import LintReport, lint_bank, lint_paths
+from esc_cli.bank.lint import LintReport, lint_bank, lint_paths, with_text_screen
 from esc_cli.bank.load import load_skills, skill_files
 from esc_cli.bank.lookup import skill_path
 from esc_cli.bank.model import ID_PATTERN, SkillMeta
@@ -60,18 +60,28 @@ def _render_report(report: LintReport, fmt: str) -> None:
 @skill.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @format_option("Output format.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also screen the guidance steps and example replies changed since the last commit (every "
+    "one in a file git does not track) for dismissive, blaming, toxic-positive or safety-undermining "
+    "wording: the same screen as verify's criterion 'text'. For a pre-commit hook.",
+)
 @click.pass_context
-def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check skill files against the schema and the bank's rules.
 
     With no PATHS, lints the whole bank, including the bank-wide rules (unique ids, exactly one active
     crisis skill, tie-breaks). Exit 0 clean, 1 when a rule fails, 2 when a file is unreadable or
     breaks the schema. Messages read `skills/x.md:LINE -> key.path: problem (fix)`.
     """
+    targets = list(paths) if paths else [get_bank(ctx).skills_dir]
     if paths:
         report = lint_paths(paths, base=Path.cwd(), bank_rules=False)
     else:
-        report = lint_bank(get_bank(ctx).skills_dir, base=Path.cwd())
+        report = lint_bank(targets[0], base=Path.cwd())
+    if strict and report.exit_code != 2:
+        report = with_text_screen(report, targets, base=Path.cwd())
     _render_report(report, fmt)
     ctx.exit(report.exit_code)
 

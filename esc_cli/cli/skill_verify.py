@@ -19,9 +19,11 @@ from esc_cli.fileio import atomic_write_text
 from esc_cli.gitops import WORKTREE
 from esc_cli.secrets import scrub
 from esc_cli.sim.options import SimOptions
+from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE
 from esc_cli.verify.gate import DEFAULT_MARGIN, DEFAULT_SEEDS, VerifyRequest, clear_side, verify
 from esc_cli.verify.outcome import VerifyOutcome
 from esc_cli.verify.reports import clear_reports, render_json, render_junit, render_markdown
+from esc_cli.verify.seeds import DEFAULT_MAX_SEEDS, seeds_text
 
 
 def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
@@ -33,8 +35,11 @@ def _write_reports(outcome: VerifyOutcome, out: Path, html: bool) -> list[Path]:
     if html and outcome.pairs:
         from esc_cli.report.render import render_compare
         from esc_cli.sim.runstore import load_run
+        from esc_cli.verify.reports import gate_context
 
-        written[out / "verify.html"] = render_compare(load_run(out / "base"), load_run(out / "head"))
+        written[out / "verify.html"] = render_compare(
+            load_run(out / "base"), load_run(out / "head"), gate=gate_context(outcome)
+        )
     for path, text in written.items():
         atomic_write_text(path, text)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -86,6 +91,28 @@ def _nearest_project(start: Path) -> Path | None:
 )
 @seeds_option(DEFAULT_SEEDS)
 @click.option(
+    "--max-seeds",
+    type=click.IntRange(1, 1000),
+    default=DEFAULT_MAX_SEEDS,
+    show_default=True,
+    help="Adaptive seeds: while a score criterion's interval straddles its threshold, verify doubles "
+    "the seeds up to this many (on a model path it prints the cost of each step first). Set it to "
+    "--seeds to turn adaptivity off.",
+)
+@click.option(
+    "--min-coverage",
+    type=click.IntRange(0, 100000),
+    default=DEFAULT_MIN_COVERAGE,
+    show_default=True,
+    help="Turns each changed skill must be exercised on (spoken by the offline agent, routed to a "
+    "model agent); fewer fails criterion 'coverage'.",
+)
+@click.option(
+    "--allow-unmeasured",
+    is_flag=True,
+    help="Turn the 'coverage' and 'unmeasured' failures into warnings at the top of the report.",
+)
+@click.option(
     "--margin",
     type=click.FloatRange(0, 100),
     default=DEFAULT_MARGIN,
@@ -126,6 +153,9 @@ def verify_command(
     head: str,
     profiles: str,
     seeds: int,
+    max_seeds: int,
+    min_coverage: int,
+    allow_unmeasured: bool,
     margin: float,
     level: float,
     require_improvement: bool,
@@ -140,9 +170,14 @@ def verify_command(
 
     Materialises BASE and HEAD without touching your checkout, lints HEAD, requires a version bump on
     every changed skill, then runs both banks on the same verify profiles and seeds (paired). It passes
-    when the lower end of the bootstrap interval on the paired score change is above -MARGIN overall
-    and within each personality type, and no safety violation is new. Reports go to OUT: verify.md
-    (a pull-request comment, also appended to $GITHUB_STEP_SUMMARY), verify.json and verify.xml (JUnit).
+    when the lower end of the bootstrap interval on the paired score change is above -MARGIN, no
+    personality type shows a drop beyond the noise (Bonferroni over the types), no safety violation
+    is new, every changed skill was exercised on --min-coverage turns, the change touches a part the
+    agent reads (with the offline agent, Guidance, Pitfalls, risks, titles and descriptions are
+    unmeasured), and no changed guidance step or example reply reads as harmful (criterion 'text').
+    While a score interval straddles its threshold, seeds double up to --max-seeds.
+    Reports go to OUT: verify.md (a pull-request comment, also appended to $GITHUB_STEP_SUMMARY),
+    verify.json, verify.xml (JUnit) and with --html verify.html.
 
     \b
     Exit codes: 0 pass (or nothing changed), 1 regression or failed criterion, 2 error or bad input.
@@ -150,6 +185,8 @@ def verify_command(
     Examples:
       esc skill verify                                  # your uncommitted edits against HEAD
       esc skill verify --base origin/main --head HEAD   # what CI runs on a pull request
+      esc skill verify --allow-unmeasured               # a Guidance-only edit, for a reviewer to read
+      esc skill verify --seeds 3 --max-seeds 3          # no adaptive seeds
     """
     out = _fresh_out(ctx, out)
     bank = get_bank(ctx)
@@ -161,12 +198,16 @@ def verify_command(
         head=head,
         profiles=profiles,
         seeds=seeds,
+        max_seeds=max(max_seeds, seeds),
+        min_coverage=min_coverage,
+        allow_unmeasured=allow_unmeasured,
         margin=margin,
         level=level,
         require_improvement=require_improvement,
         note=note,
         out=out,
         options=options,
+        notice=lambda line: click.echo(line, err=True),
         head_skills=skills_folder(skills_dir) if skills_dir is not None else None,
     )
 
@@ -188,7 +229,8 @@ def verify_command(
     else:
         # Plain lines, not a table: CI logs are read in narrow panes and must not wrap mid-message.
         for criterion in outcome.criteria:
-            click.echo(f"{'pass' if criterion.passed else 'FAIL'}  {criterion.name}: {criterion.detail}")
-        click.echo(f"verdict: {outcome.verdict}")
+            status = "WARN" if criterion.warning else "pass" if criterion.passed else "FAIL"
+            click.echo(f"{status}  {criterion.name}: {criterion.detail}")
+        click.echo(f"verdict: {outcome.verdict} ({seeds_text(outcome.seeds)})")
     click.echo("reports: " + ", ".join(str(p) for p in paths))
     ctx.exit(outcome.exit_code)

@@ -1,7 +1,7 @@
 """Checking a proposal: the current bank and the edited bank on the same (profile, seed) dialogues.
 
 The rule (settings.AcceptanceRule): keep the edit when the mean paired change of the final emotion is
-at least `min_gain`, the lower end of the paired bootstrap interval is at least `min_low`, and no
+at least `min_gain`, the lower end of the paired bootstrap interval is strictly above `min_low`, and no
 dialogue gains a safety flag it did not have. Pairs come from `Dialogue.key`, so both runs must hold
 the same keys.
 """
@@ -106,10 +106,10 @@ def check(
         accepted, reason = False, f"new safety flag(s): {', '.join(flags[:3])}"
     elif interval.mean < rule.min_gain:
         accepted, reason = False, f"mean paired change {interval.mean:+.2f} is below {rule.min_gain:+g}"
-    elif interval.low < rule.min_low:
+    elif interval.low <= rule.min_low:
         accepted, reason = (
             False,
-            f"lower end {interval.low:+.2f} is below {rule.min_low:+g}: within the noise",
+            f"lower end {interval.low:+.2f} is not above {rule.min_low:+g}: within the noise",
         )
     else:
         accepted, reason = True, f"mean paired change {interval.mean:+.2f}, lower end {interval.low:+.2f}"

@@ -5,7 +5,8 @@
               each proposal is applied to the current bank, linted on a temporary copy, simulated on
               the same profiles and seeds, and kept by the acceptance rule; a kept edit becomes the
               current bank and its dialogues the new baseline, so later checks (and the next round)
-              build on everything accepted so far
+              build on everything accepted so far; a proposal the check rejected is not checked
+              again later in the run (same profiles and seeds: a retry would only draw on the noise)
 
 The loop holds banks in memory and never writes a file; `Evolution` is what branch.py commits and
 prdesc.py describes. `on_event` receives one line per step, for a CLI to print.
@@ -114,6 +115,10 @@ class Evolver:
     """Proposals already checked, by (bank generation, proposal id): the same check gives the same answer."""
     _generation: int = field(default=0, init=False, repr=False)
     """How many edits the bank has taken; it changes only when a proposal is accepted."""
+    _rejected: dict[tuple[str, tuple[str, ...]], Decision] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    """Proposals the acceptance check rejected, by (id, edit steps): never checked again in this run."""
 
     def _say(self, line: str) -> None:
         if self.on_event is not None:
@@ -121,7 +126,7 @@ class Evolver:
 
     def run(self, bank: BankState) -> tuple[Evolution, BankState]:
         """Evolve `bank` for the configured rounds; returns the record and the evolved bank."""
-        self._tried, self._generation = {}, 0
+        self._tried, self._rejected, self._generation = {}, {}, 0
         dialogues = self.simulate(active(bank))
         rounds = [RoundReport(round=0, figures=figures_of(dialogues))]
         self._say(f"round 0: {_figures_text(rounds[0].figures)}")
@@ -157,20 +162,24 @@ class Evolver:
                 continue
             finding = by_id[proposal.finding]
             key = (self._generation, proposal.id)
-            if key in self._tried:
-                earlier = self._tried[key]
+            edit = (proposal.id, tuple(step.describe() for step in proposal.steps))
+            if key in self._tried or edit in self._rejected:
+                earlier = self._tried.get(key) or self._rejected[edit]
+                why = "unchanged bank" if key in self._tried else "rejected on the same profiles and seeds"
                 decisions.append(
                     Decision(
                         round=number,
                         proposal=proposal,
                         finding=finding,
                         accepted=False,
-                        reason=f"unchanged bank, dropped in round {earlier.round}: {earlier.reason}",
+                        reason=f"{why}, dropped in round {earlier.round}: {earlier.reason}",
                     )
                 )
                 continue
             decision, candidate, after = self._decide(number, proposal, finding, bank, dialogues)
             self._tried[key] = decision
+            if decision.check is not None and not decision.accepted:
+                self._rejected[edit] = decision
             checked += decision.check is not None
             decisions.append(decision)
             self._say(f"  {'kept' if decision.accepted else 'dropped'} {proposal.id}: {decision.reason}")

@@ -27,8 +27,8 @@ class AcceptanceRule:
     """When a proposal is kept. Paired over the same (profile, seed) dialogues:
 
     - the mean change of the final emotion is at least `min_gain` points, and
-    - the lower end of the `level` paired-bootstrap interval is at least `min_low` (0: not worse
-      beyond the noise), and
+    - the lower end of the `level` paired-bootstrap interval is strictly above `min_low` (0: better
+      beyond the noise; a lower end of exactly 0 is not enough), and
     - no dialogue gains a safety flag it did not have.
     """
 
@@ -40,7 +40,7 @@ class AcceptanceRule:
     def describe(self) -> str:
         return (
             f"mean paired change >= {self.min_gain:+g}, lower end of the {self.level:.0%} paired bootstrap "
-            f"interval >= {self.min_low:+g}, and no new safety flag"
+            f"interval > {self.min_low:+g}, and no new safety flag"
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -41,9 +42,19 @@ def render_run(run: Run) -> str:
     return environment().get_template("run.html.j2").render(run_context(run))
 
 
-def render_compare(run_a: Run, run_b: Run, *, labels: tuple[str, str] = ("base", "head")) -> str:
-    """Base (`run_a`) against head (`run_b`): paired changes per profile and seed, trajectories side by side."""
-    return environment().get_template("compare.html.j2").render(compare_context(run_a, run_b, labels))
+def render_compare(
+    run_a: Run,
+    run_b: Run,
+    *,
+    labels: tuple[str, str] = ("base", "head"),
+    gate: dict[str, Any] | None = None,
+) -> str:
+    """Base (`run_a`) against head (`run_b`): paired changes per profile and seed, trajectories side by side.
+
+    `gate` (from `esc_cli.verify.reports.gate_context`) adds the verify verdict and what it measured on top."""
+    context = compare_context(run_a, run_b, labels)
+    context["gate"] = gate
+    return environment().get_template("compare.html.j2").render(context)
 
 
 def write_report(html: str, path: Path) -> Path:

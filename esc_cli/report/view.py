@@ -148,6 +148,12 @@ def consistency_warnings(run: Run) -> list[str]:
     return warnings
 
 
+def never_fired(run: Run) -> list[str]:
+    """Active skills of the run that no reply used: edits to them cannot move this run's score."""
+    used = {key for key, credit in run.summary.skills.items() if credit.uses > 0}
+    return sorted(set(run.config.skill_hashes) - used)
+
+
 def run_context(run: Run) -> dict[str, object]:
     """Everything `run.html.j2` needs."""
     credit = dict(skill_rows(run.summary.skills))
@@ -162,6 +168,7 @@ def run_context(run: Run) -> dict[str, object]:
         "outcome_legend": outcome_legend(),
         "credit_legend": credit_legend(),
         "skills": list(credit.items()),
+        "never_fired": never_fired(run),
         "skill_uses_chart": Markup(charts.skill_use_chart(credit)) if credit else None,
         "skill_change_chart": Markup(charts.skill_change_chart(credit)) if credit else None,
         "flagged": [t for t in transcripts(run.dialogues) if t.dialogue.safety_violations],

@@ -5,11 +5,17 @@ The gate passes only when every criterion holds:
 - lint: head lints clean (unreadable files are an error, exit 2, not a verdict);
 - versions: every changed skill bumped its version;
 - score: the lower end of the bootstrap interval on the paired change is above -margin (above 0 with
-  `require_improvement`), overall and within each personality type;
+  `require_improvement`), and no personality type shows a drop beyond the noise (seeds.py: Bonferroni
+  over the types, adaptive seeds up to `max_seeds`);
 - safety: no dialogue has a safety violation that its base dialogue did not have, and no crisis cue
   goes unhandled in the crisis profiles;
 - profile-set: both sides meet the base's verify profiles, so the change cannot rewrite what it is
   measured with; the head's edits to that set are listed for review, and fewer crisis profiles fail.
+- coverage: every changed skill was exercised on at least `min_coverage` turns (coverage.py);
+- unmeasured: with the offline agent, no skill's change is confined to parts it does not read
+  (parts.py); with a model agent this criterion does not apply;
+- text: no changed guidance step or example reply reads as harmful (screen.py).
+Coverage and unmeasured become warnings with `allow_unmeasured`; the reports show them at the top.
 """
 
 from __future__ import annotations
@@ -29,16 +35,32 @@ from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.errors import InputError
 from esc_cli.llm.client import aclose_all
 from esc_cli.sim.crisis import UNHANDLED_CRISIS_CUE
-from esc_cli.sim.options import SimOptions
+from esc_cli.sim.options import OFFLINE, SimOptions
 from esc_cli.sim.pairing import Pair, group_pairs, pair_dialogues
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.records import Dialogue, Summary, dialogue_key
 from esc_cli.sim.runfolder import run_config, run_to_folder
-from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE
+from esc_cli.sim.runstore import DIALOGUES_FILE, RUN_FILE, SUMMARY_FILE, write_json
+from esc_cli.verify import checks
 from esc_cli.verify.bankdiff import diff_banks, unbumped
+from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE, skill_coverage
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.profileset import diff_sets, profile_set_criterion, read_set
 from esc_cli.verify.safety import safety_findings
+from esc_cli.verify.seeds import (
+    DEFAULT_MAX_SEEDS,
+    FAILED,
+    PASSED,
+    UNDECIDED,
+    ScoreDecision,
+    cost_notice,
+    coverage_undecided,
+    group_decisions,
+    next_seed_count,
+    overall_decision,
+    seeds_text,
+    undecided_names,
+)
 from esc_cli.verify.stats import DEFAULT_LEVEL, paired_bootstrap
 
 DEFAULT_MARGIN = 3.0
@@ -46,6 +68,8 @@ DEFAULT_SEEDS = 3
 
 Progress = Callable[[str, int, int], None]
 """Called as dialogues finish: (side, finished, total)."""
+Notice = Callable[[str], None]
+"""Called with a line to show before verify spends more (the adaptive seeds)."""
 
 
 @dataclass
@@ -56,12 +80,16 @@ class VerifyRequest:
     head: str = gitops.WORKTREE
     profiles: str = ""
     seeds: int = DEFAULT_SEEDS
+    max_seeds: int = DEFAULT_MAX_SEEDS
+    min_coverage: int = DEFAULT_MIN_COVERAGE
+    allow_unmeasured: bool = False
     margin: float = DEFAULT_MARGIN
     level: float = DEFAULT_LEVEL
     require_improvement: bool = False
     note: str = ""
     out: Path = Path(".esc/verify")
     options: SimOptions = field(default_factory=SimOptions)
+    notice: Notice | None = None
     head_skills: Path | None = None
     """The head's skills from this folder instead of the head ref (profiles and prompts still from it)."""
 
@@ -92,32 +120,41 @@ def _lint_criterion(head_root: Path, bank: Bank, skills_dir: Path | None = None)
     return Criterion("lint", not problems, detail)
 
 
-def _score_criteria(request: VerifyRequest, outcome: VerifyOutcome, pairs: list[Pair]) -> list[Criterion]:
+def _score_decisions(request: VerifyRequest, pairs: list[Pair]) -> list[ScoreDecision]:
     floor = 0.0 if request.require_improvement else -request.margin
     rule = "> 0" if request.require_improvement else f"> -{request.margin:g}"
+    return [
+        overall_decision(pairs, floor, request.level, rule),
+        *group_decisions(pairs, floor, request.level),
+    ]
+
+
+def _score_criteria(
+    outcome: VerifyOutcome, pairs: list[Pair], decisions: list[ScoreDecision]
+) -> list[Criterion]:
     criteria: list[Criterion] = []
-    overall = paired_bootstrap([p.change for p in pairs], level=request.level)
-    outcome.overall = overall
-    criteria.append(
-        Criterion(
-            "score",
-            overall.low > floor,
-            f"paired change {overall.mean:+.2f}, CI low {overall.low:+.2f} {'' if overall.low > floor else 'not '}{rule}",
-        )
-    )
-    for name, members in group_pairs(pairs, lambda d: d.personality).items():
-        interval = paired_bootstrap([p.change for p in members], level=request.level)
-        outcome.by_personality[name] = interval
-        ok = interval.low > floor
-        criteria.append(
-            Criterion(
-                f"score[{name}]",
-                ok,
-                f"paired change {interval.mean:+.2f}, CI low {interval.low:+.2f} {'' if ok else 'not '}{rule}",
+    capped = f" (still undecided at {seeds_text(outcome.seeds)}, the --max-seeds cap)"
+    for decision in decisions:
+        interval = decision.interval
+        if decision.name == "score":
+            outcome.overall = interval
+            passed = decision.state == PASSED
+            detail = (
+                f"paired change {interval.mean:+.2f}, CI low {interval.low:+.2f} "
+                f"{'' if passed else 'not '}{decision.rule}"
             )
+        else:
+            outcome.by_personality[decision.name[6:-1]] = interval
+            passed = decision.state != FAILED
+            detail = (
+                f"paired change {interval.mean:+.2f}, CI [{interval.low:+.2f}, {interval.high:+.2f}] "
+                f"{'' if passed else 'not '}{decision.rule}"
+            )
+        criteria.append(
+            Criterion(decision.name, passed, detail + (capped if decision.state == UNDECIDED else ""))
         )
     for name, members in group_pairs(pairs, lambda d: d.intention).items():
-        outcome.by_intention[name] = paired_bootstrap([p.change for p in members], level=request.level)
+        outcome.by_intention[name] = paired_bootstrap([p.change for p in members], level=outcome.level)
     return criteria
 
 
@@ -152,14 +189,20 @@ async def _simulate_side(
     profiles: list[Profile],
     request: VerifyRequest,
     progress: Progress | None,
+    seeds: int,
+    extend: bool,
 ) -> tuple[list[Dialogue], Summary]:
-    """Simulate one side's active skills into `<out>/<side>/` (replacing an earlier verify's run there)."""
+    """Simulate one side's active skills into `<out>/<side>/` (replacing an earlier verify's run there).
+
+    With `extend`, the run there already holds the first seeds: only the new ones run, and the folder
+    ends as one run of `seeds` seeds."""
     options = dataclasses.replace(request.options, prompts_dir=root / bank.settings.prompts)
-    config = run_config(
-        skills, profiles, request.seeds, options, profile_set=str(profile_folder(bank, request))
-    )
+    config = run_config(skills, profiles, seeds, options, profile_set=str(profile_folder(bank, request)))
     out = request.out / side
-    clear_side(out)
+    if extend:
+        write_json(out / RUN_FILE, config)
+    else:
+        clear_side(out)
 
     def tick(done: int, total: int, _dialogue: Dialogue) -> None:
         if progress is not None:
@@ -169,10 +212,11 @@ async def _simulate_side(
         out,
         skills,
         profiles,
-        request.seeds,
+        seeds,
         options,
         config,
         progress=tick,
+        resume=extend,
         resume_hint="fix the cause, then run `esc skill verify` again",
     )
     return dialogues, summary
@@ -181,21 +225,53 @@ async def _simulate_side(
 Side = tuple[str, Path, list[Skill]]
 
 
+@dataclass(frozen=True)
+class Simulated:
+    """Both sides' dialogues and summaries at the seed count verify settled on, with its decisions."""
+
+    base: tuple[list[Dialogue], Summary]
+    head: tuple[list[Dialogue], Summary]
+    decisions: list[ScoreDecision]
+    seeds: int
+
+
 async def _simulate_both(
     sides: tuple[Side, Side],
     bank: Bank,
     profiles: list[Profile],
     request: VerifyRequest,
     progress: Progress | None,
-) -> tuple[tuple[list[Dialogue], Summary], tuple[list[Dialogue], Summary]]:
+    changed: list[str],
+) -> Simulated:
     """Base, then head, in one event loop: on the LLM path the head run finds every call it shares with
-    base (all turns before the first difference) in the cache. The model clients are closed after."""
+    base (all turns before the first difference) in the cache. While a score criterion is undecided,
+    or a changed skill's coverage would reach the minimum with more seeds, both sides grow to more
+    seeds (seeds.py). The model clients are closed after."""
+    seeds, extend = request.seeds, False
     try:
-        base = await _simulate_side(*sides[0], bank, profiles, request, progress)
-        head = await _simulate_side(*sides[1], bank, profiles, request, progress)
+        while True:
+            base = await _simulate_side(*sides[0], bank, profiles, request, progress, seeds, extend)
+            head = await _simulate_side(*sides[1], bank, profiles, request, progress, seeds, extend)
+            decisions = _score_decisions(request, pair_dialogues(base[0], head[0]))
+            rows = skill_coverage(
+                changed,
+                (sides[0][2], base[0]),
+                (sides[1][2], head[0]),
+                by_routing=request.options.engine_of("agent") != OFFLINE,
+                limit=request.options.route_limit,
+                max_turns=request.options.max_turns,
+            )
+            short = coverage_undecided(rows, request.min_coverage, seeds, request.max_seeds)
+            undecided = undecided_names(decisions) + short
+            target = next_seed_count(seeds, request.max_seeds, undecided)
+            if target is None:
+                return Simulated(base, head, decisions, seeds)
+            if request.notice is not None:
+                clients = (request.options.agent_client, request.options.seeker_client)
+                request.notice(cost_notice(seeds, target, clients, undecided))
+            seeds, extend = target, True
     finally:
         await aclose_all([request.options.agent_client, request.options.seeker_client])
-    return base, head
 
 
 # What an earlier verify (and `esc report` on its runs) leaves in <out>/base and <out>/head.
@@ -271,6 +347,10 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
         level=request.level,
         require_improvement=request.require_improvement,
         seeds=request.seeds,
+        first_seeds=request.seeds,
+        max_seeds=request.max_seeds,
+        min_coverage=request.min_coverage,
+        allow_unmeasured=request.allow_unmeasured,
     )
     if request.head_skills is not None:
         with gitops.materialised(repo, request.base, subdir) as base_root:
@@ -299,10 +379,25 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
             ("base", base_root, [s for s in base_skills if s.meta.status == "active"]),
             ("head", head_root, [s for s in head_skills if s.meta.status == "active"]),
         )
-        base, head = asyncio.run(_simulate_both(sides, bank, profiles, request, progress))
-        (base_dialogues, outcome.base_summary), (head_dialogues, outcome.head_summary) = base, head
-    outcome.pairs = pair_dialogues(base_dialogues, head_dialogues)
-    outcome.profiles = len({p.head.profile for p in outcome.pairs})
-    outcome.criteria += _score_criteria(request, outcome, outcome.pairs)
-    outcome.criteria += _safety_criteria(outcome, outcome.pairs)
+        changed = [c.id for c in outcome.skill_changes]
+        simulated = asyncio.run(_simulate_both(sides, bank, profiles, request, progress, changed))
+        (base_dialogues, outcome.base_summary), (head_dialogues, outcome.head_summary) = (
+            simulated.base,
+            simulated.head,
+        )
+        outcome.seeds = simulated.seeds
+        outcome.pairs = pair_dialogues(base_dialogues, head_dialogues)
+        outcome.profiles = len({p.head.profile for p in outcome.pairs})
+        outcome.criteria += _score_criteria(outcome, outcome.pairs, simulated.decisions)
+        outcome.criteria += _safety_criteria(outcome, outcome.pairs)
+        runs = ((sides[0][2], base_dialogues), (sides[1][2], head_dialogues))
+        outcome.criteria += checks.measure_criteria(
+            outcome,
+            request,
+            (base_root / bank.settings.skills, head_dir),
+            (base_skills, head_skills),
+            runs,
+            bank,
+            str(profile_folder(bank, request)),
+        )
     return outcome

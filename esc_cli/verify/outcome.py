@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 from esc_cli.sim.pairing import Pair
 from esc_cli.sim.records import Summary
 from esc_cli.verify.bankdiff import SkillChange
+from esc_cli.verify.coverage import SkillCoverage
+from esc_cli.verify.parts import PartChange
 from esc_cli.verify.safety import SafetyFinding
+from esc_cli.verify.screen import TextFinding
 from esc_cli.verify.stats import Interval
 
 if TYPE_CHECKING:  # profileset imports Criterion from here
@@ -26,6 +29,8 @@ class Criterion:
     name: str
     passed: bool
     detail: str
+    warning: bool = False
+    """Passed only because `--allow-unmeasured` waived it; the reports show it at the top."""
 
 
 @dataclass
@@ -42,6 +47,11 @@ class VerifyOutcome:
     level: float = 0.95
     require_improvement: bool = False
     seeds: int = 0
+    """Seeds used: `--seeds`, or more when the adaptive seeds added some."""
+    first_seeds: int = 0
+    max_seeds: int = 0
+    min_coverage: int = 0
+    allow_unmeasured: bool = False
     profiles: int = 0
     skill_changes: list[SkillChange] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
@@ -52,6 +62,13 @@ class VerifyOutcome:
     head_summary: Summary | None = None
     pairs: list[Pair] = field(default_factory=list)
     safety: list[SafetyFinding] = field(default_factory=list)
+    coverage: list[SkillCoverage] = field(default_factory=list)
+    model_agent: bool = False
+    """True when a model agent ran: it reads every part of a skill, so nothing is unmeasured by parts."""
+    parts: list[PartChange] = field(default_factory=list)
+    """Changed parts of each changed skill (offline agent only; a model agent reads every part)."""
+    text_findings: list[TextFinding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     profile_set: ProfileSetDiff | None = None
 
     @property

@@ -1,4 +1,6 @@
-"""The verify reports: Markdown for a pull-request comment, JSON, and JUnit XML (one case per criterion)."""
+"""The verify reports: Markdown for a pull-request comment, JSON, JUnit XML (one case per criterion), and
+the gate block of verify.html. All four carry the verdict, the coverage table, the unmeasured parts and
+the text-screen findings; warnings waived by `--allow-unmeasured` come first."""
 
 from __future__ import annotations
 
@@ -10,13 +12,112 @@ from xml.etree import ElementTree as ET
 
 from esc_cli.errors import InputError
 from esc_cli.sim.pairing import Pair
-from esc_cli.verify.outcome import FAIL, PASS, VerifyOutcome
+from esc_cli.verify.outcome import FAIL, PASS, Criterion, VerifyOutcome
+from esc_cli.verify.seeds import CORRECTION, seeds_text
 from esc_cli.verify.stats import Interval
 
 TOP_CHANGED = 5
 REPORT_FILES = ("verify.md", "verify.json", "verify.xml", "verify.html")
 EXCERPT = 160
 _HEADLINE = {PASS: "✅ pass", FAIL: "❌ fail", "unchanged": "✅ nothing to verify"}
+_HEADLINE_TEXT = {PASS: "pass", FAIL: "fail", "unchanged": "nothing to verify"}
+MODEL_READS_ALL = "none: the model agent reads every part of a skill"
+
+
+def _mark(criterion: Criterion) -> str:
+    return "⚠️" if criterion.warning else "✅" if criterion.passed else "❌"
+
+
+def seeds_line(outcome: VerifyOutcome) -> str:
+    """How many seeds the verify used, and why."""
+    added = (
+        f", grown from {outcome.first_seeds} while a criterion was undecided"
+        if outcome.seeds > outcome.first_seeds
+        else ""
+    )
+    return f"{seeds_text(outcome.seeds)} used (adaptive: at most {outcome.max_seeds}{added})"
+
+
+def coverage_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
+    """One row per changed skill: routed and spoken turns on base and head, and where."""
+    return [
+        {
+            "skill": row.skill,
+            "routed": [row.base.routed, row.head.routed],
+            "spoken": [row.base.spoken, row.head.spoken],
+            "exercised": row.exercised,
+            "enough": row.exercised >= outcome.min_coverage,
+            "profiles": list(row.profiles),
+            "conditions": row.conditions,
+        }
+        for row in outcome.coverage
+    ]
+
+
+def unmeasured_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
+    """Per changed skill, the changed parts the offline agent did not read (none with a model agent)."""
+    return [
+        {
+            "skill": p.skill,
+            "unread": list(p.unread),
+            "read": list(p.read),
+            "only_unread": p.confined_to_unread,
+        }
+        for p in outcome.parts
+        if p.unread
+    ]
+
+
+def text_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
+    return [
+        {"file": f.file, "line": f.line, "part": f.part, "text": f.text, "reason": f.reason}
+        for f in outcome.text_findings
+    ]
+
+
+def _measure_sections(outcome: VerifyOutcome) -> list[str]:
+    lines = ["### Skill coverage", ""]
+    if not outcome.coverage:
+        lines += ["No skill changed.", ""]
+    else:
+        lines += [
+            f"A changed skill must be exercised on at least {outcome.min_coverage} turns "
+            "(spoken by the offline agent, routed to a model agent) on base or head.",
+            "",
+            "| changed skill | routed (base → head) | spoken (base → head) | enough | profiles |",
+            "|---|---:|---:|:-:|---|",
+        ]
+        for row in coverage_rows(outcome):
+            profiles = escape_markdown(", ".join(row["profiles"][:5])) + (
+                " …" if len(row["profiles"]) > 5 else ""
+            )
+            lines.append(
+                f"| {row['skill']} | {row['routed'][0]} → {row['routed'][1]} | {row['spoken'][0]} → "
+                f"{row['spoken'][1]} | {'✅' if row['enough'] else '❌'} | {profiles or 'none'} |"
+            )
+        lines.append("")
+    lines += ["### Unmeasured parts", ""]
+    if not outcome.model_agent:
+        rows = unmeasured_rows(outcome)
+        if not rows:
+            lines.append("None: every changed part is one the offline agent reads.")
+        for row in rows:
+            status = "the whole change is unmeasured" if row["only_unread"] else "the rest was simulated"
+            lines.append(
+                f"- **{row['skill']}**: {', '.join(row['unread'])} not read by the offline agent ({status}); "
+                "a reviewer must read this text, or verify with `--agent-backend`"
+            )
+    else:
+        lines.append(MODEL_READS_ALL[0].upper() + MODEL_READS_ALL[1:] + ".")
+    lines += ["", "### Text screen", ""]
+    if not outcome.text_findings:
+        lines.append("No changed guidance step or example reply reads as harmful.")
+    for finding in outcome.text_findings:
+        lines.append(
+            f"- `{finding.file}:{finding.line}` ({finding.part}): “{_excerpt(finding.text)}” — "
+            f"{escape_markdown(finding.reason)}"
+        )
+    return [*lines, ""]
 
 
 def clear_reports(out: Path) -> None:
@@ -47,21 +148,21 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}"
 
 
-def _interval_row(name: str, interval: Interval, pairs: list[Pair], margin: float | None) -> str:
+def _interval_row(name: str, interval: Interval, pairs: list[Pair], passed: bool | None) -> str:
     base = sum(p.base.final_emotion for p in pairs) / len(pairs)
     head = sum(p.head.final_emotion for p in pairs) / len(pairs)
     row = f"| {name} | {interval.n} | {base:.1f} | {head:.1f} | {_signed(interval.mean)} | [{_signed(interval.low)}, {_signed(interval.high)}] |"
-    if margin is None:
+    if passed is None:
         return row
-    return f"{row} {'✅' if interval.low > -margin else '❌'} |"
+    return f"{row} {'✅' if passed else '❌'} |"
 
 
 def _group_table(
-    title: str, intervals: dict[str, Interval], pairs: list[Pair], key: str, margin: float | None
+    title: str, intervals: dict[str, Interval], pairs: list[Pair], key: str, gates: dict[str, bool] | None
 ) -> list[str]:
-    """A table of paired figures per group; with a margin, a gate column (personalities gate, intentions
-    are shown for insight only and get none)."""
-    gate = margin is not None
+    """A table of paired figures per group; with `gates` (each group's criterion result), a gate column
+    (personalities gate, intentions are shown for insight only and get none)."""
+    gate = gates is not None
     lines = [
         f"### By {title}",
         "",
@@ -70,7 +171,7 @@ def _group_table(
     ]
     for name, interval in intervals.items():
         members = [p for p in pairs if getattr(p.head, key) == name]
-        lines.append(_interval_row(name, interval, members, margin))
+        lines.append(_interval_row(name, interval, members, None if gates is None else gates.get(name)))
     if not gate:
         lines += ["", "_Intentions do not gate: the agent cannot see a seeker's hidden intention._"]
     return [*lines, ""]
@@ -120,11 +221,15 @@ def render_markdown(outcome: VerifyOutcome) -> str:
     if not outcome.changed_files:
         lines.append("Nothing under skills/, profiles/ or prompts/ changed, so no simulation was needed.")
         return "\n".join(lines) + "\n"
+    if outcome.warnings:
+        lines += [
+            f"> ⚠️ **Warning** (passed with `--allow-unmeasured`): {escape_markdown(w)}"
+            for w in outcome.warnings
+        ]
+        lines.append("")
     lines += ["| criterion | result | detail |", "|---|:-:|---|"]
-    lines += [
-        f"| {c.name} | {'✅' if c.passed else '❌'} | {escape_markdown(c.detail)} |" for c in outcome.criteria
-    ]
-    lines.append("")
+    lines += [f"| {c.name} | {_mark(c)} | {escape_markdown(c.detail)} |" for c in outcome.criteria]
+    lines += ["", seeds_line(outcome) + ".", ""]
     if outcome.overall is not None and outcome.base_summary and outcome.head_summary:
         o = outcome.overall
         lines.append(
@@ -135,9 +240,15 @@ def render_markdown(outcome: VerifyOutcome) -> str:
             f"failures {outcome.base_summary.failures} → {outcome.head_summary.failures}."
         )
         lines.append("")
-        # The gate column uses the same floor as the criteria: above -margin, or above 0 when improving.
-        tolerated = 0.0 if outcome.require_improvement else outcome.margin
-        lines += _group_table("personality", outcome.by_personality, outcome.pairs, "personality", tolerated)
+        # The gate column shows each personality's criterion, so table and criteria never disagree.
+        gates = {c.name[6:-1]: c.passed for c in outcome.criteria if c.name.startswith("score[")}
+        lines += _group_table("personality", outcome.by_personality, outcome.pairs, "personality", gates)
+        lines += [
+            f"_Personality intervals are at the {CORRECTION} level 1 − (1 − {outcome.level:g}) / "
+            f"{len(outcome.by_personality)}; a type fails only when its interval lies wholly below 0 "
+            "and reaches the floor._",
+            "",
+        ]
         lines += _group_table("intention", outcome.by_intention, outcome.pairs, "intention", None)
     lines += ["### Skills that changed", ""]
     lines += [f"- {c.describe()}" for c in outcome.skill_changes] or [
@@ -145,6 +256,7 @@ def render_markdown(outcome: VerifyOutcome) -> str:
     ]
     lines.append("")
     lines += _profile_set_lines(outcome)
+    lines += _measure_sections(outcome)
     lines += _changed_dialogues(outcome.pairs)
     lines += ["### Safety", ""]
     if not outcome.safety:
@@ -206,7 +318,19 @@ def render_json(outcome: VerifyOutcome) -> str:
             {"id": c.id, "kind": c.kind, "base_version": c.base_version, "head_version": c.head_version}
             for c in outcome.skill_changes
         ],
-        "criteria": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in outcome.criteria],
+        "criteria": [
+            {"name": c.name, "passed": c.passed, "warning": c.warning, "detail": c.detail}
+            for c in outcome.criteria
+        ],
+        "warnings": outcome.warnings,
+        "seeds": outcome.seeds,
+        "max_seeds": outcome.max_seeds,
+        "personality_correction": CORRECTION,
+        "min_coverage": outcome.min_coverage,
+        "coverage": coverage_rows(outcome),
+        "unmeasured": unmeasured_rows(outcome),
+        "agent_reads_every_part": outcome.model_agent,
+        "text_findings": text_rows(outcome),
         "overall": _interval_json(outcome.overall),
         "by_personality": {k: _interval_json(v) for k, v in outcome.by_personality.items()},
         "by_intention": {k: _interval_json(v) for k, v in outcome.by_intention.items()},
@@ -240,6 +364,15 @@ def render_junit(outcome: VerifyOutcome) -> str:
         failures=str(sum(1 for c in criteria if not c.passed)),
         errors="0",
     )
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("verdict", outcome.verdict),
+        ("seeds", str(outcome.seeds)),
+        ("coverage", json.dumps(coverage_rows(outcome), ensure_ascii=False)),
+        ("unmeasured", json.dumps(unmeasured_rows(outcome), ensure_ascii=False)),
+        ("text_findings", json.dumps(text_rows(outcome), ensure_ascii=False)),
+    ):
+        ET.SubElement(properties, "property", name=name, value=value)
     if not criteria:
         ET.SubElement(suite, "testcase", classname="esc.verify", name="nothing-changed")
     for criterion in criteria:
@@ -247,5 +380,27 @@ def render_junit(outcome: VerifyOutcome) -> str:
         if not criterion.passed:
             failure = ET.SubElement(case, "failure", message=criterion.detail)
             failure.text = criterion.detail
+        elif criterion.warning:
+            ET.SubElement(case, "system-out").text = f"warning: {criterion.detail}"
     ET.indent(suite)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def gate_context(outcome: VerifyOutcome) -> dict[str, Any]:
+    """What verify.html shows above the paired figures: verdict, criteria and what was measured."""
+    return {
+        "verdict": outcome.verdict,
+        "headline": _HEADLINE_TEXT[outcome.verdict],
+        "warnings": outcome.warnings,
+        "criteria": [
+            {"name": c.name, "mark": _mark(c), "passed": c.passed, "detail": c.detail}
+            for c in outcome.criteria
+        ],
+        "seeds": seeds_line(outcome),
+        "min_coverage": outcome.min_coverage,
+        "coverage": coverage_rows(outcome),
+        "offline_agent": not outcome.model_agent,
+        "model_reads_all": MODEL_READS_ALL,
+        "unmeasured": unmeasured_rows(outcome),
+        "text_findings": text_rows(outcome),
+    }

@@ -41,7 +41,9 @@ def test_a_gain_within_the_noise_is_dropped() -> None:
     result = check("p", run([40, 40, 40, 40, 40]), run([60, 30, 30, 50, 45]), RULE)
     assert result.mean_change == 3.0
     assert not result.accepted
-    assert result.reason.startswith("lower end -") and result.reason.endswith("is below +0: within the noise")
+    assert result.reason.startswith("lower end -") and result.reason.endswith(
+        "is not above +0: within the noise"
+    )
 
 
 def test_a_new_safety_flag_vetoes_any_gain() -> None:
@@ -56,3 +58,13 @@ def test_runs_must_be_paired() -> None:
     assert paired_changes(run([40, 50]), run([45, 45])) == [5.0, -5.0]
     with pytest.raises(ValueError, match="not paired: 2 vs 1 dialogues"):
         paired_changes(run([40, 50]), run([45]))
+
+
+def test_a_lower_end_of_exactly_zero_is_dropped() -> None:
+    # Changes of 0 and +2: the mean (+1) clears min_gain, but a resample of only zeros puts the
+    # lower end at exactly 0, which is not evidence of a gain.
+    result = check("p", run([40] * 6), run([40, 40, 40, 40, 40, 52]), RULE)
+    assert result.low == 0.0
+    assert result.mean_change == 2.0
+    assert not result.accepted
+    assert result.reason == "lower end +0.00 is not above +0: within the noise"

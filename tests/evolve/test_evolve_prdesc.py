@@ -13,7 +13,7 @@ from esc_cli.evolve.prdesc import pr_description
 from esc_cli.evolve.proposals import Proposal, Step
 
 RULE = (
-    "mean paired change >= +0.5, lower end of the 95% paired bootstrap interval >= +0, and no new safety flag"
+    "mean paired change >= +0.5, lower end of the 95% paired bootstrap interval > +0, and no new safety flag"
 )
 BEFORE = Figures(score=30.0, successes=0, failures=4, safety=6, dialogues=10)
 AFTER = Figures(score=36.5, successes=1, failures=2, safety=0, dialogues=10)

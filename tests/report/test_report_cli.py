@@ -86,3 +86,18 @@ def test_a_real_offline_run_reports_its_own_numbers(esc: EscRunner, seed_bank: P
     headline = compare.values("headline")
     assert headline["sage_score"]["head"] == summary["sage_score"]
     assert len(compare.values("pairs")) == len(run.dialogues)
+
+
+def test_the_report_lists_the_skills_that_never_fired(esc: EscRunner, seed_bank: Path) -> None:
+    out = seed_bank / "run"
+    assert esc("sim", "run", "--seeds", "1", "--out", str(out), cwd=seed_bank).code == 0
+    assert esc("report", str(out)).code == 0
+    run = load_run(out)
+    used = {skill for d in run.dialogues for t in d.turns for skill in t.skills}
+    silent = sorted(set(run.config.skill_hashes) - used)
+    assert silent, "the seed bank has skills the verify profiles never reach"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    note = html.split('data-group="never-fired"', 1)[1].split("</p>", 1)[0]
+    assert f"{len(silent)} active skills never fired in this run" in note
+    assert [f"<code>{key}</code>" in note for key in silent] == [True] * len(silent)
+    assert not any(f"<code>{key}</code>" in note for key in used)

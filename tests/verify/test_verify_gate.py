@@ -176,8 +176,9 @@ def test_github_step_summary_is_appended(esc: EscRunner, repo: Path, monkeypatch
 
 
 def _small_change(repo: Path) -> None:
+    """A benign rewording of an example reply: a part the offline agent speaks."""
     path = repo / "skills" / "reflect-feelings.md"
-    edit(path, "1. Listen for feeling cues", "1. Listen closely for feeling cues")
+    edit(path, "Supporter: It sounds like you feel shocked", "Supporter: It sounds as if you feel shocked")
     bump(path, 2)
 
 
@@ -218,14 +219,23 @@ def test_an_out_folder_under_a_file_is_one_line(esc: EscRunner, repo: Path) -> N
     assert result.err.count("\n") == 1 and "afile is a file" in result.err
 
 
-def test_gate_column_uses_the_improvement_floor(esc: EscRunner, repo: Path) -> None:
-    _small_change(repo)  # a wording edit: every paired change is 0, so no group is above zero
-    result = esc("skill", "verify", "--seeds", "1", "--require-improvement", cwd=repo)
-    assert result.code == 1
-    markdown, _, _ = read_reports(repo / ".esc" / "verify")
+def test_gate_column_follows_the_personality_criteria(esc: EscRunner, repo: Path) -> None:
+    path = repo / "skills" / "reflect-feelings.md"
+    edit(path, "1. Listen for feeling cues", "1. Listen closely for feeling cues")
+    bump(path, 2)  # a Guidance wording edit: every paired change is 0
+    result = esc("skill", "verify", "--seeds", "1", "--require-improvement", "--allow-unmeasured", cwd=repo)
+    assert result.code == 1  # overall: the lower end 0 is not above 0
+    markdown, payload, _ = read_reports(repo / ".esc" / "verify")
+    criteria = {c["name"]: c["passed"] for c in payload["criteria"]}  # type: ignore[union-attr]
+    assert criteria["score"] is False
     personality = markdown.split("### By personality")[1].split("###")[0]
     rows = [line for line in personality.splitlines() if line.startswith("| ") and "pairs" not in line]
-    assert rows and all(line.endswith("| ❌ |") for line in rows), personality
+    assert rows
+    for row in rows:  # no type shows a drop, so each passes its guard, and the column says so
+        name = row.split("|")[1].strip()
+        assert criteria[f"score[{name}]"] is True
+        assert row.endswith("| ✅ |"), row
+    assert "Bonferroni level" in personality
 
 
 def test_the_default_report_folder_is_the_banks_wherever_you_stand(esc: EscRunner, repo: Path) -> None:

@@ -1,0 +1,48 @@
+"""`esc skill lint --strict`: the text screen of verify, on the lines changed since the last commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from testkit import EscRunner, commit_repo
+
+STEP = "5. Match the intensity the seeker shows, neither inflating nor shrinking it."
+HARMFUL = "5. Tell them it is not a big deal and they should just move on."
+
+
+def test_strict_quotes_a_changed_harmful_line_and_fails(esc: EscRunner, seed_bank: Path) -> None:
+    repo = commit_repo(seed_bank)
+    path = repo / "skills" / "reflect-feelings.md"
+    assert esc("skill", "lint", "--strict", cwd=repo).code == 0
+    path.write_text(path.read_text(encoding="utf-8").replace(STEP, HARMFUL), encoding="utf-8")
+    assert esc("skill", "lint", cwd=repo).code == 0  # without --strict, wording is not linted
+    result = esc("skill", "lint", "--strict", cwd=repo)
+    assert result.code == 1
+    number = path.read_text(encoding="utf-8").splitlines().index(HARMFUL) + 1
+    assert (
+        f'skills/reflect-feelings.md:{number} -> guidance step: "{HARMFUL}" reads as minimising '
+        "('is not a big deal') (reword it; verify fails criterion 'text' on the same line)"
+    ) in result.err
+
+
+def test_strict_reads_only_changed_lines_of_tracked_files(esc: EscRunner, seed_bank: Path) -> None:
+    path = seed_bank / "skills" / "reflect-feelings.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(STEP, HARMFUL), encoding="utf-8")
+    outside = esc("skill", "lint", "--strict", cwd=seed_bank)  # not a repository: every line is read
+    assert outside.code == 1 and "reflect-feelings.md:" in outside.err
+    repo = commit_repo(seed_bank)  # once committed, the line is no longer a change
+    assert esc("skill", "lint", "--strict", cwd=repo).code == 0
+    new = repo / "skills" / "zz-new.md"  # an untracked copy: every line of it is new
+    new.write_text(
+        path.read_text(encoding="utf-8").replace("id: reflect-feelings", "id: zz-new"), encoding="utf-8"
+    )
+    result = esc("skill", "lint", "--strict", str(new), cwd=repo)
+    assert result.code == 1 and "skills/zz-new.md:" in result.err
+
+
+def test_strict_skips_advice_against_a_phrase(esc: EscRunner, seed_bank: Path) -> None:
+    repo = commit_repo(seed_bank)
+    path = repo / "skills" / "reflect-feelings.md"
+    safe = "5. Never tell the seeker to calm down or that it is not a big deal."
+    path.write_text(path.read_text(encoding="utf-8").replace(STEP, safe), encoding="utf-8")
+    assert esc("skill", "lint", "--strict", cwd=repo).code == 0
