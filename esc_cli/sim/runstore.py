@@ -13,7 +13,7 @@ from typing import IO, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from esc_cli.errors import InputError
-from esc_cli.fileio import atomic_write_text, disk_errors, read_text
+from esc_cli.fileio import atomic_write_text, read_text
 from esc_cli.secrets import scrub
 from esc_cli.sim.records import Dialogue, RunConfig, Summary
 

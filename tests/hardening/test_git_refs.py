@@ -49,7 +49,10 @@ def test_refs_git_can_resolve_work(esc: EscRunner, repo: Path) -> None:
     for ref in ("HEAD@{1000 years ago}", ":/base", "main@{0}"):
         result = esc("skill", "verify", "--base", ref, "--out", "out", cwd=repo)
         assert result.code == 0, (ref, result.err)
-        assert f"nothing changed under skills/, profiles/, prompts/ or pyproject.toml since {ref}: pass" in result.out
+        assert (
+            f"nothing changed under skills/, profiles/, prompts/ or pyproject.toml since {ref}: pass"
+            in result.out
+        )
 
 
 def test_a_shallow_clone_says_to_fetch_the_history(esc: EscRunner, repo: Path, tmp_path: Path) -> None:
