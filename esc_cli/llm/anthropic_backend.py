@@ -22,7 +22,7 @@ from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import sdk_errors, within
 from esc_cli.llm.loopbound import LoopBound
-from esc_cli.llm.rawpost import POOL, post_json
+from esc_cli.llm.rawpost import POOL, Lanes, lanes_for, post_json
 from esc_cli.llm.structured import with_schema_instruction
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 KEY_VARIABLE = "ANTHROPIC_API_KEY"
 INSTALL_HINT = "pip install 'esc-skills[anthropic]'"
+# The SDK's own pool takes up to 1000 connections; lanes of 32 keep each pool's scan short.
+LANES = lanes_for(256)
 
 
 def _import_sdk() -> Any:
@@ -66,10 +68,11 @@ class AnthropicBackend:
         self.base_url = base_url
         self.timeout = timeout
         self._key = key
-        # One SDK client per server and settings, shared with every other backend that calls it.
+        # The SDK clients of this server and settings, shared with every other backend that calls it,
+        # in lanes of LANE_CONNECTIONS calls (see rawpost.py for why lanes).
         self._pool_key = (self.name, base_url, key, timeout)
-        self._client: LoopBound[AsyncAnthropic] = LoopBound(
-            lambda: POOL.acquire(self._pool_key, self, self._new_client)
+        self._client: LoopBound[Lanes[AsyncAnthropic]] = LoopBound(
+            lambda: POOL.acquire(self._pool_key, self, lambda: Lanes(LANES, self._new_client))
         )
 
     def _new_client(self) -> AsyncAnthropic:
@@ -80,7 +83,7 @@ class AnthropicBackend:
 
     def _sdk_client(self) -> AsyncAnthropic:
         """The SDK client of this server, for the calls that are not messages (batch mode)."""
-        return self._client.get()
+        return self._client.get().first()
 
     def _params(self, request: Request) -> dict[str, Any]:
         messages: list[MessageParam] = []
@@ -101,7 +104,7 @@ class AnthropicBackend:
     async def complete(self, request: Request) -> Completion:
         sdk = self._sdk
         started = time.perf_counter()
-        with sdk_errors(
+        errors = sdk_errors(
             sdk,
             backend=self.name,
             detail=_detail,
@@ -110,11 +113,12 @@ class AnthropicBackend:
             base_url=self.base_url,
             secrets=(self._key,),
             timeout=self.timeout,
-        ):
-            # The body is already in the wire format: post it as it is (see rawpost.py).
+        )
+        # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
+        with errors, self._client.get().take() as client:
             reply: SdkMessage = await within(
                 self.timeout,
-                post_json(self._client.get(), "/v1/messages", self._params(request), sdk.types.Message),
+                post_json(client, "/v1/messages", self._params(request), sdk.types.Message),
                 backend=self.name,
             )
         return self._completion(reply, time.perf_counter() - started)

@@ -21,6 +21,7 @@ import math
 import multiprocessing
 import os
 import pickle
+import queue as queue_module
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
@@ -166,6 +167,14 @@ async def _work(plan: WorkerPlan, queue: Queue[tuple[str, Any]]) -> None:
         queue.put(("usage", [row.model_dump() for row in ledger.rows()]))
 
 
+def _next(queue: Queue[tuple[str, Any]]) -> tuple[str, Any] | None:
+    """The next message, or None after a second of silence (so a dead worker cannot hang the run)."""
+    try:
+        return queue.get(timeout=1.0)
+    except queue_module.Empty:
+        return None
+
+
 async def simulate_in_workers(
     skills: list[Skill],
     profiles: Sequence[Profile],
@@ -209,7 +218,12 @@ async def simulate_in_workers(
     done = 0
     try:
         while done < workers:
-            kind, payload = await asyncio.to_thread(queue.get)
+            message = await asyncio.to_thread(_next, queue)
+            if message is None:
+                if any(process.is_alive() for process in processes):
+                    continue
+                break  # every worker is gone without saying done (killed): report what is missing
+            kind, payload = message
             if kind == "dialogue":
                 dialogue = Dialogue.model_validate_json(payload)
                 results[dialogue.key] = dialogue
