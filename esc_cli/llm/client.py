@@ -131,7 +131,7 @@ class ModelClient:
         return stored.model_copy(update={"data": data})
 
     def _reply_fix(self) -> str:
-        if getattr(self.backend, "json_mode", None) in ("prompt", "object"):
+        if getattr(self.wire, "json_mode", None) in ("prompt", "object"):
             return "try --json-mode schema if the server supports it, or a stronger model"
         return "try a stronger model, or check that the prompt asks for this shape"
 
@@ -142,14 +142,21 @@ class ModelClient:
         return (await self.complete(request)).data
 
     @property
+    def wire(self) -> Any:
+        """The backend that talks to the server. A backend that wraps another (batch mode's) names it
+        `inner`, and its calls keep the server and JSON mode, so the cache keys, of single calls."""
+        return getattr(self.backend, "inner", self.backend)
+
+    @property
     def server(self) -> str:
         """The server this client talks to ('' for backends without one, such as scripted)."""
-        return str(getattr(self.backend, "server", None) or getattr(self.backend, "base_url", None) or "")
+        wire = self.wire
+        return str(getattr(wire, "server", None) or getattr(wire, "base_url", None) or "")
 
     def _key(self, request: Request) -> str:
         if self.cache is None:
             return ""
-        mode = getattr(self.backend, "json_mode", None) if request.json_schema is not None else None
+        mode = getattr(self.wire, "json_mode", None) if request.json_schema is not None else None
         return cache_key(
             self.backend.name, self.backend.model, request, server=self.server, json_mode=mode or ""
         )
