@@ -290,17 +290,6 @@ class _BatchedBackend:
         self.round = round_
         self.provider = provider_for(inner)
 
-    @property
-    def server(self) -> str:
-        """The wrapped backend's server: part of the cache key, as for its single calls."""
-        return str(getattr(self.inner, "server", None) or getattr(self.inner, "base_url", None) or "")
-
-    @property
-    def json_mode(self) -> str | None:
-        """The wrapped backend's JSON mode: part of the cache key, as for its single calls."""
-        mode = getattr(self.inner, "json_mode", None)
-        return None if mode is None else str(mode)
-
     async def complete(self, request: Request) -> Completion:
         outcome = await self.round.call(self.provider, self.inner._params(request))
         if isinstance(outcome, Exception):
