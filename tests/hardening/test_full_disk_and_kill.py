@@ -83,7 +83,9 @@ except* InputError as group:
 """
     done = _child(body, tmp_path, limit=6000)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{seed_bank / 'run' / 'dialogues.jsonl'}: {FULL_DISK}\n"
+    said = done.stdout.strip()
+    assert said.startswith(f"{seed_bank / 'run' / 'dialogues.jsonl'}: cannot write the dialogue "), said
+    assert "File too large" in said and "esc sim run --resume --out" in said
     assert not (seed_bank / "run" / "summary.json").exists()  # the run is not marked finished
 
 
