@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from esc_cli.bank.examples import skill_examples
 from esc_cli.bank.model import Skill
+from esc_cli.safety.detector import with_crisis_state
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.iu_index import SupporterIndex
 from esc_cli.sim.router import route_skills
@@ -130,7 +131,7 @@ class OfflineAgentSession:
 
     async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
         seeker_text = _last_seeker(history)
-        states = self.agent.labeller.seeker_states(seeker_text, turn=turn)
+        states = with_crisis_state(self.agent.labeller.seeker_states(seeker_text, turn=turn), seeker_text)
         recent = [skill_id for used in self.used[-RECENT_TURNS:] for skill_id in used]
         routed = route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
         for skill in routed:
