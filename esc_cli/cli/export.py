@@ -11,6 +11,7 @@ from esc_cli.bank.load import load_skills
 from esc_cli.cli.common import get_bank
 from esc_cli.errors import InputError
 from esc_cli.export.claude import export_claude, remove_folders, stale_folders
+from esc_cli.safety.lines import bank_lines
 
 CLAUDE_DIR = Path(".claude/skills")
 AGENTS_DIR = Path(".agents/skills")
@@ -96,6 +97,7 @@ def claude(
         archives=archives,
         force=force,
         license_text=license_text,
+        crisis_lines=bank_lines(bank.skills_dir),
     )
     for path in paths:
         click.echo(f"wrote {_shown(path)}{'' if archives else '/'}")

@@ -16,6 +16,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("skill_discover", "skill"),
     ("skill_verify", "skill"),
     ("eval", "eval_group"),
+    ("eval_crisis", "eval_group"),
     ("profile", "profile"),
     ("report", "report"),
     ("evolve", "evolve"),

@@ -16,6 +16,7 @@ from esc_cli.cli.output import console, print_usage, progress_bar, table
 from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import ModelClient, aclose_all
+from esc_cli.safety.lines import bank_lines
 from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.options import Retrieval, SimOptions
 from esc_cli.sim.outcome import DEFAULT_TABLE_COMMAND, OutcomeTable, calibrate, load_table, write_table
@@ -61,6 +62,7 @@ def _options(
     no_skills: bool,
     ius: Path | None,
     outcome_table: Path | None,
+    safety_net: bool = False,
 ) -> SimOptions:
     retrieval = Retrieval.from_ius(read_ius(ius), source=str(ius)) if ius is not None else None
     table: OutcomeTable | None = load_table(outcome_table) if outcome_table is not None else None
@@ -73,6 +75,8 @@ def _options(
         agent_client=clients.get("agent"),
         seeker_client=clients.get("seeker"),
         prompts_dir=bank.prompts_dir,
+        safety_net=safety_net,
+        crisis_lines=bank_lines(bank.skills_dir),
     )
 
 
@@ -132,6 +136,14 @@ async def _run(
     type=click.Path(path_type=Path),
     help="Outcome table from `esc sim calibrate` for the offline seeker. Default: the packaged one.",
 )
+@click.option(
+    "--safety-net",
+    type=click.Choice(["on", "off"]),
+    default="off",
+    show_default=True,
+    help="Add the crisis skill's safety response to replies that leave a detected crisis cue unhandled "
+    "(recorded in run.json and on each turn). Off so the run shows the agent's own behaviour.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")
 @click.option("--resume", is_flag=True, help="Finish the run in --out, skipping dialogues already written.")
 @llm_options("agent", "seeker")
@@ -144,6 +156,7 @@ def run(
     no_skills: bool,
     ius: Path | None,
     outcome_table: Path | None,
+    safety_net: str,
     out: Path | None,
     resume: bool,
     llm: LLMChoices,
@@ -168,7 +181,13 @@ def run(
         raise click.UsageError("--resume needs --out: the run folder to finish")
     clients = llm.clients(bank, ["agent", "seeker"])
     options = _options(
-        bank, clients, max_turns=max_turns, no_skills=no_skills, ius=ius, outcome_table=outcome_table
+        bank,
+        clients,
+        max_turns=max_turns,
+        no_skills=no_skills,
+        ius=ius,
+        outcome_table=outcome_table,
+        safety_net=safety_net == "on",
     )
     config = run_config(
         skills,

@@ -18,6 +18,7 @@ from esc_cli.export.render import SkillFolder, render_skill
 from esc_cli.export.umbrella import render_umbrella
 from esc_cli.export.validate import validate_files
 from esc_cli.export.write import check_target, write_folder, write_zip, written_by_esc
+from esc_cli.safety.lines import CrisisLines
 from esc_cli.suggest import unknown
 
 
@@ -40,7 +41,11 @@ def select_skills(skills: Sequence[Skill], only: Sequence[str]) -> list[Skill]:
 
 
 def render_export(
-    skills: Sequence[Skill], *, only: Sequence[str] = (), license_text: str | None = None
+    skills: Sequence[Skill],
+    *,
+    only: Sequence[str] = (),
+    license_text: str | None = None,
+    crisis_lines: CrisisLines | None = None,
 ) -> list[SkillFolder]:
     """Every folder to write, the umbrella skill last, each already validated."""
     chosen = select_skills(skills, only)
@@ -49,7 +54,9 @@ def render_export(
     names = assign_names(s.id for s in chosen)
     digest = bank_hash(skills)
     folders = [render_skill(s, names[s.id], digest, license_text=license_text) for s in chosen]
-    folders.append(render_umbrella(chosen, names, digest, license_text=license_text))
+    folders.append(
+        render_umbrella(chosen, names, digest, license_text=license_text, crisis_lines=crisis_lines)
+    )
     for skill_id, folder in zip([*(s.id for s in chosen), "umbrella"], folders, strict=True):
         problems = validate_files(folder.name, folder.files)
         if problems:
@@ -69,9 +76,10 @@ def export_claude(
     archives: bool = False,
     force: bool = False,
     license_text: str | None = None,
+    crisis_lines: CrisisLines | None = None,
 ) -> list[Path]:
     """Write one folder (or `<name>.zip` with `archives`) per skill plus the umbrella; return the paths."""
-    folders = render_export(skills, only=only, license_text=license_text)
+    folders = render_export(skills, only=only, license_text=license_text, crisis_lines=crisis_lines)
     if not archives:
         for folder in folders:
             check_target(out / folder.name, force=force)

@@ -18,7 +18,8 @@ Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `saf
    (ordinary conversation must not be derailed), the one with the best recall minus false-alarm
    rate on the hard non-crisis statements.
 2. kinds: the mean embedding of each kind's seeds.
-3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave; threshold 0.5.
+3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each against the
+   other parts' seeds and the ESConv supporter sentences; threshold 0.5.
 
 The same data and library versions give the same file; `tests/safety/test_heads_current.py` checks the
 recorded sources against the files when ESC_DATA is set.
@@ -50,7 +51,7 @@ from esc_cli.safety.suites import read_cues
 from esc_cli.text import MODEL_ID, TextEncoder, shared_encoder
 
 CUE_C = 10.0
-PART_C = 1.0
+PART_C = 10.0
 CUE_NEGATIVES = 1200
 PART_NEGATIVES = 1500
 FOLDS = 5
@@ -221,7 +222,7 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
         "leave": ["ask", "help", "stay"],
     }
     for part, others in negatives_for.items():
-        negatives = [t for g in others for t in groups[g]] + (supporter if part != "leave" else [])
+        negatives = [t for g in others for t in groups[g]] + supporter
         texts = groups[part] + negatives
         w, b = _logistic(enc.embed(texts), [1] * len(groups[part]) + [0] * len(negatives), PART_C)
         parts[part] = {"weights": w, "bias": b, "threshold": 0.5}

@@ -39,6 +39,10 @@ class Turn(Record):
         default="", description="The seeker's next message ('' when the dialogue ended)."
     )
     safety: list[str] = Field(default_factory=list, description="Safety flags raised on this turn.")
+    safety_net: str = Field(
+        default="",
+        description="What the runtime safety net added to the agent's reply ('' when it did not act).",
+    )
 
 
 class Dialogue(Record):
@@ -123,3 +127,6 @@ class RunConfig(Record):
         default="", description="Hash of the offline seeker's outcome table ('' if unused)."
     )
     labeller: str = Field(default="", description="name@version of the text labeller.")
+    safety_net: bool = Field(
+        default=False, description="Whether the runtime safety net wrapped the agent (esc_cli.safety.net)."
+    )

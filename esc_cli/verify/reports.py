@@ -187,7 +187,15 @@ def render_json(outcome: VerifyOutcome) -> str:
             for p in outcome.pairs
         ],
         "safety": [
-            {"profile": s.profile, "seed": s.seed, "turn": s.turn, "flag": s.flag, "new": s.new}
+            {
+                "profile": s.profile,
+                "seed": s.seed,
+                "turn": s.turn,
+                "flag": s.flag,
+                "new": s.new,
+                "missing": list(s.missing),
+                "base_unhandled": s.base_unhandled,
+            }
             for s in outcome.safety
         ],
     }
