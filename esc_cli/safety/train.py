@@ -5,8 +5,8 @@
 
 Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `safety_responses.jsonl`):
 - `bench/suites/crisis_cues_train.tsv`: the labelled crisis and hard non-crisis statements;
-- `esc_cli/safety/seeds.yaml`: seed sentences written for this project (kinds of cue, and the parts
-  of a safety response);
+- `esc_cli/safety/seeds.yaml`: seed sentences written for this project (kinds of cue, more cue
+  statements, and the parts of a safety response);
 - ESConv's train split: CUE_NEGATIVES seeker turns (and their sentences) as ordinary non-crisis
   messages, PART_NEGATIVES supporter sentences as ordinary replies. Turns the labeller's crisis
   patterns match are left out of the negatives (ESConv has real crisis talk in it).
@@ -207,6 +207,8 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
     fixed_start = len(messages)
     kind_seeds = [(kind, t) for kind, texts in seeds["kinds"].items() for t in texts]
     messages += [(t, 1, f"seed{i}") for i, (_, t) in enumerate(kind_seeds)]
+    messages += [(t, 1, f"seedc{i}") for i, t in enumerate(seeds.get("cue_crisis", []))]
+    messages += [(t, 0, f"seedn{i}") for i, t in enumerate(seeds.get("cue_none", []))]
     data = CueData(enc, messages)
     figures = cross_validate(data, set(range(fixed_start, len(messages))))
     weights, bias = data.fit(range(len(messages)))
