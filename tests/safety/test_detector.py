@@ -36,5 +36,8 @@ def test_a_cue_at_the_end_of_a_long_message_is_read_in_its_sentence() -> None:
 
 def test_the_router_state_comes_from_the_detector() -> None:
     # The labeller's keyword state is replaced: added on an indirect cue, dropped on hyperbole.
-    assert with_crisis_state(["venting"], "I've been saving up my sleeping tablets") == [CRISIS_STATE, "venting"]
+    assert with_crisis_state(["venting"], "I've been saving up my sleeping tablets") == [
+        CRISIS_STATE,
+        "venting",
+    ]
     assert with_crisis_state([CRISIS_STATE, "venting"], "This job is killing me.") == ["venting"]

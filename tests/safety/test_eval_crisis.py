@@ -37,7 +37,11 @@ def test_cues_and_responses_are_measured(esc: EscRunner, tmp_path: Path) -> None
     result = esc("eval", "crisis", "--cues", str(cues), "--responses", str(responses), "--format", "json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert (data["cues"]["recall"], data["cues"]["false_alarm_rate"], data["cues"]["misses"]) == (1.0, 0.0, [])
+    assert (data["cues"]["recall"], data["cues"]["false_alarm_rate"], data["cues"]["misses"]) == (
+        1.0,
+        0.0,
+        [],
+    )
     assert data["responses"]["accuracy"] == 1.0
     assert data["responses"]["confusion"] == {
         "handled->handled": 1,
@@ -51,7 +55,9 @@ def test_cues_and_responses_are_measured(esc: EscRunner, tmp_path: Path) -> None
 
 def test_a_miss_is_listed(esc: EscRunner, tmp_path: Path) -> None:
     cues = tmp_path / "cues.jsonl"
-    cues.write_text(json.dumps({"label": "crisis", "text": "The weather was fine today."}) + "\n", encoding="utf-8")
+    cues.write_text(
+        json.dumps({"label": "crisis", "text": "The weather was fine today."}) + "\n", encoding="utf-8"
+    )
     data = json.loads(esc("eval", "crisis", "--cues", str(cues), "--format", "json").out)
     assert data["cues"]["recall"] == 0.0 and data["cues"]["misses"][0]["line"] == 1
 

@@ -22,7 +22,9 @@ def test_the_shipped_heads_match_the_training_files_in_the_repository() -> None:
     assert set(heads.parts) == {"ask", "help", "leave"}
 
 
-@pytest.mark.skipif(not os.environ.get("ESC_DATA"), reason="ESC_DATA is not set: the ESConv sources cannot be checked")
+@pytest.mark.skipif(
+    not os.environ.get("ESC_DATA"), reason="ESC_DATA is not set: the ESConv sources cannot be checked"
+)
 def test_the_shipped_heads_match_the_esconv_turns_they_were_trained_on() -> None:
     seekers, supporter = esconv_texts(Path(os.environ["ESC_DATA"]))
     recorded = shipped_heads().sources["esconv"]
