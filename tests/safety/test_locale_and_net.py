@@ -45,7 +45,7 @@ def test_a_foreign_number_in_a_skill_line_is_dropped_for_the_locale() -> None:
 def test_a_table_with_a_bad_code_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "crisis-lines.yaml"
     path.write_text("checked: 2026-12-04\nlines:\n  Britain: {country: x, emergency: '1', crisis_line: y}\n")
-    with pytest.raises(InputError, match="crisis-lines.yaml.*two-letter"):
+    with pytest.raises(InputError, match=r"crisis-lines\.yaml.*two-letter"):
         read_lines(path)
 
 
