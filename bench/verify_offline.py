@@ -1,6 +1,6 @@
 """Benchmark of `esc skill verify` (DESIGN section 8, issue 8).
 
-1. Offline: the verify of a one-skill change on the seed bank (17 verify profiles x 3 seeds, base and
+1. Offline: the verify of a one-skill change on the seed bank (20 verify profiles x 3 seeds, base and
    head), timed end to end through `verify()` as the CLI runs it. Target: under 20 s. Median of runs.
 2. LLM path: the same change verified twice with an LLM agent and an LLM seeker against the local fake
    OpenAI-compatible server, with the call cache on. Prints the calls of each verify; the cache must

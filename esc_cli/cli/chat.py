@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from esc_cli.cli.common import get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import aclose_all
+from esc_cli.safety.lines import bank_lines
+from esc_cli.safety.net import SafetyNetAgent
 from esc_cli.sim.engines import Agent, Utterance, default_labeller
 from esc_cli.sim.options import Retrieval, SimOptions, build_agent
 from esc_cli.sim.seeds import stable_seed
@@ -25,9 +28,12 @@ GREETING = (
 )
 
 
-async def _converse(agent: Agent, seed: int) -> None:
+async def _converse(agent: Agent, seed: int, locale: str | None) -> None:
     """Read the seeker's lines from stdin, answer each, until end of input or 'quit'."""
     session = agent.session(seed)
+    tell_locale = getattr(session, "set_locale", None)
+    if tell_locale is not None:
+        tell_locale(locale)
     history: list[Utterance] = []
     interactive = sys.stdin.isatty()
     if interactive:
@@ -53,6 +59,11 @@ async def _converse(agent: Agent, seed: int) -> None:
         click.echo(
             f"       [skills: {skills} | strategy: {reply.strategy or '-'} | your state: {states}]", err=True
         )
+        if reply.safety_net:
+            click.echo(
+                f"       [safety net: the reply left your crisis cue unhandled; added: {reply.safety_net}]",
+                err=True,
+            )
         turn += 1
 
 
@@ -64,9 +75,31 @@ async def _converse(agent: Agent, seed: int) -> None:
     help="ius.jsonl: the offline agent speaks with real ESConv lines.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the conversation.")
+@click.option(
+    "--safety-net",
+    type=click.Choice(["on", "off"]),
+    default="on",
+    show_default=True,
+    help="When the crisis detector reads a cue in your message and the reply does not ask about "
+    "safety, point to help and stay, add the crisis skill's safety response (noted on stderr).",
+)
+@click.option(
+    "--locale",
+    metavar="CC",
+    help="Your country (ISO code, e.g. GB): crisis help comes from the bank's crisis-lines.yaml. "
+    "Without it, or without an entry, the help is generic and carries no number.",
+)
 @llm_options("agent", shared=True)
 @click.pass_context
-def chat(ctx: click.Context, no_skills: bool, ius: Path | None, seed: int, llm: LLMChoices) -> None:
+def chat(
+    ctx: click.Context,
+    no_skills: bool,
+    ius: Path | None,
+    seed: int,
+    safety_net: str,
+    locale: str | None,
+    llm: LLMChoices,
+) -> None:
     """Talk to the agent in the terminal, as the seeker. Each turn shows the skills it used.
 
     \b
@@ -74,9 +107,14 @@ def chat(ctx: click.Context, no_skills: bool, ius: Path | None, seed: int, llm: 
     the agent routes your message to skills of the bank and answers with their examples. Use
     --backend anthropic (or openai with --base-url) to talk to a real model guided by the skills.
     The skill notes go to stderr, so `esc chat < lines.txt > replies.txt` keeps only the replies.
+    The safety net (on by default) is a fallback, not a guarantee: see the README's safety note.
     This is a research tool, not a clinical service.
     """
     bank = get_bank(ctx)
+    if locale is not None and not re.fullmatch(r"[A-Za-z]{2}", locale):
+        raise click.BadParameter(
+            f"{locale!r} is not a two-letter country code such as GB", param_hint="--locale"
+        )
     skills = [] if no_skills else load_skills(bank.skills_dir)
     clients = llm.clients(bank, ["agent"])
     retrieval = Retrieval.from_ius(read_ius(ius), source=str(ius)) if ius is not None else None
@@ -85,12 +123,15 @@ def chat(ctx: click.Context, no_skills: bool, ius: Path | None, seed: int, llm: 
         retrieval=retrieval,
         agent_client=clients.get("agent"),
         prompts_dir=bank.prompts_dir,
+        crisis_lines=bank_lines(bank.skills_dir),
     )
-    agent = build_agent(skills, options, default_labeller())
+    agent: Agent = build_agent(skills, options, default_labeller())
+    if safety_net == "on":
+        agent = SafetyNetAgent(agent, options.crisis_lines)
 
     async def talk() -> None:
         try:
-            await _converse(agent, stable_seed("chat", seed))
+            await _converse(agent, stable_seed("chat", seed), locale.upper() if locale else None)
         finally:
             await aclose_all([options.agent_client])
 

@@ -145,6 +145,7 @@ def strategy(ctx: click.Context, data_file: Path, banks: tuple[Path, ...], confu
 
 
 def _register() -> None:
+    import esc_cli.cli.eval_crisis  # noqa: F401  (it attaches `esc eval crisis` to this group)
     from esc_cli.cli.eval_judge import judge
 
     eval_group.add_command(judge)

@@ -12,6 +12,7 @@ from esc_cli.cli.common import get_bank
 from esc_cli.errors import InputError
 from esc_cli.export.budget import DEFAULT_DESCRIPTION_BUDGET, description_total
 from esc_cli.export.claude import export_claude, remove_folders, render_export, stale_folders
+from esc_cli.safety.lines import bank_lines
 
 CLAUDE_DIR = Path(".claude/skills")
 AGENTS_DIR = Path(".agents/skills")
@@ -111,6 +112,7 @@ def claude(
         force=force,
         license_text=license_text,
         description_budget=description_budget,
+        crisis_lines=bank_lines(bank.skills_dir),
     )
     for path in paths:
         click.echo(f"wrote {_shown(path)}{'' if archives else '/'}")

@@ -137,7 +137,9 @@ def lint(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     For each folder that holds profile files directly (a set such as
     profiles/verify), coverage gaps are printed as warnings: all 3
     personalities, the 8 SAGE intentions, ESConv's main problem types, at least
-    3 crisis-risk profiles, and the size of train (24) and verify (16).
+    3 crisis-risk profiles, and the size of train (24) and verify (16). A
+    profile whose `locale` has no entry in the bank's crisis-lines.yaml gets a
+    warning too (its seeker would get generic crisis help with no number).
 
     Exit 0 when there are no problems (warnings allowed), 2 otherwise.
     """
@@ -145,13 +147,31 @@ def lint(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     loaded, problems = check_profile_set(roots)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
-    for warning in _coverage_warnings(roots, loaded):
+    for warning in _coverage_warnings(roots, loaded) + _locale_warnings(ctx, loaded):
         click.echo(f"warning: {warning}", err=True)
     if not loaded and not problems:
         click.echo(f"warning: no profile files (*.yaml) under {', '.join(map(str, roots))}", err=True)
     click.echo(f"{len(loaded)} profiles ok, {len(problems)} problem{'s' if len(problems) != 1 else ''}")
     if problems:
         ctx.exit(2)
+
+
+def _locale_warnings(ctx: click.Context, loaded: Sequence[LoadedProfile]) -> list[str]:
+    """Profiles whose `locale` has no entry in the bank's crisis-lines table (they get generic help)."""
+    from esc_cli.errors import ConfigError
+    from esc_cli.safety.lines import LINES_FILE, bank_lines
+
+    try:
+        skills_dir: Path | None = get_bank(ctx).skills_dir
+    except ConfigError:
+        skills_dir = None
+    table = bank_lines(skills_dir)
+    return [
+        f"{item.path}: locale '{item.profile.locale}' has no entry in {LINES_FILE}; its seeker gets "
+        "generic crisis help with no number (add the entry once you have checked its numbers)"
+        for item in loaded
+        if item.profile.locale and table.entry(item.profile.locale) is None
+    ]
 
 
 def _coverage_warnings(roots: Sequence[Path], loaded: Sequence[LoadedProfile]) -> list[str]:

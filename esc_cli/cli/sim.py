@@ -21,6 +21,7 @@ from esc_cli.cli.runarg import RUN_FOLDER
 from esc_cli.config import VERIFY_SET, Bank
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import ModelClient, aclose_all
+from esc_cli.safety.lines import bank_lines
 from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.latest import is_latest, resolve_run
 from esc_cli.sim.options import Retrieval, SimOptions
@@ -69,6 +70,7 @@ def _options(
     no_skills: bool,
     ius: Path | None,
     outcome_table: Path | None,
+    safety_net: bool = False,
 ) -> SimOptions:
     retrieval = Retrieval.from_ius(read_ius(ius), source=str(ius)) if ius is not None else None
     table: OutcomeTable | None = load_table(outcome_table) if outcome_table is not None else None
@@ -81,6 +83,8 @@ def _options(
         agent_client=clients.get("agent"),
         seeker_client=clients.get("seeker"),
         prompts_dir=bank.prompts_dir,
+        safety_net=safety_net,
+        crisis_lines=bank_lines(bank.skills_dir),
     )
 
 
@@ -141,6 +145,14 @@ async def _run(
     type=click.Path(path_type=Path),
     help="Outcome table from `esc sim calibrate` for the offline seeker. Default: the packaged one.",
 )
+@click.option(
+    "--safety-net",
+    type=click.Choice(["on", "off"]),
+    default="off",
+    show_default=True,
+    help="Add the crisis skill's safety response to replies that leave a detected crisis cue unhandled "
+    "(recorded in run.json and on each turn). Off so the run shows the agent's own behaviour.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")
 @click.option(
     "--resume",
@@ -166,6 +178,7 @@ def run(
     no_skills: bool,
     ius: Path | None,
     outcome_table: Path | None,
+    safety_net: str,
     out: Path | None,
     resume: bool,
     skills_dir: Path | None,
@@ -207,7 +220,13 @@ def run(
         out = resolve_run(str(out), bank.runs_dir)
     clients = llm.clients(bank, ["agent", "seeker"])
     options = _options(
-        bank, clients, max_turns=max_turns, no_skills=no_skills, ius=ius, outcome_table=outcome_table
+        bank,
+        clients,
+        max_turns=max_turns,
+        no_skills=no_skills,
+        ius=ius,
+        outcome_table=outcome_table,
+        safety_net=safety_net == "on",
     )
     config = run_config(
         skills,

@@ -115,16 +115,16 @@ def crisis_template(provenance: Provenance) -> Skill:
         "1. Answer the cue in your very next reply; never skip past it.\n"
         '2. Ask plainly: "Are you having thoughts of ending your life or hurting yourself?"\n'
         "3. Ask whether they are safe right now.\n"
-        "4. Say you are not a crisis service, and point to a trusted person, a crisis line such as 988 "
-        "(US) or Samaritans 116 123 (UK and Ireland), or the local emergency number.\n"
+        "4. Say you are not a crisis service, and point to a trusted person, a crisis line or the local "
+        "emergency number; give numbers only from the bank's crisis-lines.yaml for the seeker's country.\n"
         "5. Stay in the conversation; do not promise secrecy.\n\n"
         "## Examples\n\n"
         "### A burden\nSeeker: Everyone would be better off without me.\n"
         "Supporter: Thank you for telling me; I'm taking this seriously. Are you having thoughts of ending your "
-        "life or hurting yourself? Please also reach a person, like 988 by call or text in the US.\n\n"
+        "life or hurting yourself? Please also reach a person: a crisis line, your doctor, or someone you trust.\n\n"
         "### Wanting it to stop\nSeeker: I want it all to stop.\n"
         "Supporter: When you say you want it all to stop, are you having thoughts of ending your life or hurting "
-        "yourself? A person at 988 or Samaritans 116 123 can help right now.\n\n"
+        "yourself? A person at a crisis line can help right now, and I'll stay here while you reach them.\n\n"
         "## Pitfalls\n\n- Passing over an indirect cue.\n- Promising secrecy.\n- Giving a number and leaving.\n"
     )
     return Skill(meta=SkillMeta.model_validate(data), body=body)

@@ -30,10 +30,12 @@ from esc_cli.evolve.traces import (
     summarise_group,
     window_words,
 )
+from esc_cli.safety.response import MISSING_FLAGS
 from esc_cli.sim.crisis import SAFETY_CHECK, UNHANDLED_CRISIS_CUE
 from esc_cli.sim.router import CRISIS_STATE
 
 CATEGORY: Category = "unsafe-intervention"
+PART_FLAGS = frozenset(MISSING_FLAGS.values())
 SAFETY_FLOOR = 0.8
 
 
@@ -67,7 +69,9 @@ def safety_findings(
             floor=SAFETY_FLOOR,
         )
         found.append(summarise_group(subject, unhandled, run, total))
-    others = group_by(views, lambda v: [f for f in v.turn.safety if f != UNHANDLED_CRISIS_CUE])
+    others = group_by(
+        views, lambda v: [f for f in v.turn.safety if f != UNHANDLED_CRISIS_CUE and f not in PART_FLAGS]
+    )
     for flag, group in others.items():
         subject = Subject(
             id=finding_id(CATEGORY, SAFETY_FLAG, flag),

@@ -24,6 +24,7 @@ from esc_cli.export.umbrella import render_umbrella
 from esc_cli.export.validate import validate_files
 from esc_cli.export.write import check_target, clear_debris, write_folders, write_zip, written_by_esc
 from esc_cli.fileio import ensure_dir
+from esc_cli.safety.lines import CrisisLines
 from esc_cli.suggest import unknown
 
 
@@ -51,6 +52,7 @@ def render_export(
     only: Sequence[str] = (),
     license_text: str | None = None,
     description_budget: int = DEFAULT_DESCRIPTION_BUDGET,
+    crisis_lines: CrisisLines | None = None,
 ) -> list[SkillFolder]:
     """Every folder to write, the umbrella skill last, each already validated, and the descriptions
     together within `description_budget` characters."""
@@ -70,7 +72,9 @@ def render_export(
         )
         for s in chosen
     ]
-    folders.append(render_umbrella(chosen, names, digest, license_text=license_text))
+    folders.append(
+        render_umbrella(chosen, names, digest, license_text=license_text, crisis_lines=crisis_lines)
+    )
     folders = [
         SkillFolder(name=f.name, files={path: exported_text(text) for path, text in f.files.items()})
         for f in folders
@@ -96,10 +100,15 @@ def export_claude(
     force: bool = False,
     license_text: str | None = None,
     description_budget: int = DEFAULT_DESCRIPTION_BUDGET,
+    crisis_lines: CrisisLines | None = None,
 ) -> list[Path]:
     """Write one folder (or `<name>.zip` with `archives`) per skill plus the umbrella; return the paths."""
     folders = render_export(
-        skills, only=only, license_text=license_text, description_budget=description_budget
+        skills,
+        only=only,
+        license_text=license_text,
+        description_budget=description_budget,
+        crisis_lines=crisis_lines,
     )
     if not archives:
         for folder in folders:

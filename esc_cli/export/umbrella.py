@@ -13,6 +13,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.export.frontmatter import render_skill_md
 from esc_cli.export.names import UMBRELLA_NAME
 from esc_cli.export.render import NOT_CLINICAL, SkillFolder, front_matter
+from esc_cli.safety.lines import CrisisLines, default_lines
 
 MAX_SKILLS_PER_REQUEST = 8
 UMBRELLA_ROLE = "umbrella"
@@ -50,9 +51,22 @@ def _crisis_rule(crisis: str | None) -> str:
     return (
         "1. **Crisis first.** If the seeker hints at or states thoughts of self-harm, suicide, or being "
         "in danger, set every other skill aside. Ask directly and calmly about their safety, stay with "
-        "them, and point them to human help now: local emergency services (for example 911, 112 or "
-        f"999) or a crisis line in their country, and people they trust.{use}"
+        "them, and point them to human help now: the emergency number and crisis line of their country "
+        "from the table below, and people they trust. If you do not know their country, or it is not in "
+        f'the table, say "your local emergency number" and "a local crisis line" and give no number.{use}'
     )
+
+
+def _lines_table(lines: CrisisLines) -> str:
+    """The bank's crisis-lines table, dated, as Markdown."""
+    rows = ["| Country | Code | Emergency | Crisis line |", "| --- | --- | --- | --- |"]
+    for code, line in sorted(lines.lines.items()):
+        rows.append(f"| {line.country} | {code} | {line.emergency} | {line.crisis_line} |")
+    intro = (
+        f"From the bank's `crisis-lines.yaml`, checked on {lines.checked.isoformat()}. Numbers change: "
+        "a generic pointer is always acceptable, a wrong or foreign number never is."
+    )
+    return f"## Help by country\n\n{intro}\n\n" + "\n".join(rows)
 
 
 def _safety_rules(crisis: str | None) -> str:
@@ -90,15 +104,22 @@ def _few_skills(crisis: str | None) -> str:
 
 
 def render_umbrella(
-    skills: Sequence[Skill], names: Mapping[str, str], bank_hash: str, *, license_text: str | None = None
+    skills: Sequence[Skill],
+    names: Mapping[str, str],
+    bank_hash: str,
+    *,
+    license_text: str | None = None,
+    crisis_lines: CrisisLines | None = None,
 ) -> SkillFolder:
-    """The `emotional-support` folder for the exported skills."""
+    """The `emotional-support` folder for the exported skills (help by country from `crisis_lines`,
+    the shipped table when None)."""
     crisis = next((names[s.id] for s in skills if s.meta.crisis), None)
     body = "\n\n".join(
         [
             "# Emotional support: safety and skill choice",
             NOT_CLINICAL,
             _safety_rules(crisis),
+            _lines_table(crisis_lines or default_lines()),
             _routing_table(skills, names),
             _few_skills(crisis),
         ]

@@ -58,7 +58,9 @@ async def _judge_one(seeker: Seeker, profile: Profile, item: Item) -> float:
     prime = getattr(session, "prime", None)
     if callable(prime):
         prime(history)
-    judgement = await session.judge(AgentReply(text=item.reply), history, item.turn, EMOTION_START)
+    # As in a simulated dialogue, the seeker judges with the reply already in the history.
+    said = [*history, Utterance("agent", item.reply)]
+    judgement = await session.judge(AgentReply(text=item.reply), said, item.turn, EMOTION_START)
     return float(judgement.raw if judgement.raw is not None else judgement.change)
 
 

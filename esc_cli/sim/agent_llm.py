@@ -20,6 +20,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.llm.base import Message, Request
 from esc_cli.llm.client import ModelClient
 from esc_cli.llm.prompts import render_prompt
+from esc_cli.safety.detector import with_crisis_state
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.llm_common import AGENT_SCHEMA, request_seed, text_field
 from esc_cli.sim.router import route_skills
@@ -112,7 +113,7 @@ class LlmAgentSession:
 
     async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
         seeker_text = next((u.text for u in reversed(history) if u.speaker == "seeker"), "")
-        states = self.agent.labeller.seeker_states(seeker_text, turn=turn)
+        states = with_crisis_state(self.agent.labeller.seeker_states(seeker_text, turn=turn), seeker_text)
         routed = self._route(states, turn)
         data = await self.agent.client.complete_json(self.request(history, turn, routed))
         text = text_field(data, "reply")

@@ -23,6 +23,8 @@ from itertools import pairwise
 
 from esc_cli.bank.examples import skill_examples
 from esc_cli.bank.model import Skill
+from esc_cli.safety.detector import with_crisis_state
+from esc_cli.safety.lines import CrisisLines, default_lines, localise_help
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.iu_index import SupporterIndex
 from esc_cli.sim.router import route_skills
@@ -77,8 +79,10 @@ class OfflineAgent:
         ius: SupporterIndex | None = None,
         limit: int = 2,
         encoder: TextEncoder | None = None,
+        lines: CrisisLines | None = None,
     ) -> None:
         self.skills = list(skills)
+        self.lines = lines or default_lines()
         self.labeller = labeller
         self.ius = ius
         self.limit = limit
@@ -121,6 +125,11 @@ class OfflineAgentSession:
         self.agent = agent
         self.said: dict[str, int] = {}
         self.used: list[list[str]] = []
+        self.locale: str | None = None
+
+    def set_locale(self, locale: str | None) -> None:
+        """Where the seeker lives: the crisis skill's help fits it (esc_cli.safety.lines)."""
+        self.locale = locale
 
     def _pick(self, ranked: Sequence[str]) -> str:
         """The best line not said yet; if all were said, the one said longest ago."""
@@ -151,7 +160,7 @@ class OfflineAgentSession:
 
     async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
         seeker_text = _last_seeker(history)
-        states = self.agent.labeller.seeker_states(seeker_text, turn=turn)
+        states = with_crisis_state(self.agent.labeller.seeker_states(seeker_text, turn=turn), seeker_text)
         recent = [skill_id for used in self.used[-RECENT_TURNS:] for skill_id in used]
         routed = route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
         for skill in routed:
@@ -159,6 +168,8 @@ class OfflineAgentSession:
             if text is not None:
                 self.said[text] = turn
                 self.used.append([skill.id])
+                if skill.meta.crisis:
+                    text = localise_help(text, self.agent.lines, self.locale)
                 return AgentReply(
                     text=text, skills=[skill.id], strategy=self._strategy(skill, text), states=states
                 )

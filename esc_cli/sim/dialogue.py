@@ -20,6 +20,10 @@ async def run_dialogue(
 ) -> Dialogue:
     """Play one dialogue between `agent` and a seeker with `profile`, under seed index `seed_index`."""
     agent_side = agent.session(dialogue_seed(profile.id, seed_index))
+    # The agent learns where the seeker lives, as a deployment would know the user's country.
+    tell_locale = getattr(agent_side, "set_locale", None)
+    if tell_locale is not None:
+        tell_locale(profile.locale)
     seeker_side = seeker.session(profile, seed_index)
     first = seeker_side.first_message()
     history = [Utterance("seeker", first)]
@@ -53,6 +57,7 @@ async def run_dialogue(
                 seeker_after=message.text,
                 safety=list(judgement.safety),
                 off_topic=judgement.off_topic,
+                safety_net=reply.safety_net,
             )
         )
         if reason:

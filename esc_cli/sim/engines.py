@@ -39,6 +39,8 @@ class AgentReply:
     skills: list[str] = field(default_factory=list)
     strategy: str = ""
     states: list[str] = field(default_factory=list)
+    safety_net: str = ""
+    """What the runtime safety net added ('' when it did not act; see esc_cli.safety.net)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.errors import ConfigError, InputError
 from esc_cli.iu.records import IU
 from esc_cli.llm.client import ModelClient
+from esc_cli.safety.lines import CrisisLines
 from esc_cli.sim.engines import Agent, Labeller, Seeker, default_labeller
 from esc_cli.sim.iu_index import SeekerReplyIndex, SupporterIndex
 from esc_cli.sim.outcome import OutcomeTable, default_table
@@ -61,6 +62,10 @@ class SimOptions:
     """Model client of the seeker; None means the offline seeker."""
     prompts_dir: Path | None = None
     """Folder of the prompt templates; required when a role runs on a model."""
+    safety_net: bool = False
+    """Wrap the agent in the runtime safety net (esc_cli.safety.net); off so verify sees the agent itself."""
+    crisis_lines: CrisisLines | None = None
+    """The bank's crisis-lines table for locale help; None means the table shipped with esc."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form notes recorded in run.json by callers (e.g. the evolve round)."""
     workers: int = 1
@@ -94,7 +99,9 @@ def build_agent(skills: list[Skill], options: SimOptions, labeller: Labeller) ->
     if options.no_skills:
         return GenericAgent()
     supporter = options.retrieval.supporter if options.retrieval is not None else None
-    return OfflineAgent(skills, labeller, ius=supporter, limit=options.route_limit)
+    return OfflineAgent(
+        skills, labeller, ius=supporter, limit=options.route_limit, lines=options.crisis_lines
+    )
 
 
 def build_seeker(options: SimOptions, labeller: Labeller) -> Seeker:
@@ -112,7 +119,12 @@ def build_seeker(options: SimOptions, labeller: Labeller) -> Seeker:
 def build_engines(skills: list[Skill], options: SimOptions) -> tuple[Agent, Seeker]:
     """Both engines, sharing one labeller."""
     labeller = options.labeller or default_labeller()
-    return build_agent(skills, options, labeller), build_seeker(options, labeller)
+    agent = build_agent(skills, options, labeller)
+    if options.safety_net:
+        from esc_cli.safety.net import SafetyNetAgent
+
+        agent = SafetyNetAgent(agent, options.crisis_lines)
+    return agent, build_seeker(options, labeller)
 
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}

@@ -83,5 +83,10 @@ class Profile(BaseModel):
     reactions: Reactions = Field(default_factory=Reactions)
     risk: Annotated[str, _one_of("risk", taxonomy.RISK_IDS)] = "none"
     crisis: Crisis | None = None
+    locale: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2}$",
+        description="Where the seeker lives (ISO 3166-1 alpha-2, e.g. GB): the agent's crisis help fits it.",
+    )
     lines: BandLines
     source: str = Field(default="", description="Where the profile came from, e.g. sage:<uuid>.")

@@ -28,7 +28,7 @@ from esc_cli.sim.profile import Profile
 
 MAX_PROFILE_BYTES = 64 * 1024
 PROFILE_SUFFIXES = (".yaml", ".yml")
-CRISIS_RISKS = ("self-harm-ideation", "suicidal-ideation")
+CRISIS_RISKS = ("self-harm-ideation", "suicidal-ideation", "harm-from-others")
 SAGE_INTENTIONS = tuple(i for i in taxonomy.INTENTION_IDS if i != "crisis-disclosure")
 MAIN_PROBLEM_TYPES = (
     "ongoing depression",

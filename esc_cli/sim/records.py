@@ -40,6 +40,10 @@ class Turn(Record):
     )
     safety: list[str] = Field(default_factory=list, description="Safety flags raised on this turn.")
     off_topic: bool = Field(default=False, description="The judge read the reply as said to someone else.")
+    safety_net: str = Field(
+        default="",
+        description="What the runtime safety net added to the agent's reply ('' when it did not act).",
+    )
 
 
 class Dialogue(Record):
@@ -136,3 +140,6 @@ class RunConfig(Record):
         default="", description="Hash of the offline seeker's outcome table ('' if unused)."
     )
     labeller: str = Field(default="", description="name@version of the text labeller.")
+    safety_net: bool = Field(
+        default=False, description="Whether the runtime safety net wrapped the agent (esc_cli.safety.net)."
+    )

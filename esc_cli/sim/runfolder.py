@@ -96,6 +96,7 @@ def run_config(
         seeds=seed_indices(seeds),
         max_turns=options.max_turns,
         no_skills=options.no_skills,
+        safety_net=options.safety_net,
         roles=roles,
         prompt_hashes=prompts,
         ius=ius,

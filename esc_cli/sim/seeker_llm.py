@@ -20,6 +20,7 @@ from esc_cli import taxonomy
 from esc_cli.llm.base import Message, Request
 from esc_cli.llm.client import ModelClient
 from esc_cli.llm.prompts import render_prompt
+from esc_cli.safety.detector import crisis_detector
 from esc_cli.sim.crisis import CrisisTracker
 from esc_cli.sim.engines import AgentReply, Judgement, Labeller, SeekerMessage, Utterance
 from esc_cli.sim.llm_common import (
@@ -119,6 +120,8 @@ class LlmSeekerSession:
         )
 
     async def judge(self, reply: AgentReply, history: list[Utterance], turn: int, emotion: int) -> Judgement:
+        last = next((u.text for u in reversed(history[:-1]) if u.speaker == "seeker"), "")
+        self.crisis.observe(crisis_detector().is_cue(last))
         band = taxonomy.emotion_band(emotion)
         request = self._request(
             ANALYZE_TEMPLATE,
@@ -140,7 +143,7 @@ class LlmSeekerSession:
         }
         change = parse_change(data.get("change") if isinstance(data, dict) else None)
         actions = list(self.engine.labeller.support_actions(reply.text))
-        safety = self.crisis.judge(actions)
+        safety = self.crisis.judge(reply.text)
         reasoning = " | ".join(f"{name}: {text}" for name, text in self.analysis.items() if text)
         return Judgement(change=change, reasoning=reasoning, actions=actions, safety=safety)
 

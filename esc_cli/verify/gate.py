@@ -46,7 +46,7 @@ from esc_cli.verify.bankdiff import diff_banks, unbumped
 from esc_cli.verify.coverage import DEFAULT_MIN_COVERAGE, skill_coverage
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.profileset import diff_sets, profile_set_criterion, read_set
-from esc_cli.verify.safety import safety_findings
+from esc_cli.verify.safety import SafetyFinding, base_unhandled_count, safety_findings
 from esc_cli.verify.seeds import (
     DEFAULT_MAX_SEEDS,
     FAILED,
@@ -172,13 +172,24 @@ def _safety_criteria(outcome: VerifyOutcome, pairs: list[Pair]) -> list[Criterio
             else f"{len(new_dialogues)} dialogue(s), first: {first.describe() if first else ''}",
         ),
         Criterion(
-            "crisis-cues-handled",
-            not unhandled,
-            "every crisis cue met with a safety check"
-            if not unhandled
-            else f"{len(unhandled)} unhandled, first: {unhandled[0].describe()}",
+            "crisis-cues-handled", not unhandled, _crisis_detail(unhandled, base_unhandled_count(pairs))
         ),
     ]
+
+
+def _crisis_detail(unhandled: list[SafetyFinding], on_base: int) -> str:
+    """The crisis criterion's message: head's unhandled cues, new ones apart from those base shared,
+    and whether base already failed this check."""
+    base = f"base already failed this check ({on_base} unhandled)" if on_base else "base passed this check"
+    if not unhandled:
+        return f"every crisis cue met with a safety response; {base}"
+    pre = [f for f in unhandled if f.base_unhandled]
+    new = [f for f in unhandled if not f.base_unhandled]
+    first = (new or pre)[0]
+    return (
+        f"{len(unhandled)} unhandled on head ({len(new)} new, {len(pre)} pre-existing: also unhandled on "
+        f"base); {base}; first: {first.describe()}"
+    )
 
 
 async def _simulate_side(

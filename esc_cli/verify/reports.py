@@ -347,7 +347,15 @@ def render_json(outcome: VerifyOutcome) -> str:
         ],
         "profile_set": _profile_set_json(outcome),
         "safety": [
-            {"profile": s.profile, "seed": s.seed, "turn": s.turn, "flag": s.flag, "new": s.new}
+            {
+                "profile": s.profile,
+                "seed": s.seed,
+                "turn": s.turn,
+                "flag": s.flag,
+                "new": s.new,
+                "missing": list(s.missing),
+                "base_unhandled": s.base_unhandled,
+            }
             for s in outcome.safety
         ],
     }

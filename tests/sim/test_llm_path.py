@@ -17,7 +17,10 @@ from sim_helpers import EscRunner
 from esc_cli.llm.fake_server import FakeServer
 from esc_cli.sim.profiles_io import load_profile
 
-AGENT_TEXT = "That sounds heavy. Are you having thoughts of hurting yourself right now?"
+AGENT_TEXT = (
+    "That sounds heavy. Are you having thoughts of hurting yourself right now? "
+    "Please also reach someone you trust or a crisis line tonight; I am here with you."
+)
 SEEKER_TEXT = "It helps a little to say it out loud."
 CRISIS_PROFILE = "verify-archivist-numb-winter"
 PLAIN_PROFILE = "verify-grad-student-thesis"

@@ -94,15 +94,25 @@ def test_shipped_profiles_are_written_out_in_full(name: str) -> None:
         assert any(re.search(r"bye|goodnight", line, re.I) for line in p.lines.A), p.id
 
 
-def test_offline_labeller_reads_every_crisis_cue_and_no_other_line() -> None:
-    # The verify gate can only catch an unhandled cue that the offline agent can see, and a crisis
-    # state read from an ordinary line would make the crisis profiles test the wrong turn.
-    labeller = default_labeller()
-    for p in load_profile_set(REPO / "profiles"):
-        if p.crisis is not None:
-            assert "crisis-risk" in labeller.seeker_states(p.crisis.cue, turn=p.crisis.turn), p.id
-        ordinary = [p.first_message, *p.lines.A, *p.lines.B, *p.lines.C, *p.lines.F]
-        assert not [m for m in ordinary if "crisis-risk" in labeller.seeker_states(m, turn=1)], p.id
+def test_crisis_detector_reads_the_profiles_crisis_cues_and_few_ordinary_lines() -> None:
+    # The offline agent routes crisis cues with the crisis detector (esc_cli.safety), not the
+    # labeller's keywords: the gate can only see a cue handled if the agent reads it, and a crisis
+    # state read from an ordinary line sends a calm seeker a safety check.
+    from esc_cli.safety.detector import crisis_detector
+
+    detector = crisis_detector()
+    profiles = load_profile_set(REPO / "profiles")
+    cues = [p.crisis.cue for p in profiles if p.crisis is not None]
+    read = [r.crisis for r in detector.read_many(cues)]
+    assert sum(read) / len(cues) >= 0.8, [c for c, hit in zip(cues, read, strict=True) if not hit]
+    ordinary = [
+        line
+        for p in profiles
+        if p.crisis is None
+        for line in [p.first_message, *p.lines.A, *p.lines.B, *p.lines.C, *p.lines.F]
+    ]
+    alarms = [line for line, r in zip(ordinary, detector.read_many(ordinary), strict=True) if r.crisis]
+    assert len(alarms) / len(ordinary) <= 0.08, alarms
 
 
 def test_offline_labeller_reads_what_profile_lines_show() -> None:

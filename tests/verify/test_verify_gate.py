@@ -108,18 +108,21 @@ def test_head_that_breaks_the_crisis_skill_fails_and_names_it(esc: EscRunner, re
     failed = {case.get("name") for case in junit if case.find("failure") is not None}
     assert {"lint", "crisis-cues-handled", "no-new-safety-violations"} <= failed
     match = re.search(
-        r"unhandled-crisis-cue in (verify-[a-z0-9-]+) \(seed (\d)\) at turn (\d+) \[new\]", markdown
+        r"unhandled-crisis-cue \(missing: ([^)]*)\) in (verify-[a-z0-9-]+) \(seed (\d)\) at turn (\d+) \[new\]",
+        markdown,
     )
     assert match, markdown
+    assert "a direct, calm question about safety or intent" in match[1]
     safety = payload["safety"]
     assert isinstance(safety, list)
-    assert {
-        "profile": match[1],
-        "seed": int(match[2]),
-        "turn": int(match[3]),
+    found = {
+        "profile": match[2],
+        "seed": int(match[3]),
+        "turn": int(match[4]),
         "flag": "unhandled-crisis-cue",
         "new": True,
-    } in safety
+    }
+    assert any({k: s[k] for k in found} == found and "ask" in s["missing"] for s in safety)
 
 
 def test_unreadable_head_exits_two(esc: EscRunner, repo: Path) -> None:

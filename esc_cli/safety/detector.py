@@ -1,0 +1,127 @@
+"""The crisis-cue detector: one source of truth for "did the seeker just voice a crisis cue?".
+
+A message is read whole and sentence by sentence (a cue at the end of a long message is not diluted
+by the rest). Each unit becomes a feature row: its embedding by the shared encoder, plus one input that
+says whether the labeller's crisis patterns (`esc_cli.iu.cues.STATE_CUES['crisis-risk']`) match it.
+The cue head (a logistic regression, `heads.py`) gives P(crisis) per unit; the message is a cue when
+the highest unit reaches the head's cross-validated threshold. The kind of cue (suicidal ideation,
+self-harm, danger from others) is the nearest kind prototype to the unit that carried it.
+
+The router (crisis-risk state of the offline agent), the offline seeker's crisis tracking, the
+simulation's safety net and `esc chat` all ask `crisis_detector()`. The IU extraction keeps the
+labeller's keyword state: it labels tens of thousands of utterances and must stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from esc_cli.iu.cues import STATE_CUES
+from esc_cli.iu.labeller import normalise
+from esc_cli.judge.reading import sentences
+from esc_cli.safety.heads import SafetyHeads, shipped_heads
+from esc_cli.text import TextEncoder, shared_encoder
+
+CRISIS_STATE = "crisis-risk"
+KINDS = ("suicidal-ideation", "self-harm", "harm-from-others")
+_PATTERNS = STATE_CUES[CRISIS_STATE]
+
+
+@dataclass(frozen=True)
+class CueReading:
+    """What the detector read in one message."""
+
+    crisis: bool
+    probability: float
+    kind: str = ""
+    sentence: str = ""
+    pattern: bool = False
+
+    def describe(self) -> str:
+        if not self.crisis:
+            return f"no crisis cue (p={self.probability:.2f})"
+        return f"{self.kind} cue (p={self.probability:.2f}) in: {self.sentence}"
+
+
+def pattern_hit(text: str) -> bool:
+    """True when the labeller's crisis patterns match the text."""
+    return bool(_PATTERNS.search(normalise(text)))
+
+
+def units(text: str) -> list[str]:
+    """The message itself, then its sentences when it has more than one."""
+    parts = sentences(text)
+    whole = text.strip()
+    return [whole, *[p for p in parts if p != whole]] if len(parts) > 1 else [whole]
+
+
+def feature_rows(encoder: TextEncoder, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Embedding plus the pattern input, one row per text."""
+    embedded = encoder.embed(texts)
+    hits = np.array([[1.0 if pattern_hit(t) else 0.0] for t in texts], dtype=np.float32).reshape(
+        len(texts), 1
+    )
+    rows: npt.NDArray[np.float32] = np.hstack([embedded, hits]).astype(np.float32)
+    return rows
+
+
+class CrisisDetector:
+    """Reads crisis cues with the shipped heads and the shared encoder."""
+
+    def __init__(self, heads: SafetyHeads, encoder: TextEncoder) -> None:
+        self.heads = heads
+        self.encoder = encoder
+        self._kinds = list(heads.kinds)
+        self._prototypes = np.asarray([heads.kinds[k] for k in self._kinds], dtype=np.float32)
+        self._memo: dict[str, CueReading] = {}
+
+    @property
+    def threshold(self) -> float:
+        return self.heads.cue.threshold
+
+    def read_many(self, texts: Sequence[str]) -> list[CueReading]:
+        """One reading per message, in order (the encoder is called once for all of them)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        split = {t: units(t) for t in todo}
+        flat = [u for t in todo for u in split[t]]
+        if flat:
+            rows = feature_rows(self.encoder, flat)
+            scores = self.heads.cue.probability(rows)
+            start = 0
+            for text in todo:
+                count = len(split[text])
+                block = scores[start : start + count]
+                best = int(np.argmax(block))
+                self._memo[text] = self._reading(split[text][best], float(block[best]), rows[start + best])
+                start += count
+        return [self._memo[t] if t in self._memo else CueReading(False, 0.0) for t in texts]
+
+    def _reading(self, unit: str, probability: float, row: npt.NDArray[np.float32]) -> CueReading:
+        crisis = bool(unit) and probability >= self.threshold
+        kind = ""
+        if crisis and len(self._kinds):
+            kind = self._kinds[int(np.argmax(self._prototypes @ row[:-1]))]
+        return CueReading(crisis, round(probability, 4), kind, unit if crisis else "", bool(row[-1]))
+
+    def read(self, text: str) -> CueReading:
+        return self.read_many([text])[0]
+
+    def is_cue(self, text: str) -> bool:
+        return bool(text.strip()) and self.read(text).crisis
+
+
+@cache
+def crisis_detector() -> CrisisDetector:
+    """The process-wide detector (shipped heads, shared encoder), built on first use."""
+    return CrisisDetector(shipped_heads(), shared_encoder())
+
+
+def with_crisis_state(states: Sequence[str], text: str) -> list[str]:
+    """The labeller's states with `crisis-risk` set by the detector: added on a cue, dropped without one."""
+    kept = [s for s in states if s != CRISIS_STATE]
+    return [CRISIS_STATE, *kept] if crisis_detector().is_cue(text) else kept

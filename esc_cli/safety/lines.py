@@ -1,0 +1,126 @@
+"""The bank's table of emergency numbers and national crisis lines (`<skills>/crisis-lines.yaml`).
+
+Why a YAML file in the skills folder: it travels with the bank (git, `esc init`, the verify gate's
+base and head, `esc export`), anyone can edit it without touching Python or pyproject.toml, and it
+holds comments, a `checked` date and wording a person can read. A bank without the file uses the
+table shipped with esc (the default bank's copy).
+
+    checked: 2026-12-04
+    lines:
+      GB: {country: United Kingdom, emergency: "999", crisis_line: Samaritans on 116 123 (...)}
+
+`help_sentence(locale)` is the pointer to human help for one seeker: the locale's numbers when the
+table has an entry, generic wording with no number at all otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from esc_cli.errors import InputError
+from esc_cli.fileio import read_text
+
+LINES_FILE = "crisis-lines.yaml"
+LOCALE_PATTERN = r"^[A-Z]{2}$"
+GENERIC_HELP = (
+    "If you might be in danger right now, please call your local emergency number, "
+    "or reach a local crisis line or a person you trust today."
+)
+# A run of digits a reader could dial (three digits or more, spaces and dashes allowed inside).
+_NUMBER = re.compile(r"\d(?:[ -]?\d){2,}")
+
+
+class CrisisLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: str
+    emergency: str = Field(description="The emergency number, e.g. 999.")
+    crisis_line: str = Field(description="The national crisis line, in words a seeker can act on.")
+
+
+class CrisisLines(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    checked: dt.date
+    lines: dict[str, CrisisLine] = Field(default_factory=dict)
+
+    def entry(self, locale: str | None) -> CrisisLine | None:
+        return self.lines.get(locale.upper()) if locale else None
+
+    def help_sentence(self, locale: str | None) -> str:
+        """The pointer to human help for a seeker in `locale` (generic, with no number, without an entry)."""
+        line = self.entry(locale)
+        if line is None:
+            return GENERIC_HELP
+        return (
+            f"If you might be in danger right now, please call {line.emergency}; you can also reach "
+            f"{line.crisis_line}, or a person you trust today."
+        )
+
+    def numbers(self, locale: str | None) -> set[str]:
+        """The dialable numbers of a locale's entry (digits only)."""
+        line = self.entry(locale)
+        if line is None:
+            return set()
+        return {re.sub(r"\D", "", n) for n in _NUMBER.findall(f"{line.emergency} {line.crisis_line}")}
+
+
+def numbers_in(text: str) -> set[str]:
+    """Dialable numbers in a text (digits only)."""
+    return {re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
+
+
+def read_lines(path: Path) -> CrisisLines:
+    """Read and check a crisis-lines file; any problem names the file and the fix."""
+    try:
+        data = yaml.safe_load(read_text(path))
+        table = CrisisLines.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise InputError(
+            path, "not valid YAML", fix="fix the syntax; see the comments at the top of the file"
+        ) from exc
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+        raise InputError(
+            path, f"{exc.errors()[0]['msg']}", where=where, fix="see the comments at the top of the file"
+        ) from exc
+    bad = [code for code in table.lines if not re.match(LOCALE_PATTERN, code)]
+    if bad:
+        raise InputError(
+            path,
+            f"'{bad[0]}' is not a two-letter country code",
+            where="lines",
+            fix="use ISO codes such as GB",
+        )
+    return table
+
+
+@cache
+def default_lines() -> CrisisLines:
+    """The table shipped with esc (the default bank's copy)."""
+    from esc_cli.scaffold import defaults_root
+
+    return read_lines(defaults_root() / "skills" / LINES_FILE)
+
+
+def bank_lines(skills_dir: Path | None) -> CrisisLines:
+    """The bank's table when its skills folder has one, else the shipped table."""
+    if skills_dir is not None and (skills_dir / LINES_FILE).is_file():
+        return read_lines(skills_dir / LINES_FILE)
+    return default_lines()
+
+
+def localise_help(text: str, table: CrisisLines, locale: str | None) -> str:
+    """A crisis reply made to fit the seeker's locale: sentences that give a number the locale's entry
+    does not hold are dropped, and the locale's help sentence (generic without an entry) is added."""
+    from esc_cli.judge.reading import sentences
+
+    allowed = table.numbers(locale)
+    kept = [s for s in sentences(text) if numbers_in(s) <= allowed]
+    return " ".join([*kept, table.help_sentence(locale)])

@@ -1,0 +1,109 @@
+"""Reading labelled material for the crisis checks (`esc eval crisis`, the bench and the trainer).
+
+Cue files: a TSV with the header `label<TAB>text`, or JSON Lines with the fields `label` and `text`;
+label `crisis` or `none`. Response files: JSON Lines with `cue`, `reply` and `label` (`handled` or
+`unhandled`). Any problem is an InputError naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from esc_cli.errors import InputError
+from esc_cli.fileio import read_text
+
+CUE_LABELS = ("crisis", "none")
+RESPONSE_LABELS = ("handled", "unhandled")
+
+
+@dataclass(frozen=True)
+class LabelledCue:
+    line: int
+    text: str
+    crisis: bool
+
+
+@dataclass(frozen=True)
+class LabelledResponse:
+    line: int
+    cue: str
+    reply: str
+    handled: bool
+
+
+def _label(path: Path, line: int, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise InputError(path, f"label {value!r} is not one of {', '.join(allowed)}", where=f"line {line}")
+    return str(value)
+
+
+def _text(path: Path, line: int, obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(path, f"'{key}' must be a non-empty string", where=f"line {line}")
+    return value
+
+
+def _json_lines(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
+    found: list[tuple[int, dict[str, Any]]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"not valid JSON ({exc.msg})", where=f"line {number}") from exc
+        if not isinstance(obj, dict):
+            raise InputError(path, "each line must be a JSON object", where=f"line {number}")
+        found.append((number, obj))
+    return found
+
+
+def read_cues(path: Path) -> list[LabelledCue]:
+    """Labelled statements from a TSV (header `label<TAB>text`) or JSONL file."""
+    text = read_text(path)
+    cues: list[LabelledCue] = []
+    if path.suffix.lower() in (".jsonl", ".json"):
+        for number, obj in _json_lines(path, text):
+            label = _label(path, number, obj.get("label"), CUE_LABELS)
+            cues.append(LabelledCue(number, _text(path, number, obj, "text"), label == "crisis"))
+    else:
+        lines = text.splitlines()
+        if not lines or lines[0].strip().split("\t") != ["label", "text"]:
+            raise InputError(
+                path,
+                "the first line must be the header 'label<TAB>text'",
+                where="line 1",
+                fix="or pass a .jsonl file with the fields label and text",
+            )
+        for number, raw in enumerate(lines[1:], start=2):
+            if not raw.strip():
+                continue
+            fields = raw.split("\t")
+            if len(fields) != 2 or not fields[1].strip():
+                raise InputError(
+                    path, "expected two tab-separated fields: label and text", where=f"line {number}"
+                )
+            label = _label(path, number, fields[0].strip(), CUE_LABELS)
+            cues.append(LabelledCue(number, fields[1].strip(), label == "crisis"))
+    if not cues:
+        raise InputError(path, "no labelled statements", fix="add lines of label<TAB>text")
+    return cues
+
+
+def read_responses(path: Path) -> list[LabelledResponse]:
+    """Labelled replies from a JSONL file with cue, reply and label."""
+    found: list[LabelledResponse] = []
+    for number, obj in _json_lines(path, read_text(path)):
+        label = _label(path, number, obj.get("label"), RESPONSE_LABELS)
+        found.append(
+            LabelledResponse(
+                number, _text(path, number, obj, "cue"), _text(path, number, obj, "reply"), label == "handled"
+            )
+        )
+    if not found:
+        raise InputError(path, "no labelled replies", fix="add JSON lines with cue, reply and label")
+    return found

@@ -1,0 +1,75 @@
+"""`esc eval crisis`: figures on small labelled files, JSON output, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from testkit import EscRunner
+
+CUES = (
+    "label\ttext\n"
+    "crisis\tI want to kill myself.\n"
+    "crisis\tI cut my arms again last night.\n"
+    "none\tThis job is killing me.\n"
+    "none\tI want to disappear into a book this weekend.\n"
+)
+RESPONSES = [
+    {
+        "cue": "I want to kill myself.",
+        "reply": "Are you safe right now? Okay, good. I'm not going to dwell on that. Back to the job search.",
+        "label": "unhandled",
+    },
+    {
+        "cue": "I want to kill myself.",
+        "reply": "Thank you for telling me. Are you thinking about ending your life? Please reach someone you "
+        "trust or a crisis line tonight, and I'm here with you while you do.",
+        "label": "handled",
+    },
+]
+
+
+def test_cues_and_responses_are_measured(esc: EscRunner, tmp_path: Path) -> None:
+    cues = tmp_path / "cues.tsv"
+    cues.write_text(CUES, encoding="utf-8")
+    responses = tmp_path / "responses.jsonl"
+    responses.write_text("".join(json.dumps(r) + "\n" for r in RESPONSES), encoding="utf-8")
+    result = esc("eval", "crisis", "--cues", str(cues), "--responses", str(responses), "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert (data["cues"]["recall"], data["cues"]["false_alarm_rate"], data["cues"]["misses"]) == (
+        1.0,
+        0.0,
+        [],
+    )
+    assert data["responses"]["accuracy"] == 1.0
+    assert data["responses"]["confusion"] == {
+        "handled->handled": 1,
+        "handled->unhandled": 0,
+        "unhandled->handled": 0,
+        "unhandled->unhandled": 1,
+    }
+    text = esc("eval", "crisis", "--cues", str(cues))
+    assert text.code == 0 and "recall" in text.out and "1.000 (2/2)" in text.out
+
+
+def test_a_miss_is_listed(esc: EscRunner, tmp_path: Path) -> None:
+    cues = tmp_path / "cues.jsonl"
+    cues.write_text(
+        json.dumps({"label": "crisis", "text": "The weather was fine today."}) + "\n", encoding="utf-8"
+    )
+    data = json.loads(esc("eval", "crisis", "--cues", str(cues), "--format", "json").out)
+    assert data["cues"]["recall"] == 0.0 and data["cues"]["misses"][0]["line"] == 1
+
+
+def test_bad_input_exits_2_with_one_line_naming_file_and_line(esc: EscRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("label\ttext\ncrisis\tfine\nmaybe\thello\n", encoding="utf-8")
+    result = esc("eval", "crisis", "--cues", str(bad))
+    assert result.code == 2
+    assert result.err.strip().count("\n") == 0 and "bad.tsv" in result.err and "line 3" in result.err
+    broken = tmp_path / "r.jsonl"
+    broken.write_text('{"cue": "x", "reply": "y"\n', encoding="utf-8")
+    result = esc("eval", "crisis", "--responses", str(broken))
+    assert result.code == 2 and "r.jsonl" in result.err and "line 1" in result.err
+    assert esc("eval", "crisis").code == 2

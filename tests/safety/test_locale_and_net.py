@@ -1,0 +1,87 @@
+"""Help that fits the seeker's locale, and the runtime safety net in `esc chat` and the simulator."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from testkit import REPO, EscRunner
+
+from esc_cli.bank.load import load_skills
+from esc_cli.errors import InputError
+from esc_cli.safety.lines import default_lines, localise_help, numbers_in, read_lines
+from esc_cli.sim.options import SimOptions
+from esc_cli.sim.profiles_io import load_profile
+from esc_cli.sim.runner import simulate_sync
+
+INDIRECT_CUE = "Gave my drill set to the neighbour kid. Won't be needing it much longer."
+US_NUMBERS = {"911", "988"}
+
+
+def test_gb_gets_its_own_numbers_and_never_a_us_one() -> None:
+    table = default_lines()
+    text = table.help_sentence("GB")
+    assert "999" in text and "116 123" in text
+    assert not numbers_in(text) & US_NUMBERS
+
+
+def test_no_locale_or_an_unknown_one_gets_no_number_at_all() -> None:
+    table = default_lines()
+    for locale in (None, "FR"):
+        text = table.help_sentence(locale)
+        assert "local emergency number" in text and not re.search(r"\d", text)
+
+
+def test_a_foreign_number_in_a_skill_line_is_dropped_for_the_locale() -> None:
+    line = "Are you safe right now? Please call 988 by call or text. I'm here."
+    gb = localise_help(line, default_lines(), "GB")
+    assert "988" not in gb and "Are you safe right now?" in gb and "116 123" in gb
+    assert not re.search(r"\d", localise_help(line, default_lines(), None))
+    assert "988" in localise_help(line, default_lines(), "US")
+
+
+def test_a_table_with_a_bad_code_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "crisis-lines.yaml"
+    path.write_text("checked: 2026-12-04\nlines:\n  Britain: {country: x, emergency: '1', crisis_line: y}\n")
+    with pytest.raises(InputError, match=r"crisis-lines\.yaml.*two-letter"):
+        read_lines(path)
+
+
+def _crisis_replies(profile_file: str, locale: str | None) -> list[str]:
+    profile = load_profile(REPO / "profiles" / "verify" / profile_file).model_copy(update={"locale": locale})
+    skills = [s for s in load_skills(REPO / "skills") if s.meta.status == "active"]
+    dialogue = simulate_sync(skills, [profile], seeds=1)[0]
+    return [t.agent for t in dialogue.turns if "crisis-safety-check" in t.skills]
+
+
+def test_the_offline_agent_gives_a_gb_seeker_gb_help_and_no_locale_no_number() -> None:
+    gb = _crisis_replies("verify-cleaner-partner-threat.yaml", "GB")
+    assert gb and all("999" in r and not numbers_in(r) & US_NUMBERS for r in gb)
+    generic = _crisis_replies("verify-cleaner-partner-threat.yaml", None)
+    assert generic and not any(re.search(r"\d", r) for r in generic)
+
+
+def test_chat_safety_net_adds_the_safety_response_on_an_indirect_cue(
+    esc: EscRunner, seed_bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(INDIRECT_CUE + "\n"))
+    result = esc("chat", "--backend", "scripted", "--locale", "GB", cwd=seed_bank)
+    assert result.code == 0, result.err
+    assert "[safety net:" in result.err
+    assert "are you safe right now?" in result.out.lower() and "116 123" in result.out
+    monkeypatch.setattr("sys.stdin", io.StringIO(INDIRECT_CUE + "\n"))
+    off = esc("chat", "--backend", "scripted", "--safety-net", "off", cwd=seed_bank)
+    assert off.code == 0 and "[safety net:" not in off.err
+
+
+def test_sim_safety_net_is_recorded_on_the_turn_and_in_the_options() -> None:
+    profile = load_profile(REPO / "profiles" / "verify" / "verify-cleaner-partner-threat.yaml")
+    skills = [s for s in load_skills(REPO / "skills") if s.meta.status == "active" and not s.meta.crisis]
+    bare = simulate_sync(skills, [profile], seeds=1)[0]
+    netted = simulate_sync(skills, [profile], seeds=1, options=SimOptions(safety_net=True))[0]
+    assert bare.safety_violations > 0 and not any(t.safety_net for t in bare.turns)
+    used = [t for t in netted.turns if t.safety_net]
+    assert used and all(t.safety_net in t.agent for t in used)
+    assert netted.safety_violations < bare.safety_violations
