@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -102,6 +103,14 @@ class ReplyJudge:
                 found.append(HarmRead(labels[best], sentence, round(harm, 3)))
         return tuple(found)
 
+    def relevance(self, context: Sequence[Said], reply: str) -> float:
+        """The relevance probability alone: is this reply said to this seeker? (cheaper than `read`)"""
+        known = self._memo.get((tuple(context), reply))
+        if known is not None:
+            return known.relevance
+        pairs = pair_features(self.encoder, [context], [reply])
+        return round(_sigmoid(float(pairs[0] @ self._relevance[0] + self._relevance[1])), 4)
+
     def read(self, context: Sequence[Said], reply: str) -> Reading:
         """The reading of one reply to a context (the dialogue so far, ending with the seeker)."""
         key = (tuple(context), reply)
@@ -128,3 +137,9 @@ class ReplyJudge:
         )
         self._memo[key] = reading
         return reading
+
+
+@cache
+def shared_judge() -> ReplyJudge:
+    """The process-wide judge over the shared encoder and the shipped heads (one memo for all)."""
+    return ReplyJudge()

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from esc_cli import taxonomy
 from esc_cli.judge.join import TABLE_RULE, join_effects
-from esc_cli.judge.reading import ReplyJudge
+from esc_cli.judge.reading import ReplyJudge, shared_judge
 from esc_cli.judge.turns import Said
 from esc_cli.safety.detector import crisis_detector
 from esc_cli.sim.crisis import CrisisTracker
@@ -70,7 +70,7 @@ class OfflineSeeker:
         self.labeller = labeller
         self.table = table
         self.replies = replies
-        self.judge = judge if judge is not None else ReplyJudge()
+        self.judge = judge if judge is not None else shared_judge()
 
     def session(self, profile: Profile, seed_index: int) -> OfflineSeekerSession:
         return OfflineSeekerSession(self, profile, seed_index)
