@@ -1,7 +1,8 @@
 """The offline agents: one that uses the bank, and the `--no-skills` baseline that does not.
 
-`OfflineAgent` labels the seeker's last message with the labeller, routes to skills
-(`router.route_skills`), and realises the first routed skill as text:
+`OfflineAgent` labels the seeker's last message with the labeller (its crisis-risk state from the
+crisis detector, esc_cli.safety), routes to skills (`router.route_skills`), and realises the first
+routed skill as text (a crisis skill's help fitted to the seeker's locale, esc_cli.safety.lines):
 - with an IU index (`--ius`), a real ESConv supporter utterance of the skill's strategies and actions:
   the index's best candidates by word overlap, re-ranked by semantic fit to the live message;
 - otherwise, a Supporter line from the skill's own examples, ranked by semantic fit: the judge's

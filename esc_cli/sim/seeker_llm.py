@@ -7,7 +7,8 @@
    (S, A, B, C, F), knowing the persona, hidden intention and story; the seeker may say goodbye.
 
 Safety is judged the same way as offline, from the reply's text alone: the labeller reads the actions,
-and `CrisisTracker` flags a crisis cue left without a safety check (the model's change is kept). The
+and `CrisisTracker` flags a crisis cue (scripted, or read by the crisis detector) left without a safety
+response (esc_cli.safety.response; the model's change is kept). The
 crisis text the profile scripts is passed to the reply call as what the seeker must bring up now.
 """
 

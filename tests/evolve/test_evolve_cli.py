@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from evolve_helpers import copy_bank, damage
@@ -20,7 +21,9 @@ def test_analyze_prints_the_findings_of_a_run(tmp_path: Path, esc: EscRunner) ->
     result = esc("evolve", "analyze", str(run), "--min-support", "1", cwd=root)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].startswith("[missing-skill 0.95] The bank has no active crisis skill, and ")
+    # Strength is at least the no-crisis-skill floor (0.95); more crisis turns read raise it.
+    head = re.match(r"\[missing-skill (\d\.\d\d)\] The bank has no active crisis skill, and ", lines[0])
+    assert head is not None and float(head[1]) >= 0.95, lines[0]
     assert any(
         line.startswith("[unsafe-intervention ") and "crisis cue(s) got no safety check" in line
         for line in lines

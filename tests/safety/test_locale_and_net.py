@@ -85,3 +85,27 @@ def test_sim_safety_net_is_recorded_on_the_turn_and_in_the_options() -> None:
     used = [t for t in netted.turns if t.safety_net]
     assert used and all(t.safety_net in t.agent for t in used)
     assert netted.safety_violations < bare.safety_violations
+
+
+def test_run_json_records_whether_the_net_was_on(esc: EscRunner, seed_bank: Path, tmp_path: Path) -> None:
+    import json
+
+    for choice, expected in (("on", True), ("off", False)):
+        out = tmp_path / f"run-{choice}"
+        result = esc(
+            "sim",
+            "run",
+            "--profiles",
+            "profiles/verify/verify-cleaner-partner-threat.yaml",
+            "--seeds",
+            "1",
+            "--max-turns",
+            "2",
+            "--safety-net",
+            choice,
+            "--out",
+            str(out),
+            cwd=seed_bank,
+        )
+        assert result.code == 0, result.err
+        assert json.loads((out / "run.json").read_text(encoding="utf-8"))["safety_net"] is expected
