@@ -249,6 +249,8 @@ def _run_verify_step(bank: Path, tmp_path: Path) -> dict[str, str]:
         "PROFILES": "",
         "SEEDS": "1",
         "MARGIN": "3",
+        "MAX_SEEDS": "",
+        "ALLOW_UNMEASURED": "false",
         "BACKEND": "offline",
     }
     env.pop("GITHUB_STEP_SUMMARY", None)
