@@ -227,7 +227,7 @@ def test_shellcheck_passes_the_action_scripts_and_ci_run(tmp_path: Path) -> None
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def _run_verify_step(bank: Path, tmp_path: Path) -> dict[str, str]:
+def _run_verify_step(bank: Path, tmp_path: Path, **inputs: str) -> dict[str, str]:
     """Run the action's verify step with bash as the runner would, on a real bank repository."""
     step = next(s for s in _load(ACTION)["runs"]["steps"] if s.get("id") == "verify")
     shim = tmp_path / "bin" / "esc"
@@ -249,7 +249,10 @@ def _run_verify_step(bank: Path, tmp_path: Path) -> dict[str, str]:
         "PROFILES": "",
         "SEEDS": "1",
         "MARGIN": "3",
+        "MAX_SEEDS": "",
+        "ALLOW_UNMEASURED": "false",
         "BACKEND": "offline",
+        **inputs,
     }
     env.pop("GITHUB_STEP_SUMMARY", None)
     (tmp_path / "runner-temp").mkdir(exist_ok=True)
@@ -281,6 +284,26 @@ def test_the_verify_step_reports_a_verdict_written_by_this_run(tmp_path: Path) -
     broken = _run_verify_step(bank, tmp_path)
     assert broken["verdict"] == "error" and broken["code"] == "2"
     assert "could not run" in Path(broken["report"]).read_text(encoding="utf-8")
+
+
+def test_the_verify_step_passes_allow_unmeasured_through(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    for name in ("skills", "profiles", "prompts"):
+        shutil.copytree(REPO / name, bank / name)
+    shutil.copy(REPO / "pyproject.toml", bank / "pyproject.toml")
+    commit_repo(bank)
+    path = bank / "skills" / "reflect-feelings.md"
+    text = path.read_text(encoding="utf-8").replace("version: 1\n", "version: 2\n")
+    path.write_text(
+        text.replace("1. Listen for feeling cues", "1. Listen closely for feeling cues"), encoding="utf-8"
+    )
+    git(bank, "commit", "-qam", "reword a Guidance step")
+    strict = _run_verify_step(bank, tmp_path, BASE="HEAD~1")
+    assert (strict["verdict"], strict["code"]) == ("fail", "1")  # unmeasured by the offline agent
+    waived = _run_verify_step(bank, tmp_path, BASE="HEAD~1", ALLOW_UNMEASURED="true", MAX_SEEDS="3")
+    assert (waived["verdict"], waived["code"]) == ("pass", "0")
+    assert "Warning" in Path(waived["report"]).read_text(encoding="utf-8")
 
 
 # --- pre-commit ---------------------------------------------------------------------------------------
