@@ -118,7 +118,9 @@ class AnthropicBackend:
         with errors, self._client.get().take() as client:
             reply: SdkMessage = await within(
                 self.timeout,
-                post_json(client, "/v1/messages", self._params(request), sdk.types.Message),
+                post_json(
+                    client, "/v1/messages", self._params(request), sdk.types.Message, backend=self.name
+                ),
                 backend=self.name,
             )
         return self._completion(reply, time.perf_counter() - started)

@@ -69,7 +69,7 @@ ROUTES: dict[str, Wire] = {
 class Fault:
     """One injected failure, used by the next request that arrives."""
 
-    kind: Literal["status", "hang", "malformed", "drop"]
+    kind: Literal["status", "hang", "malformed", "drop", "html", "wrong-type"]
     status: int = 500
     retry_after: float | None = None
     seconds: float = 0.0
@@ -395,10 +395,16 @@ class FakeServer:
             handler._send_json(
                 fault.status, error_body(wire, fault.status, f"injected {fault.status}"), headers
             )
-        elif fault.kind == "malformed":
-            data = b'{"id": "truncated'
+        elif fault.kind in ("malformed", "html", "wrong-type"):
+            data = {
+                "malformed": b'{"id": "truncated',
+                # A proxy's login or error page, served with 200.
+                "html": b"<!doctype html><html><body><h1>Sign in to continue</h1></body></html>",
+                # Valid JSON of the wrong type for a reply.
+                "wrong-type": b'["not", "a", "reply"]',
+            }[fault.kind]
             handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Type", "text/html" if fault.kind == "html" else "application/json")
             handler.send_header("Content-Length", str(len(data)))
             handler.end_headers()
             handler.wfile.write(data)

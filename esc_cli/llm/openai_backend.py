@@ -202,6 +202,7 @@ class OpenAIBackend:
                     "/chat/completions",
                     self._params(request, mode),
                     self._sdk.types.chat.ChatCompletion,
+                    backend=self.name,
                 ),
                 backend=self.name,
             )

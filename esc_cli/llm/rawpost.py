@@ -31,10 +31,25 @@ def lanes_for(max_connections: int) -> int:
     return max(1, -(-max_connections // LANE_CONNECTIONS))
 
 
-async def post_json(client: Any, path: str, body: dict[str, Any], cast_to: type[T]) -> T:
-    """POST `body` as it is to `path` on an SDK client (AsyncOpenAI or AsyncAnthropic), parsed as `cast_to`."""
-    result: T = await client.post(path, body=body, cast_to=cast_to)
-    return result
+async def post_json(
+    client: Any, path: str, body: dict[str, Any], cast_to: type[T], *, backend: str = ""
+) -> T:
+    """POST `body` as it is to `path` on an SDK client (AsyncOpenAI or AsyncAnthropic), parsed as `cast_to`.
+
+    A 200 whose body is not such a reply (a proxy's HTML page, JSON of another type) is a
+    TransientFailure, retried like a garbled body, never an AttributeError further on."""
+    result: Any = await client.post(path, body=body, cast_to=cast_to)
+    if not isinstance(result, cast_to):
+        from esc_cli.llm.failures import TransientFailure
+
+        what = (
+            "a body that is not JSON (an HTML page?)"
+            if isinstance(result, str)
+            else f"JSON of the wrong type ({type(result).__name__})"
+        )
+        raise TransientFailure(backend or "model server", f"the server answered 200 with {what}, not a reply")
+    checked: T = result
+    return checked
 
 
 class Lanes(Generic[T]):

@@ -31,7 +31,9 @@ def test_429_and_500_are_retried_and_the_run_completes(
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(
-    "fault", [Fault.hang(5.0), Fault.malformed(), Fault.drop()], ids=["hang", "malformed", "drop"]
+    "fault",
+    [Fault.hang(5.0), Fault.malformed(), Fault.drop(), Fault("html"), Fault("wrong-type")],
+    ids=["hang", "malformed", "drop", "html-200", "wrong-type-200"],
 )
 def test_hangs_garbled_bodies_and_dropped_connections_are_retried(
     backend: str, fault: Fault, server: FakeServer, sleeps: SleepRecorder
