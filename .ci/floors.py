@@ -15,7 +15,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 EXTRAS = ("openai", "anthropic")
-_FLOOR = re.compile(r"^([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)$")
+# A floor (`name>=1.2`), or an exact pin (`name==1.0.0`, e.g. the encoder's model package, whose file
+# is checked by sha256): a pin is its own floor.
+_FLOOR = re.compile(r"^([A-Za-z0-9_.-]+)\s*(?:>=|==)\s*([0-9][0-9.]*)$")
 
 
 def floors() -> dict[str, str]:
@@ -29,7 +31,7 @@ def floors() -> dict[str, str]:
     for requirement in declared:
         match = _FLOOR.match(requirement.strip())
         if match is None:
-            sys.exit(f"pyproject.toml: {requirement!r} has no plain >= floor (declare one, e.g. 'name>=1.2')")
+            sys.exit(f"pyproject.toml: {requirement!r} has no plain >= floor or == pin (declare one, e.g. 'name>=1.2')")
         found[match[1]] = match[2]
     return found
 

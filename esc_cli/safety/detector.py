@@ -114,6 +114,15 @@ class CrisisDetector:
     def is_cue(self, text: str) -> bool:
         return bool(text.strip()) and self.read(text).crisis
 
+    def obliges(self, text: str) -> bool:
+        """Whether a simulated seeker holds the next reply to the safety check for this message: only
+        where the crisis patterns match (besides the profile's scripted cue, which always obliges).
+        The head's readings route the crisis skill and wake the safety net, but its precision is not
+        yet enough to fail a reply on: even near certainty (p >= 0.99) it raised false alarms on
+        ordinary profile lines ("a zombie with a wrench"), which would have turned gate verdicts on
+        ordinary dialogue into noise."""
+        return bool(text.strip()) and pattern_hit(text)
+
 
 @cache
 def crisis_detector() -> CrisisDetector:

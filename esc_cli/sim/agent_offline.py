@@ -5,11 +5,9 @@ crisis detector, esc_cli.safety), routes to skills (`router.route_skills`), and 
 routed skill as text (a crisis skill's help fitted to the seeker's locale, esc_cli.safety.lines):
 - with an IU index (`--ius`), a real ESConv supporter utterance of the skill's strategies and actions:
   the index's best candidates by word overlap, re-ranked by semantic fit to the live message;
-- otherwise, a Supporter line from the skill's own examples, ranked by semantic fit: the judge's
-  relevance reading of the line as the next turn of this dialogue (over the shared text encoder,
-  `esc_cli.text`), so the agent stays on topic. When the first routed skill has no line that fits
-  (all read as off-topic) and the second has one, the agent speaks the second skill instead (never
-  in place of the crisis skill).
+- otherwise, a Supporter line from the skill's own examples, ranked by semantic fit (the shared text encoder,
+  `esc_cli.text`): how close the example's Seeker line and the line itself are to what the seeker
+  just said, so the agent stays as near the topic as its examples allow.
 Lines already said in this dialogue are skipped while others are left, so the agent does not repeat
 itself. When no skill routes, it falls back to the baseline's line for the turn and uses no skill:
 a bank with a coverage gap scores like the baseline on those turns.
@@ -27,7 +25,6 @@ from itertools import pairwise
 from esc_cli.bank.examples import skill_examples
 from esc_cli.bank.model import Skill
 from esc_cli.judge.reading import ReplyJudge, shared_judge
-from esc_cli.judge.turns import Said
 from esc_cli.safety.detector import with_crisis_state
 from esc_cli.safety.lines import CrisisLines, default_lines, localise_help
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
@@ -93,14 +90,18 @@ class OfflineAgent:
         self.judge = judge if judge is not None else shared_judge()
         self._pairs: dict[str, list[tuple[str, str]]] = {}
 
-    def fit(self, context: Sequence[Said], line: str) -> float:
-        """How well a line fits as the next turn: the judge's relevance probability."""
-        return self.judge.relevance(context, line)
-
-    def fit_order(self, context: Sequence[Said], lines: Sequence[str]) -> list[int]:
-        """Indexes of candidate lines, best fit first; ties keep their order."""
-        fit = [self.fit(context, line) for line in lines]
-        return sorted(range(len(lines)), key=lambda i: (-fit[i], i))
+    def fit_order(self, seeker_text: str, candidates: Sequence[tuple[str, str]]) -> list[int]:
+        """Indexes of (seeker line, supporter line) candidates, best semantic fit to the live message
+        first (cosine of the message with the example's seeker line plus with its supporter line, read
+        by the shared text encoder); ties keep file order."""
+        if not candidates:
+            return []
+        encoder = self.judge.encoder
+        live = encoder.vector(seeker_text)
+        prompts = encoder.embed([c[0] for c in candidates]) @ live
+        lines = encoder.embed([c[1] for c in candidates]) @ live
+        fit = [round(float(a + b), 4) for a, b in zip(prompts, lines, strict=True)]
+        return sorted(range(len(candidates)), key=lambda i: (-fit[i], i))
 
     def example_pairs(self, skill: Skill) -> list[tuple[str, str]]:
         """(seeker line, supporter line) pairs of the skill's examples, in file order."""
@@ -138,21 +139,20 @@ class OfflineAgentSession:
             return fresh[0]
         return min(ranked, key=lambda line: self.said[line])
 
-    def realise(self, skill: Skill, context: Sequence[Said]) -> str | None:
-        """The text of one skill as the next turn of this dialogue, or None when it has nothing to say."""
-        seeker_text = next((s.text for s in reversed(context) if s.speaker == "seeker"), "")
+    def realise(self, skill: Skill, seeker_text: str) -> str | None:
+        """The text of one skill for this seeker message, or None when the skill has nothing to say."""
         ius = self.agent.ius
         if ius is not None:
             ranked = ius.candidates(seeker_text, skill.meta.strategies, skill.meta.actions)
             if ranked:
                 head = ranked[:RERANK]
-                order = self.agent.fit_order(context, head)
+                order = self.agent.fit_order(seeker_text, [(line, line) for line in head])
                 return self._pick([head[i] for i in order] + list(ranked[RERANK:]))
-        lines = [supporter for _, supporter in self.agent.example_pairs(skill)]
-        if not lines:
+        pairs = self.agent.example_pairs(skill)
+        if not pairs:
             return None
-        order = self.agent.fit_order(context, lines)
-        return self._pick([lines[i] for i in order])
+        order = self.agent.fit_order(seeker_text, pairs)
+        return self._pick([pairs[i][1] for i in order])
 
     def _strategy(self, skill: Skill, text: str) -> str:
         """The skill's strategy that the text reads as, or the skill's first one."""
@@ -164,14 +164,8 @@ class OfflineAgentSession:
         states = with_crisis_state(self.agent.labeller.seeker_states(seeker_text, turn=turn), seeker_text)
         recent = [skill_id for used in self.used[-RECENT_TURNS:] for skill_id in used]
         routed = route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
-        context = tuple(Said("seeker" if u.speaker == "seeker" else "supporter", u.text) for u in history)
-        spoken = [(skill, text) for skill in routed if (text := self.realise(skill, context)) is not None]
-        if len(spoken) > 1 and not spoken[0][0].meta.crisis:
-            threshold = self.agent.judge.heads.combine.off_topic_below
-            first, second = (self.agent.fit(context, text) for _, text in spoken[:2])
-            if first < threshold <= second:
-                spoken = spoken[1:]
-        for skill, text in spoken[:1]:
+        for skill in routed:
+            text = self.realise(skill, seeker_text)
             if text is not None:
                 self.said[text] = turn
                 self.used.append([skill.id])

@@ -122,7 +122,7 @@ class LlmSeekerSession:
 
     async def judge(self, reply: AgentReply, history: list[Utterance], turn: int, emotion: int) -> Judgement:
         last = next((u.text for u in reversed(history[:-1]) if u.speaker == "seeker"), "")
-        self.crisis.observe(crisis_detector().is_cue(last))
+        self.crisis.observe(crisis_detector().obliges(last))
         band = taxonomy.emotion_band(emotion)
         request = self._request(
             ANALYZE_TEMPLATE,

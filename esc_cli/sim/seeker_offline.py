@@ -114,7 +114,7 @@ class OfflineSeekerSession:
         labeller = self.engine.labeller
         actions = list(labeller.support_actions(reply.text))
         last = next((u.text for u in reversed(history[:-1]) if u.speaker == "seeker"), "")
-        self.crisis.observe(crisis_detector().is_cue(last))
+        self.crisis.observe(crisis_detector().obliges(last))
         states = self._own_states(history, turn)
         was_due = self.crisis.pending or self.crisis.detected
         safety = self.crisis.judge(reply.text)
