@@ -182,6 +182,9 @@ def clear_cache(path: Path) -> tuple[int, bool]:
     A damaged file (not a database, truncated, a broken page) cannot be emptied with SQL, and holds
     nothing worth keeping: its files are deleted, so the next run starts a new cache.
     """
+    if path.exists() and not path.is_file():
+        # A folder (or a device) where the cache file belongs is not ours to delete.
+        raise ConfigError(f"{path}: is not a cache file (a folder or a device); move it away, then run again")
     try:
         store = CallCache(path)
     except ConfigError:

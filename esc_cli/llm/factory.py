@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
 from esc_cli.config import ROLES, Bank, RoleSettings, Settings
-from esc_cli.errors import ConfigError
+from esc_cli.errors import ConfigError, InputError
 from esc_cli.llm.accounting import Ledger, PriceTable
 from esc_cli.llm.base import Backend
 from esc_cli.llm.cache import CallCache
@@ -68,6 +69,22 @@ def default_model(settings: Settings, backend: str) -> str:
     return backend
 
 
+def check_base_url(url: str, role: str) -> None:
+    """Refuse a base URL that is not an http(s) URL with a host, before any call is made."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host:
+        raise InputError(
+            None,
+            f"{url!r} is not an http(s) URL with a host",
+            where=f"the base URL of the {role} role",
+            fix="give the server's URL, e.g. http://127.0.0.1:8080/v1",
+        )
+
+
 def resolve_role(
     bank_or_settings: Bank | Settings,
     role: str,
@@ -89,6 +106,8 @@ def resolve_role(
     chosen_url = base_url or (configured.base_url if same_backend else None)
     if chosen_url is None and name == "openai":
         chosen_url = settings.openai_base_url
+    if chosen_url is not None:
+        check_base_url(chosen_url, role)
     mode = json_mode or (configured.json_mode if same_backend else None) or settings.json_mode
     local = name == "openai" and is_local(chosen_url)
     default_timeout = (
