@@ -83,7 +83,15 @@ class TextEncoder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(model), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own classes, not subclasses of one base
+            raise ConfigError(
+                f"{model}: onnxruntime {onnxruntime.__version__} cannot load the encoder model "
+                f"({str(exc).splitlines()[0][-160:]}); upgrade it: pip install 'onnxruntime>=1.20'"
+            ) from None
         tokenizer = BertWordPieceTokenizer(str(vocab), lowercase=True)
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
