@@ -158,7 +158,9 @@ def test_latest_is_the_newest_run_wherever_a_run_is_expected(esc: EscRunner, tmp
     compared = esc("sim", "compare", "latest~1", "latest", "--format", "json", cwd=root)
     data = json.loads(compared.out)
     assert data["a"]["run"] == str(older) and data["b"]["run"] == str(newest)
-    assert data["pairs"] and data["mean_change"] < 0  # the baseline is worse than the bank
+    # `latest~1` and `latest` name the two runs in order: the change is b minus a over the pairs.
+    changes = [p["b"] - p["a"] for p in data["pairs"]]
+    assert changes and data["mean_change"] == pytest.approx(sum(changes) / len(changes), abs=0.01)
     analysed = esc("evolve", "analyze", "latest", "--format", "json", cwd=root)
     assert analysed.code == 0, analysed.err
 
