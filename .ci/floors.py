@@ -31,7 +31,9 @@ def floors() -> dict[str, str]:
     for requirement in declared:
         match = _FLOOR.match(requirement.strip())
         if match is None:
-            sys.exit(f"pyproject.toml: {requirement!r} has no plain >= floor or == pin (declare one, e.g. 'name>=1.2')")
+            sys.exit(
+                f"pyproject.toml: {requirement!r} has no plain >= floor or == pin (declare one, e.g. 'name>=1.2')"
+            )
         found[match[1]] = match[2]
     return found
 
