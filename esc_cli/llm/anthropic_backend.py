@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from esc_cli.errors import BackendError, MissingKeyError
@@ -101,11 +102,10 @@ class AnthropicBackend:
             params["system"] = [block]
         return params
 
-    async def complete(self, request: Request) -> Completion:
-        sdk = self._sdk
-        started = time.perf_counter()
-        errors = sdk_errors(
-            sdk,
+    def errors(self) -> AbstractContextManager[None]:
+        """SDK errors of a call to this server as esc errors (`failures.sdk_errors`); batch mode too."""
+        return sdk_errors(
+            self._sdk,
             backend=self.name,
             detail=_detail,
             key_variable=KEY_VARIABLE,
@@ -114,8 +114,12 @@ class AnthropicBackend:
             secrets=(self._key,),
             timeout=self.timeout,
         )
+
+    async def complete(self, request: Request) -> Completion:
+        sdk = self._sdk
+        started = time.perf_counter()
         # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
-        with errors, self._client.get().take() as client:
+        with self.errors(), self._client.get().take() as client:
             reply: SdkMessage = await within(
                 self.timeout,
                 post_json(

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Protocol
 
@@ -23,7 +22,7 @@ from esc_cli.errors import BackendError
 from esc_cli.llm.anthropic_backend import KEY_VARIABLE as ANTHROPIC_KEY
 from esc_cli.llm.anthropic_backend import AnthropicBackend
 from esc_cli.llm.base import Completion
-from esc_cli.llm.failures import TransientFailure, sdk_errors, status_failure
+from esc_cli.llm.failures import TransientFailure, status_failure
 from esc_cli.llm.openai_backend import KEY_VARIABLE as OPENAI_KEY
 from esc_cli.llm.openai_backend import OpenAIBackend, _detail
 from esc_cli.llm.rawpost import post_json
@@ -83,20 +82,8 @@ class AnthropicBatches:
         self.server = backend.base_url or ""
         self._submitted: dict[str, float] = {}
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        b = self.backend
-        with sdk_errors(
-            b._sdk,
-            backend=b.name,
-            detail=lambda exc: exc.api_message or exc.message,
-            key_variable=ANTHROPIC_KEY,
-            model=b.model,
-            base_url=b.base_url,
-            secrets=(b._key,),
-            timeout=b.timeout,
-        ):
-            yield
+    def _errors(self) -> AbstractContextManager[None]:
+        return self.backend.errors()
 
     async def submit(self, entries: list[Entry]) -> str:
         body = {"requests": [{"custom_id": custom_id, "params": params} for custom_id, params in entries]}
@@ -161,20 +148,8 @@ class OpenAIBatches:
         self.server = backend.base_url or ""
         self._submitted: dict[str, float] = {}
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        b = self.backend
-        with sdk_errors(
-            b._sdk,
-            backend=b.name,
-            detail=lambda exc: _detail(exc.body, exc.message),
-            key_variable=OPENAI_KEY,
-            model=b.model,
-            base_url=b.base_url,
-            secrets=(b._key,),
-            timeout=b.timeout,
-        ):
-            yield
+    def _errors(self) -> AbstractContextManager[None]:
+        return self.backend.errors()
 
     async def submit(self, entries: list[Entry]) -> str:
         lines = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import time
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -180,11 +181,10 @@ class OpenAIBackend:
             return await self._send(request, "prompt")
         return await self.modes.call(self.server, self.json_mode, lambda mode: self._send(request, mode))
 
-    async def _send(self, request: Request, mode: JsonMode) -> Completion:
-        sdk = self._sdk
-        started = time.perf_counter()
-        errors = sdk_errors(
-            sdk,
+    def errors(self) -> AbstractContextManager[None]:
+        """SDK errors of a call to this server as esc errors (`failures.sdk_errors`); batch mode too."""
+        return sdk_errors(
+            self._sdk,
             backend=self.name,
             detail=lambda exc: _detail(exc.body, exc.message),
             key_variable=KEY_VARIABLE,
@@ -193,8 +193,11 @@ class OpenAIBackend:
             secrets=(self._key,),
             timeout=self.timeout,
         )
+
+    async def _send(self, request: Request, mode: JsonMode) -> Completion:
+        started = time.perf_counter()
         # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
-        with errors, self._client.get().take() as client:
+        with self.errors(), self._client.get().take() as client:
             reply: ChatCompletion = await within(
                 self.timeout,
                 post_json(
