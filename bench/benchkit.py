@@ -5,6 +5,7 @@ Run the benchmarks from the repository root (`python bench/<name>.py`); this fol
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
@@ -76,3 +77,16 @@ def seed_repo(root: Path) -> Path:
     git(bank, "add", "-A")
     git(bank, "commit", "-qm", "seed bank")
     return bank
+
+
+def fake_server_parser(doc: str | None, *, bank: bool = False) -> argparse.ArgumentParser:
+    """The options every benchmark against the fake model server shares: how many dialogues, how many
+    calls in flight, the latency the server adds, how many runs to take the median of (and --bank)."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    if bank:
+        parser.add_argument("--bank", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--dialogues", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--runs", type=int, default=3)
+    return parser

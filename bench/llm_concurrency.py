@@ -17,7 +17,6 @@ too. Each measured run starts with an empty cache; a rerun on that cache must se
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import math
@@ -28,7 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchkit import start_server
+from benchkit import fake_server_parser, start_server
 
 from esc_cli.config import Settings
 from esc_cli.llm.base import Message, Request
@@ -76,12 +75,8 @@ async def run_dialogues(settings: Settings, cache: Path, dialogues: int, turns: 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dialogues", type=int, default=100)
+    parser = fake_server_parser(__doc__)
     parser.add_argument("--turns", type=int, default=10)
-    parser.add_argument("--latency", type=float, default=0.2)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
     calls = args.dialogues * args.turns * CALLS_PER_TURN

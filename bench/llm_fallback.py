@@ -20,14 +20,13 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import math
 import statistics
 import time
 from pathlib import Path
 
-from benchkit import all_roles_text, start_server
+from benchkit import all_roles_text, fake_server_parser, start_server
 from sim_llm import TARGET_RATIO, TURNS, profiles_and_seeds
 
 from esc_cli.bank.load import load_skills
@@ -126,12 +125,7 @@ def wall_time(bank: Path, dialogues: int, concurrency: int, latency: float, runs
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bank", type=Path, default=Path(__file__).resolve().parent.parent)
-    parser.add_argument("--dialogues", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--latency", type=float, default=0.2)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = fake_server_parser(__doc__, bank=True)
     args = parser.parse_args()
     extra_calls(args.bank)
     wall_time(args.bank, args.dialogues, args.concurrency, args.latency, args.runs)

@@ -18,7 +18,6 @@ client's CPU per call is printed too: on a shared machine it, not the wall time,
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import math
 import os
@@ -27,7 +26,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchkit import all_roles_text, start_server
+from benchkit import all_roles_text, fake_server_parser, start_server
 
 from esc_cli.bank.load import load_skills
 from esc_cli.config import Settings
@@ -81,12 +80,7 @@ def cpu_seconds() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bank", type=Path, default=Path(__file__).resolve().parent.parent)
-    parser.add_argument("--dialogues", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--latency", type=float, default=0.2)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = fake_server_parser(__doc__, bank=True)
     parser.add_argument(
         "--workers",
         type=int,

@@ -39,7 +39,8 @@ SEEKER = "seeker"
 
 
 @cache
-def _affect_reader() -> OfflineLabeller:
+def affect_reader() -> OfflineLabeller:
+    """The labeller whose VADER affect the outlook features (and the outlook target) use."""
     return OfflineLabeller()
 
 
@@ -104,7 +105,7 @@ def outlook_features(
     relevance: npt.NDArray[np.float64],
 ) -> Matrix:
     """One row of OUTLOOK_WIDTH features per (context, reply), given its pair features and relevance logit."""
-    labeller = _affect_reader()
+    labeller = affect_reader()
     c = encoder.embed([seeker_text(ctx) for ctx in contexts])
     affect = np.array(
         [

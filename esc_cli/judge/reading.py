@@ -103,14 +103,6 @@ class ReplyJudge:
                 found.append(HarmRead(labels[best], sentence, round(harm, 3)))
         return tuple(found)
 
-    def relevance(self, context: Sequence[Said], reply: str) -> float:
-        """The relevance probability alone: is this reply said to this seeker? (cheaper than `read`)"""
-        known = self._memo.get((tuple(context), reply))
-        if known is not None:
-            return known.relevance
-        pairs = pair_features(self.encoder, [context], [reply])
-        return round(_sigmoid(float(pairs[0] @ self._relevance[0] + self._relevance[1])), 4)
-
     def read(self, context: Sequence[Said], reply: str) -> Reading:
         """The reading of one reply to a context (the dialogue so far, ending with the seeker)."""
         key = (tuple(context), reply)

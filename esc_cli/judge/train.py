@@ -40,7 +40,7 @@ import numpy as np
 import yaml
 
 from esc_cli.data.corpus import load_corpus
-from esc_cli.judge.features import outlook_features, pair_features
+from esc_cli.judge.features import affect_reader, outlook_features, pair_features
 from esc_cli.judge.heads import HEADS_FORMAT, REBUILD_COMMAND
 from esc_cli.judge.reading import NO_HARM, sentences
 from esc_cli.judge.turns import JudgedTurn, foreign_replies, judged_turns
@@ -126,8 +126,6 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
     )
 
     _say("fitting outlook ...")
-    from esc_cli.judge.features import _affect_reader
-
     answered = [i for i, t in enumerate(train) if t.answer]
     sub = [train[i] for i in answered]
     outlook_x = outlook_features(
@@ -137,7 +135,7 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
         real[answered],
         relevance.decision_function(real[answered]),
     )
-    target = np.array([_affect_reader().affect(t.answer) for t in sub])
+    target = np.array([affect_reader().affect(t.answer) for t in sub])
     outlook = Ridge(alpha=OUTLOOK_ALPHA).fit(outlook_x, target)
 
     _say("fitting harm ...")

@@ -24,12 +24,12 @@ from itertools import pairwise
 
 from esc_cli.bank.examples import skill_examples
 from esc_cli.bank.model import Skill
-from esc_cli.judge.reading import ReplyJudge, shared_judge
 from esc_cli.safety.detector import with_crisis_state
 from esc_cli.safety.lines import CrisisLines, default_lines, localise_help
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.iu_index import SupporterIndex
 from esc_cli.sim.router import route_skills
+from esc_cli.text import TextEncoder, shared_encoder
 
 GENERIC_LINES: tuple[tuple[str, str], ...] = (
     ("Can you tell me more about what happened?", "Question"),
@@ -79,7 +79,7 @@ class OfflineAgent:
         *,
         ius: SupporterIndex | None = None,
         limit: int = 2,
-        judge: ReplyJudge | None = None,
+        encoder: TextEncoder | None = None,
         lines: CrisisLines | None = None,
     ) -> None:
         self.skills = list(skills)
@@ -87,7 +87,7 @@ class OfflineAgent:
         self.labeller = labeller
         self.ius = ius
         self.limit = limit
-        self.judge = judge if judge is not None else shared_judge()
+        self.encoder = encoder if encoder is not None else shared_encoder()
         self._pairs: dict[str, list[tuple[str, str]]] = {}
 
     def fit_order(self, seeker_text: str, candidates: Sequence[tuple[str, str]]) -> list[int]:
@@ -96,7 +96,7 @@ class OfflineAgent:
         by the shared text encoder); ties keep file order."""
         if not candidates:
             return []
-        encoder = self.judge.encoder
+        encoder = self.encoder
         live = encoder.vector(seeker_text)
         prompts = encoder.embed([c[0] for c in candidates]) @ live
         lines = encoder.embed([c[1] for c in candidates]) @ live

@@ -27,16 +27,6 @@ def tokens(text: str) -> list[str]:
     return [tok for tok in _TOKEN.findall(text.lower()) if tok not in STOPWORDS]
 
 
-def bag_cosine(a: str, b: str) -> float:
-    """Cosine of two texts' raw term counts (for small, one-off comparisons)."""
-    ca, cb = Counter(tokens(a)), Counter(tokens(b))
-    if not ca or not cb:
-        return 0.0
-    dot = sum(count * cb[tok] for tok, count in ca.items() if tok in cb)
-    norm = math.sqrt(sum(v * v for v in ca.values())) * math.sqrt(sum(v * v for v in cb.values()))
-    return dot / norm
-
-
 class TfidfIndex:
     """Documents as unit TF-IDF vectors with an inverted index; `nearest` ranks them by cosine."""
 
