@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# `esc` in a fresh process, whatever the PATH: esc_cli.cli.main has no __main__ block.
+ESC = [sys.executable, "-c", "from esc_cli.cli.main import entry; entry()"]
 TARGETS = {
     "per-turn feedback (Spearman rho)": 0.25,
     "real reply over another dialogue's": 0.90,
@@ -33,9 +35,7 @@ SIM_TARGET_SECONDS = 10.0
 def eval_figures(data: Path) -> dict[str, object]:
     esconv = data / "esconv"
     command = [
-        sys.executable,
-        "-m",
-        "esc_cli.cli.main",
+        *ESC,
         "eval",
         "judge",
         "--feedback",
@@ -60,7 +60,7 @@ def sim_seconds() -> float:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "esc_cli.cli.main", "sim", "run", "--out", str(Path(folder) / "run")],
+            [*ESC, "sim", "run", "--out", str(Path(folder) / "run")],
             cwd=REPO,
             capture_output=True,
             check=True,
