@@ -25,7 +25,8 @@ from esc_cli.judge.evaluate import (
     pair_figures,
     relevance_figure,
 )
-from esc_cli.judge.material import dialogue_turns, read_pairs
+from esc_cli.judge.heads import default_heads
+from esc_cli.judge.material import dialogue_turns, held_out, read_pairs
 from esc_cli.judge.replay import DEFAULT_INTENTION, DEFAULT_PERSONALITY, Item, eval_profile, judged_changes
 from esc_cli.llm.client import aclose_all
 from esc_cli.sim.engines import default_labeller
@@ -131,6 +132,23 @@ def judge(
         )
     good = dialogue_turns(succeeded) if succeeded is not None else None
     bad = dialogue_turns(failed) if failed is not None else None
+    # Dialogues the shipped heads were trained on (half of FailedESConv) are left out for every
+    # engine, so the figures of all judges are on the same held-out material.
+    trained = default_heads().trained_dialogues()
+    left_out = 0
+    if rated is not None:
+        rated, n = held_out(rated, trained)
+        left_out += n
+    if good is not None:
+        good, n = held_out(good, trained)
+        left_out += n
+    if bad is not None:
+        bad, n = held_out(bad, trained)
+        left_out += n
+        if not bad:
+            raise InputError(
+                failed, "holds only dialogues the offline judge was trained on", fix="pass held-out dialogues"
+            )
     suite = read_pairs(pairs) if pairs is not None else None
     bank = get_bank(ctx)
     clients = llm.clients(bank, ["seeker"])
@@ -176,6 +194,7 @@ def judge(
     if fmt == "json":
         payload = {
             "engine": engine,
+            "left_out": left_out,
             "figures": [asdict(f) for f in figures],
             "pairs": asdict(suite_figures) if suite_figures is not None else None,
         }
@@ -189,4 +208,9 @@ def judge(
     if suite_figures is not None:
         kinds = [_row(f) for f in suite_figures.kinds.values()]
         console.print(table("pair suite by kind (paraphrase: share within one step)", columns, kinds))
+    if left_out:
+        console.print(
+            f"left out {left_out} dialogues the offline judge was trained on (half of FailedESConv);"
+            " every engine is measured on the rest"
+        )
     print_usage(list(clients.values()))

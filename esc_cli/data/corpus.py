@@ -53,6 +53,7 @@ def fold_duplicate(kept: Dialogue, other: Dialogue) -> None:
         rating = next((u.feedback for u in reversed(theirs) if u.feedback is not None), None)
         if rating is not None and all(u.feedback is None for u in mine):
             mine[-1].feedback = rating
+    kept.relevance_rating = kept.relevance_rating or other.relevance_rating
     if kept.final_intensity is None:
         kept.initial_intensity = kept.initial_intensity or other.initial_intensity
         kept.final_intensity = other.final_intensity

@@ -40,6 +40,8 @@ class Dialogue:
     situation: str = ""
     initial_intensity: int | None = None
     final_intensity: int | None = None
+    relevance_rating: int | None = None
+    """The seeker's survey rating (1-5) of how relevant the supporter's replies were, when known."""
     name: str = ""
     origin: str = field(default="", compare=False)
 

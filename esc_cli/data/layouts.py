@@ -116,14 +116,18 @@ def _intensity(raw: Any) -> int | None:
     return value if 1 <= value <= 5 else None
 
 
-def _survey(obj: Mapping[str, Any]) -> tuple[int | None, int | None]:
-    seeker = obj.get("survey_score", {}) or {}
-    seeker = seeker.get("seeker", {}) if isinstance(seeker, Mapping) else {}
-    if not isinstance(seeker, Mapping):
-        return None, None
-    return _intensity(seeker.get("initial_emotion_intensity")), _intensity(
-        seeker.get("final_emotion_intensity")
-    )
+def _seeker_survey(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    survey = obj.get("survey_score", {}) or {}
+    seeker = survey.get("seeker", {}) if isinstance(survey, Mapping) else {}
+    return seeker if isinstance(seeker, Mapping) else {}
+
+
+def _survey(dialogue: Dialogue, obj: Mapping[str, Any]) -> None:
+    """The seeker's survey: emotion intensity before and after, and how relevant the supporter was."""
+    seeker = _seeker_survey(obj)
+    dialogue.initial_intensity = _intensity(seeker.get("initial_emotion_intensity"))
+    dialogue.final_intensity = _intensity(seeker.get("final_emotion_intensity"))
+    dialogue.relevance_rating = _intensity(seeker.get("relevance"))
 
 
 def _shell(obj: Mapping[str, Any], source: str, split: str, index: int, outcome: str) -> Dialogue:
@@ -143,7 +147,7 @@ def _original(obj: Any, source: str, split: str, index: int, failed: bool) -> Di
     obj = _mapping(obj, "dialogue")
     names = FAILED_SPEAKERS if failed else ORIGINAL_SPEAKERS
     dialogue = _shell(obj, source, split, index, FAILURE if failed else SUCCESS)
-    dialogue.initial_intensity, dialogue.final_intensity = _survey(obj)
+    _survey(dialogue, obj)
     for i, raw in enumerate(_items(obj, "dialog")):
         where = f"dialog[{i}]"
         item = _mapping(raw, where)
@@ -171,7 +175,7 @@ def parse_failed_esconv(obj: Any, source: str, split: str, index: int) -> Dialog
 def parse_hf(obj: Any, source: str, split: str, index: int) -> Dialogue:
     obj = _mapping(obj, "dialogue")
     dialogue = _shell(obj, source, split, index, SUCCESS)
-    dialogue.initial_intensity, dialogue.final_intensity = _survey(obj)
+    _survey(dialogue, obj)
     for i, raw in enumerate(_items(obj, "dialog")):
         where = f"dialog[{i}]"
         item = _mapping(raw, where)

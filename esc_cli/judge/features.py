@@ -12,9 +12,13 @@ nearest and the mean of the last CONTEXT_TURNS turns, with the supporter's previ
 whole window; the shared topic words with the last seeker turn and with the window (a share and a
 yes/no each); the reply's length and whether it asks.
 
-`outlook_features` (width OUTLOOK_WIDTH) is what the outlook head reads: the pair features, the
-seeker's last turn itself (how the seeker is), the affect of that turn and of the reply, and the
-relevance logit.
+`reading_features` (width READING_WIDTH) is what the heads that read the seeker's side (outlook,
+rapport, success) read: the pair features; the seeker's last turn itself (how the seeker is); the
+mean of the seeker's last SEEKER_WINDOW turns (where the conversation has been) and the supporter's
+previous turn (what the reply follows); the affect of the reply and of the seeker's last turn, the mean,
+lowest and trend of the seeker's affect over the window; the length of the seeker's last turn; and
+the relevance logit. The reply's position in the dialogue is left out on purpose: a judge that liked
+later turns for being later would lift every simulated seeker with time.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ from esc_cli.text import DIMENSION, TextEncoder
 CONTEXT_TURNS = 8
 FIT_WIDTH = 11
 WIDTH = 2 * DIMENSION + FIT_WIDTH
-OUTLOOK_WIDTH = WIDTH + DIMENSION + 3
+SEEKER_WINDOW = 4
+SIDE_WIDTH = 6
+READING_WIDTH = WIDTH + 3 * DIMENSION + SIDE_WIDTH + 1
 Matrix = npt.NDArray[np.float32]
 SEEKER = "seeker"
 
@@ -97,21 +103,42 @@ def pair_features(encoder: TextEncoder, contexts: Sequence[Sequence[Said]], repl
     return np.hstack([r, c * r, fit.reshape(-1, FIT_WIDTH)]).astype(np.float32)
 
 
-def outlook_features(
+def _side(labeller: OfflineLabeller, context: Sequence[Said], reply: str) -> list[float]:
+    seeker = [s.text for s in context if s.speaker == SEEKER][-SEEKER_WINDOW:] or [""]
+    affect = [labeller.affect(text) for text in seeker]
+    return [
+        labeller.affect(reply),
+        affect[-1],
+        float(np.mean(affect)),
+        min(affect),
+        affect[-1] - affect[0],
+        math.log1p(len(seeker[-1].split())) / 5.0,
+    ]
+
+
+def _window(encoder: TextEncoder, context: Sequence[Said]) -> Matrix:
+    seeker = [s.text for s in context if s.speaker == SEEKER][-SEEKER_WINDOW:]
+    supporter = next((s.text for s in reversed(context) if s.speaker != SEEKER), "")
+    mean = encoder.embed(seeker).mean(axis=0) if seeker else np.zeros(DIMENSION, np.float32)
+    before = encoder.vector(supporter) if supporter else np.zeros(DIMENSION, np.float32)
+    return np.concatenate([mean, before]).astype(np.float32)
+
+
+def reading_features(
     encoder: TextEncoder,
     contexts: Sequence[Sequence[Said]],
     replies: Sequence[str],
     pairs: Matrix,
     relevance: npt.NDArray[np.float64],
 ) -> Matrix:
-    """One row of OUTLOOK_WIDTH features per (context, reply), given its pair features and relevance logit."""
+    """One row of READING_WIDTH features per (context, reply), given its pair features and relevance logit."""
     labeller = affect_reader()
+    if not replies:
+        return np.zeros((0, READING_WIDTH), dtype=np.float32)
     c = encoder.embed([seeker_text(ctx) for ctx in contexts])
-    affect = np.array(
-        [
-            [labeller.affect(seeker_text(ctx)), labeller.affect(reply)]
-            for ctx, reply in zip(contexts, replies, strict=True)
-        ],
-        dtype=np.float32,
-    ).reshape(-1, 2)
-    return np.hstack([pairs, c, affect, np.asarray(relevance, np.float32).reshape(-1, 1)]).astype(np.float32)
+    window = np.vstack([_window(encoder, ctx) for ctx in contexts])
+    side = np.array(
+        [_side(labeller, ctx, reply) for ctx, reply in zip(contexts, replies, strict=True)], dtype=np.float32
+    ).reshape(-1, SIDE_WIDTH)
+    rel = np.asarray(relevance, np.float32).reshape(-1, 1)
+    return np.hstack([pairs, c, window, side, rel]).astype(np.float32)

@@ -1,22 +1,30 @@
 """The judge's learned heads, shipped as plain data (`esc_cli/assets/judge_heads.json`).
 
-Every head is linear over `features.pair_features` (or, for harm, over one sentence's embedding), so
-the file is a few thousand numbers and a record of how it was made: the sources it was trained on
-(train and valid splits only), the figures it reached on valid, and the command that rebuilds it
-(`REBUILD_COMMAND`). Never a pickle: the file is JSON checked by pydantic.
+Every head is linear over `features.pair_features` or `features.reading_features` (or, for harm,
+over one sentence's embedding), so the file is some thousands of numbers and a record of how it was
+made: the sources it was trained on (ESConv train and valid, the valid feedback, and the recorded half
+of FailedESConv; never the test split, the test feedback or the other half), the figures it reached
+on valid, and the command that rebuilds it (`REBUILD_COMMAND`). Never a pickle: the file is JSON
+checked by pydantic.
 
     relevance  logit that the reply was said to this seeker (vs a reply from another dialogue at a
                similar turn), over `features.pair_features`
     outlook    the affect (VADER compound, -1..1) of the seeker's next turn after the reply, over
-               `features.outlook_features`: how the reply is likely to leave the seeker
+               `features.reading_features`: how the reply is likely to leave the seeker
+    rapport    the relevance rating (1-5) the seeker gave the whole conversation in ESConv's survey,
+               over the same features: what kind of supporter says this, here
+    success    logit that the reply comes from a conversation that helped (ESConv) rather than one
+               that failed (FailedESConv, the half of it the file records), over the same features
     harm       one logit per harm kind and `none`, per sentence of the reply, over its embedding
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +33,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
 
-HEADS_FORMAT = "esc-judge-heads/1"
+HEADS_FORMAT = "esc-judge-heads/2"
+SIDE_HEADS: tuple[str, ...] = ("outlook", "rapport", "success")
+"""The heads over `features.reading_features`, in the order the file and the reading use."""
+TRAINED_DIALOGUES = "trained_dialogues"
+"""The meta key listing the fingerprints (`turns.fingerprints`) of the FailedESConv dialogues the
+success head trained on, which no figure may report."""
+SCORED: tuple[str, ...] = (*SIDE_HEADS, "relevance")
+"""Every head that `Combine` standardises and weighs."""
 HEADS_ASSET = "judge_heads.json"
 HEADS_MAX_BYTES = 4 << 20
 REBUILD_COMMAND = "python -m esc_cli.judge.train --data $ESC_DATA -o esc_cli/assets/judge_heads.json"
@@ -57,25 +72,44 @@ class Multi(BaseModel):
 class Combine(BaseModel):
     """How the heads make one learned score, and how that score becomes a SAGE change.
 
-    score = outlook * z(outlook) + relevance * z(rel) + hinge * min(0, z(rel) - hinge_at), where z()
-    standardises by the means and deviations of real replies on valid and `rel` is the relevance
-    logit: the hinge takes off only for a reply that fits clearly worse than real replies do, so it
-    punishes talking past the seeker without letting fit decide among fitting replies.
-    change = clip(scale * (score - center)).
+    score = sum over SCORED of weights[h] * z(h) + hinge * min(0, z(relevance) - hinge_at), where z()
+    standardises a head's value by the mean and deviation of real replies on valid. The hinge takes off
+    only for a reply that fits clearly worse than real replies do, so it punishes talking past the
+    seeker without letting fit decide among fitting replies.
+    change = scale * (score - center), before harm and clipping (`reading.ReplyJudge`).
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    relevance: float
-    outlook: float
+    weights: dict[str, float]
+    means: dict[str, float]
+    deviations: dict[str, float]
     hinge: float
     hinge_at: float
-    means: list[float] = Field(min_length=2, max_length=2)
-    deviations: list[float] = Field(min_length=2, max_length=2)
     scale: float
     center: float
     off_topic_below: float = Field(description="Relevance probability under which a reply is off-topic.")
     harm_above: float = Field(description="Harm probability over which a sentence counts as harmful.")
+
+    def score(self, values: Mapping[str, Any]) -> Any:
+        """The learned score of head values (floats, or numpy arrays of one value per reply)."""
+        z = {name: (values[name] - self.means[name]) / self.deviations[name] for name in SCORED}
+        hinge = np.minimum(0.0, z["relevance"] - self.hinge_at)
+        return sum(self.weights[name] * z[name] for name in SCORED) + self.hinge * hinge
+
+    def check(self, where: str) -> None:
+        """Raise InputError unless weights, means and deviations name exactly the scored heads."""
+        for name in ("weights", "means", "deviations"):
+            if sorted(getattr(self, name)) != sorted(SCORED):
+                raise InputError(
+                    where,
+                    f"combine.{name} must name {', '.join(SCORED)}",
+                    fix=f"rebuild it: {REBUILD_COMMAND}",
+                )
+        if any(d <= 0 for d in self.deviations.values()):
+            raise InputError(
+                where, "combine.deviations must be positive", fix=f"rebuild it: {REBUILD_COMMAND}"
+            )
 
 
 class Heads(BaseModel):
@@ -88,9 +122,16 @@ class Heads(BaseModel):
     features: int
     relevance: Linear
     outlook: Linear
+    rapport: Linear
+    success: Linear
     harm: Multi
     combine: Combine
     meta: dict[str, object] = Field(description="Sources, splits, valid figures, rebuild command.")
+
+    def trained_dialogues(self) -> frozenset[str]:
+        """Fingerprints of the dialogues this file was trained on that a figure must leave out."""
+        keys = self.meta.get(TRAINED_DIALOGUES, [])
+        return frozenset(str(k) for k in keys) if isinstance(keys, list) else frozenset()
 
     def check(self, where: str, widths: dict[str, int], dimension: int) -> None:
         """Raise InputError unless every head has the widths the feature maps give."""
@@ -106,7 +147,7 @@ class Heads(BaseModel):
 
 def parse_heads(text: str, where: str) -> Heads:
     """Heads from the file's text, or one InputError naming the file and the fix."""
-    from esc_cli.judge.features import OUTLOOK_WIDTH, WIDTH
+    from esc_cli.judge.features import READING_WIDTH, WIDTH
     from esc_cli.text import DIMENSION
 
     try:
@@ -119,7 +160,8 @@ def parse_heads(text: str, where: str) -> Heads:
         raise InputError(
             where, f"format {heads.format!r} is not {HEADS_FORMAT}", fix=f"rebuild it: {REBUILD_COMMAND}"
         )
-    heads.check(where, {"relevance": WIDTH, "outlook": OUTLOOK_WIDTH}, DIMENSION)
+    heads.check(where, {"relevance": WIDTH, **dict.fromkeys(SIDE_HEADS, READING_WIDTH)}, DIMENSION)
+    heads.combine.check(where)
     return heads
 
 

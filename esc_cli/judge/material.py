@@ -22,7 +22,7 @@ from typing import Any
 from esc_cli.data.corpus import load_corpus
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
-from esc_cli.judge.turns import JudgedTurn, Said, judged_turns
+from esc_cli.judge.turns import JudgedTurn, Said, fingerprints, judged_turns
 
 PARAPHRASE = "paraphrase"
 SUITE_MAX_BYTES = 16 << 20
@@ -48,6 +48,14 @@ def dialogue_turns(path: Path) -> list[JudgedTurn]:
             path, "holds no supporter turn that answers a seeker turn", fix="pass a dialogue file"
         )
     return turns
+
+
+def held_out(turns: list[JudgedTurn], trained: frozenset[str]) -> tuple[list[JudgedTurn], int]:
+    """The turns of dialogues the judge was not trained on (by fingerprint, `turns.fingerprints`),
+    and how many dialogues were left out."""
+    prints = fingerprints(turns)
+    kept = [t for t in turns if prints[t.dialogue] not in trained]
+    return kept, len({t.dialogue for t in turns} - {t.dialogue for t in kept})
 
 
 def _text(obj: dict[str, Any], key: str, where: str, path: Path) -> str:

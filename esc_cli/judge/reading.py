@@ -2,6 +2,8 @@
 
     relevance   probability that the reply was said to this seeker (not to someone else)
     outlook     the affect (-1..1) the seeker's next turn is likely to have after it
+    rapport     the conversation rating (1-5) a seeker would likely give the supporter who says it
+    success     logit that it comes from a conversation that helped rather than one that failed
     harm        harm kinds read in its sentences (dismissive, blaming, toxic positivity, sarcasm,
                 lecturing, cold clinical tone), with the sentence that carries each
     score       the heads joined into one standardised score (see `heads.Combine`)
@@ -20,8 +22,8 @@ from functools import cache
 
 import numpy as np
 
-from esc_cli.judge.features import outlook_features, pair_features
-from esc_cli.judge.heads import Heads, default_heads
+from esc_cli.judge.features import pair_features, reading_features
+from esc_cli.judge.heads import SIDE_HEADS, Heads, default_heads
 from esc_cli.judge.turns import Said
 from esc_cli.text import TextEncoder, shared_encoder
 
@@ -56,6 +58,8 @@ class Reading:
 
     relevance: float
     outlook: float
+    rapport: float
+    success: float
     score: float
     change: float
     harm: tuple[HarmRead, ...] = field(default_factory=tuple)
@@ -68,7 +72,13 @@ class Reading:
 
     def render(self) -> str:
         """A short account for a dialogue's reasoning."""
-        parts = [f"fit {self.relevance:.2f}", f"outlook {self.outlook:+.2f}", f"learned {self.change:+.1f}"]
+        parts = [
+            f"fit {self.relevance:.2f}",
+            f"outlook {self.outlook:+.2f}",
+            f"rapport {self.rapport:.1f}",
+            f"success {self.success:+.1f}",
+            f"learned {self.change:+.1f}",
+        ]
         if self.off_topic:
             parts.append("off-topic")
         parts += [f"{h.kind} ({h.sentence[:40]!r})" for h in self.harm]
@@ -83,7 +93,8 @@ class ReplyJudge:
         self.heads = heads if heads is not None else default_heads()
         h = self.heads
         self._relevance = (h.relevance.vector(), h.relevance.bias)
-        self._outlook = (h.outlook.vector(), h.outlook.bias)
+        self._side = np.vstack([getattr(h, name).vector() for name in SIDE_HEADS])
+        self._side_bias = np.asarray([getattr(h, name).bias for name in SIDE_HEADS], dtype=np.float32)
         self._harm_w = np.asarray(h.harm.weights, dtype=np.float32)
         self._harm_b = np.asarray(h.harm.bias, dtype=np.float32)
         self._memo: dict[tuple[tuple[Said, ...], str], Reading] = {}
@@ -111,17 +122,21 @@ class ReplyJudge:
             return known
         pairs = pair_features(self.encoder, [context], [reply])
         relevance = float(pairs[0] @ self._relevance[0] + self._relevance[1])
-        extended = outlook_features(self.encoder, [context], [reply], pairs, np.array([relevance]))
-        outlook = float(extended[0] @ self._outlook[0] + self._outlook[1])
+        extended = reading_features(self.encoder, [context], [reply], pairs, np.array([relevance]))
+        values = {"relevance": relevance}
+        values.update(
+            zip(SIDE_HEADS, (float(v) for v in self._side @ extended[0] + self._side_bias), strict=True)
+        )
         c = self.heads.combine
-        z = [(v - m) / d for v, m, d in zip((relevance, outlook), c.means, c.deviations, strict=True)]
-        score = c.outlook * z[1] + c.relevance * z[0] + c.hinge * min(0.0, z[0] - c.hinge_at)
+        score = float(c.score(values))
         harm = self.harm_of(reply)
         learned = c.scale * (score - c.center) - HARM_CHANGE * len({h.kind for h in harm})
         probability = _sigmoid(relevance)
         reading = Reading(
             relevance=round(probability, 4),
-            outlook=round(outlook, 4),
+            outlook=round(values["outlook"], 4),
+            rapport=round(values["rapport"], 4),
+            success=round(values["success"], 4),
             score=round(score, 4),
             change=round(max(-MAX_LEARNED, min(MAX_LEARNED, learned)), 3),
             harm=harm,

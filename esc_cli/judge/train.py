@@ -4,24 +4,30 @@
     python -m esc_cli.judge.train --data $ESC_DATA -o esc_cli/assets/judge_heads.json
 
 It reads ESConv's train split, its valid split with the valid half of the per-turn feedback
-(MultiESC), and the harm seeds written for this project (`harm_seeds.yaml`). It never reads the
-test split, the test feedback or FailedESConv: those are the reported figures (`esc eval judge`).
+(MultiESC), one half of FailedESConv (the dialogues whose key hashes even, `trained_half`; the file
+lists them so `esc eval judge` leaves them out), and the harm seeds written for this project
+(`harm_seeds.yaml`). It never reads the test split or the test feedback: those, with the other half
+of FailedESConv, are the reported figures (`esc eval judge`).
 
 1. relevance: logistic regression (C = RELEVANCE_C) on train, each real reply against the reply of
    another dialogue at a similar turn (`turns.foreign_replies`, seed NEGATIVE_SEED).
 2. outlook: ridge regression (alpha = OUTLOOK_ALPHA) on train, predicting the affect (VADER compound)
-   of the seeker's next turn from the context and the reply.
-3. harm: multinomial logistic regression on sentence embeddings: the seeds of each harm kind against
+   of the seeker's next turn from the context and the reply (`features.reading_features`).
+3. rapport: ridge regression (alpha = RAPPORT_ALPHA) on train, predicting the seeker's survey
+   rating of the supporter's relevance (1-5) from each of the supporter's replies in context.
+4. success: logistic regression (C = SUCCESS_C, balanced) of ESConv train replies against the
+   replies of the trained half of FailedESConv.
+5. harm: multinomial logistic regression on sentence embeddings: the seeds of each harm kind against
    the benign seeds and HARM_NEGATIVES sentences of train supporter replies.
-4. joining: on valid, the relevance and outlook logits are standardised over real replies, and the
-   relevance weight, the hinge and its point (RELEVANCE_WEIGHTS x HINGES x HINGE_AT, see
+6. joining: on valid, every head's value is standardised over real replies; the weights of rapport
+   and success (WEIGHTS; outlook weighs 1), the relevance weight, the hinge and its point (see
    `heads.Combine`) are those that maximise the Spearman agreement with the valid feedback plus the
-   preference of real replies over foreign ones. The off-topic threshold is
-   the OFF_TOPIC_QUANTILE quantile of real replies' relevance, the harm threshold the HARM_QUANTILE
-   quantile of valid supporter sentences' harm (at least HARM_FLOOR).
+   preference of real replies over foreign ones. The off-topic threshold is the OFF_TOPIC_QUANTILE
+   quantile of real replies' relevance, the harm threshold the HARM_QUANTILE quantile of valid
+   supporter sentences' harm (at least HARM_FLOOR).
 
 The same data and library versions give the same file (up to rounding in the last stored digit);
-`tests/judge/test_heads_current.py` rebuilds it when ESC_DATA is set.
+`tests/judge/test_judge_heads_current.py` rebuilds it when ESC_DATA is set.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import itertools
 import random
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,19 +47,23 @@ import numpy as np
 import yaml
 
 from esc_cli.data.corpus import load_corpus
-from esc_cli.judge.features import affect_reader, outlook_features, pair_features
-from esc_cli.judge.heads import HEADS_FORMAT, REBUILD_COMMAND
+from esc_cli.judge.features import affect_reader, pair_features, reading_features
+from esc_cli.judge.heads import HEADS_FORMAT, REBUILD_COMMAND, TRAINED_DIALOGUES, Combine
 from esc_cli.judge.reading import NO_HARM, sentences
-from esc_cli.judge.turns import JudgedTurn, foreign_replies, judged_turns
-from esc_cli.judge.validity import preference, spearman
+from esc_cli.judge.turns import JudgedTurn, fingerprints, foreign_replies, judged_turns
+from esc_cli.judge.validity import auc, preference, spearman
 from esc_cli.text import MODEL_ID, TextEncoder, shared_encoder
 
 RELEVANCE_C = 0.3
-OUTLOOK_ALPHA = 10.0
+OUTLOOK_ALPHA = 100.0
+RAPPORT_ALPHA = 300.0
+SUCCESS_C = 0.01
+SUCCESS_FOLDS = 5
 HARM_C = 1.0
 HARM_NEGATIVES = 6000
 NEGATIVE_SEED = 1
 VALID_SEED = 2
+WEIGHTS = (0.0, 0.5, 1.0)
 RELEVANCE_WEIGHTS = (0.0, 0.25, 0.5)
 HINGES = (0.0, 1.0, 2.0, 3.0)
 HINGE_AT = (-1.0, -0.5, 0.0, 0.5)
@@ -64,6 +75,7 @@ CENTER_QUANTILE = 0.05
 DIGITS = 6
 TRAIN_FILES = ("esconv/hf_splits/train.jsonl",)
 VALID_FILES = ("esconv/hf_splits/valid.jsonl", "esconv/multiesc_feedback/valid.jsonl")
+FAILED_FILE = "esconv/FailedESConv.json"
 
 
 def _say(message: str) -> None:
@@ -108,14 +120,87 @@ def _rounded(values: Any) -> list[float]:
     return [round(float(v), DIGITS) for v in np.asarray(values).ravel()]
 
 
+def trained_half(key: str) -> bool:
+    """The half of FailedESConv the success head trains on: dialogues whose key hashes even."""
+    return hashlib.sha256(key.encode("utf-8")).digest()[-1] % 2 == 0
+
+
+def _side(
+    encoder: TextEncoder, relevance: Any, turns: Sequence[JudgedTurn], replies: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pair features, relevance logits and reading features of turns (with other replies if given)."""
+    said = [t.reply for t in turns] if replies is None else list(replies)
+    contexts = [t.context for t in turns]
+    pairs = pair_features(encoder, contexts, said)
+    rel = relevance.decision_function(pairs)
+    return pairs, rel, reading_features(encoder, contexts, said, pairs, rel)
+
+
+Setting = tuple[float, float, float, float, float]
+
+
+@dataclass
+class Material:
+    """What the joining is tuned on: valid replies, foreign replies in their contexts, failed replies."""
+
+    real: dict[str, np.ndarray]
+    foreign: dict[str, np.ndarray]
+    failed: dict[str, np.ndarray]
+    rated: list[int]
+    ratings: list[float]
+    valid_dialogues: list[str]
+    failed_dialogues: list[str]
+
+
+def _means(keys: Sequence[str], scores: np.ndarray) -> list[float]:
+    grouped: dict[str, list[float]] = {}
+    for key, score in zip(keys, scores.tolist(), strict=True):
+        grouped.setdefault(key, []).append(score)
+    return [sum(v) / len(v) for v in grouped.values()]
+
+
+def _join(m: Material) -> tuple[dict[str, Any], tuple[float, float, float]]:
+    """The Combine fields (less the thresholds) that agree best with the valid feedback, prefer real
+    replies over foreign ones, and tell valid dialogues from the trained half of the failed ones."""
+    means = {k: float(v.mean()) for k, v in m.real.items()}
+    deviations = {k: float(v.std()) for k, v in m.real.items()}
+    figures: dict[Setting, tuple[float, float, float]] = {}
+    for setting in itertools.product(WEIGHTS, WEIGHTS, RELEVANCE_WEIGHTS, HINGES, HINGE_AT):
+        combine = _combine(setting, means, deviations)
+        real, other, bad = combine.score(m.real), combine.score(m.foreign), combine.score(m.failed)
+        figures[setting] = (
+            spearman([float(real[i]) for i in m.rated], m.ratings),
+            preference(real.tolist(), other.tolist()),
+            auc(_means(m.valid_dialogues, real), _means(m.failed_dialogues, bad)),
+        )
+    best = max(figures, key=lambda s: (round(sum(figures[s]), 6), s))
+    return _combine(best, means, deviations).model_dump(), figures[best]
+
+
+def _combine(setting: Setting, means: dict[str, float], deviations: dict[str, float]) -> Combine:
+    rapport, success, relevance, hinge, at = setting
+    return Combine(
+        weights={"outlook": 1.0, "rapport": rapport, "success": success, "relevance": relevance},
+        means={k: round(v, DIGITS) for k, v in means.items()},
+        deviations={k: round(v, DIGITS) for k, v in deviations.items()},
+        hinge=hinge,
+        hinge_at=at,
+        scale=SCALE,
+        center=0.0,
+        off_topic_below=0.0,
+        harm_above=0.0,
+    )
+
+
 def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
     """Train every head and return the file's content."""
     from sklearn.linear_model import LogisticRegression, Ridge
 
-    train_paths = [data / f for f in TRAIN_FILES]
-    valid_paths = [data / f for f in VALID_FILES]
-    train, valid = _turns(train_paths), _turns(valid_paths)
-    _say(f"judged turns: {len(train)} train, {len(valid)} valid")
+    train_dialogues = load_corpus([data / f for f in TRAIN_FILES])
+    train = [t for d in train_dialogues for t in judged_turns(d)]
+    valid = _turns([data / f for f in VALID_FILES])
+    failed = [t for t in _turns([data / FAILED_FILE]) if trained_half(t.dialogue)]
+    _say(f"judged turns: {len(train)} train, {len(valid)} valid, {len(failed)} failed (trained half)")
 
     _say("embedding and fitting relevance ...")
     contexts = [t.context for t in train]
@@ -125,18 +210,30 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
         np.vstack([real, foreign]), np.r_[np.ones(len(real)), np.zeros(len(foreign))]
     )
 
-    _say("fitting outlook ...")
-    answered = [i for i, t in enumerate(train) if t.answer]
-    sub = [train[i] for i in answered]
-    outlook_x = outlook_features(
-        encoder,
-        [t.context for t in sub],
-        [t.reply for t in sub],
-        real[answered],
-        relevance.decision_function(real[answered]),
+    _say("fitting outlook, rapport and success ...")
+    train_x = _side(encoder, relevance, train)[2]
+    answered = np.array([bool(t.answer) for t in train])
+    target = np.array([affect_reader().affect(t.answer) for t in train])
+    outlook = Ridge(alpha=OUTLOOK_ALPHA).fit(train_x[answered], target[answered])
+    rating = {d.key: d.relevance_rating for d in train_dialogues}
+    known = np.array([rating[t.dialogue] is not None for t in train])
+    rapport = Ridge(alpha=RAPPORT_ALPHA).fit(
+        train_x[known], np.array([float(rating[t.dialogue] or 0) for t in train])[known]
     )
-    target = np.array([affect_reader().affect(t.answer) for t in sub])
-    outlook = Ridge(alpha=OUTLOOK_ALPHA).fit(outlook_x, target)
+    failed_x = _side(encoder, relevance, failed)[2]
+
+    def success_fit(failed_rows: np.ndarray) -> Any:
+        return LogisticRegression(C=SUCCESS_C, max_iter=5000, class_weight="balanced").fit(
+            np.vstack([train_x, failed_rows]), np.r_[np.ones(len(train_x)), np.zeros(len(failed_rows))]
+        )
+
+    success = success_fit(failed_x)
+    # Out-of-fold success logits of the failed replies, so the joining does not see them fitted.
+    folds = np.array([int(hashlib.sha256(t.dialogue.encode()).digest()[0]) % SUCCESS_FOLDS for t in failed])
+    failed_success = np.zeros(len(failed))
+    for fold in range(SUCCESS_FOLDS):
+        held = folds == fold
+        failed_success[held] = success_fit(failed_x[~held]).decision_function(failed_x[held])
 
     _say("fitting harm ...")
     harm_texts, harm_labels = harm_examples([t.reply for t in train])
@@ -145,84 +242,92 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
     )
 
     _say("joining on valid ...")
-    v_real = pair_features(encoder, [t.context for t in valid], [t.reply for t in valid])
-    v_foreign = pair_features(encoder, [t.context for t in valid], foreign_replies(valid, VALID_SEED))
 
-    def logits(pairs: np.ndarray, replies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        rel = relevance.decision_function(pairs)
-        ext = outlook_features(encoder, [t.context for t in valid], replies, pairs, rel)
-        return rel, outlook.predict(ext)
+    def values(replies: Sequence[str] | None) -> dict[str, np.ndarray]:
+        _, rel, x = _side(encoder, relevance, valid, replies)
+        return {
+            "outlook": outlook.predict(x),
+            "rapport": rapport.predict(x),
+            "success": success.decision_function(x),
+            "relevance": rel,
+        }
 
-    rel_r, out_r = logits(v_real, [t.reply for t in valid])
-    rel_f, out_f = logits(v_foreign, foreign_replies(valid, VALID_SEED))
-    means = [float(rel_r.mean()), float(out_r.mean())]
-    deviations = [float(rel_r.std()), float(out_r.std())]
+    real_values, foreign_values = values(None), values(foreign_replies(valid, VALID_SEED))
     rated = [i for i, t in enumerate(valid) if t.rating is not None]
-    ratings = [float(valid[i].rating or 0) for i in rated]
-
-    Setting = tuple[float, float, float]
-
-    def score(rel: np.ndarray, out: np.ndarray, setting: Setting) -> np.ndarray:
-        weight, hinge, at = setting
-        fit = (rel - means[0]) / deviations[0]
-        return np.asarray((out - means[1]) / deviations[1] + weight * fit + hinge * np.minimum(0.0, fit - at))
-
-    figures: dict[Setting, tuple[float, float]] = {}
-    for setting in itertools.product(RELEVANCE_WEIGHTS, HINGES, HINGE_AT):
-        real_score, foreign_score = score(rel_r, out_r, setting), score(rel_f, out_f, setting)
-        rho = spearman([float(real_score[i]) for i in rated], ratings)
-        pref = preference(real_score.tolist(), foreign_score.tolist())
-        figures[setting] = (rho, pref)
-    best = max(figures, key=lambda s: (round(figures[s][0] + figures[s][1], 6), s))
-    _say(
-        f"  chosen (weight, hinge, at) {best}: valid feedback rho {figures[best][0]:.3f}, real over foreign {figures[best][1]:.3f}"
+    failed_values = {
+        "outlook": outlook.predict(failed_x),
+        "rapport": rapport.predict(failed_x),
+        "success": failed_success,
+        "relevance": relevance.decision_function(
+            pair_features(encoder, [t.context for t in failed], [t.reply for t in failed])
+        ),
+    }
+    material = Material(
+        real_values,
+        foreign_values,
+        failed_values,
+        rated,
+        [float(valid[i].rating or 0) for i in rated],
+        [t.dialogue for t in valid],
+        [t.dialogue for t in failed],
     )
-    real_score = score(rel_r, out_r, best)
-    probability = 1.0 / (1.0 + np.exp(-rel_r))
+    combine, (rho, pref, area) = _join(material)
+    _say(
+        f"  chosen weights {combine['weights']}, hinge {combine['hinge']} at {combine['hinge_at']}:"
+        f" valid feedback rho {rho:.3f}, real over foreign {pref:.3f},"
+        f" valid over failed (trained half, out of fold) AUC {area:.3f}"
+    )
+    real_score = Combine.model_validate(combine).score(real_values)
+    # One standard deviation of real replies' score is SCALE points of change.
+    combine["scale"] = round(SCALE / float(real_score.std()), DIGITS)
+    probability = 1.0 / (1.0 + np.exp(-real_values["relevance"]))
     supporter_sentences = sorted({s for t in valid for s in sentences(t.reply)})
     harm_probability = (
         1.0 - harm.predict_proba(encoder.embed(supporter_sentences))[:, list(harm.classes_).index(NO_HARM)]
     )
-    heads = {
+    combine["center"] = round(float(np.quantile(real_score, CENTER_QUANTILE)), DIGITS)
+    combine["off_topic_below"] = round(float(np.quantile(probability, OFF_TOPIC_QUANTILE)), DIGITS)
+    combine["harm_above"] = round(
+        max(HARM_FLOOR, float(np.quantile(harm_probability, HARM_QUANTILE))), DIGITS
+    )
+
+    def linear(model: Any) -> dict[str, Any]:
+        return {"weights": _rounded(model.coef_), "bias": round(float(np.ravel(model.intercept_)[0]), DIGITS)}
+
+    return {
         "format": HEADS_FORMAT,
         "encoder": MODEL_ID,
         "features": int(real.shape[1]),
-        "relevance": {
-            "weights": _rounded(relevance.coef_),
-            "bias": round(float(relevance.intercept_[0]), DIGITS),
-        },
-        "outlook": {"weights": _rounded(outlook.coef_), "bias": round(float(outlook.intercept_), DIGITS)},
+        "relevance": linear(relevance),
+        "outlook": linear(outlook),
+        "rapport": linear(rapport),
+        "success": linear(success),
         "harm": {
             "labels": [str(c) for c in harm.classes_],
             "weights": [_rounded(row) for row in harm.coef_],
             "bias": _rounded(harm.intercept_),
         },
-        "combine": {
-            "relevance": best[0],
-            "outlook": 1.0,
-            "hinge": best[1],
-            "hinge_at": best[2],
-            "means": [round(m, DIGITS) for m in means],
-            "deviations": [round(d, DIGITS) for d in deviations],
-            "scale": SCALE,
-            "center": round(float(np.quantile(real_score, CENTER_QUANTILE)), DIGITS),
-            "off_topic_below": round(float(np.quantile(probability, OFF_TOPIC_QUANTILE)), DIGITS),
-            "harm_above": round(max(HARM_FLOOR, float(np.quantile(harm_probability, HARM_QUANTILE))), DIGITS),
-        },
+        "combine": combine,
         "meta": {
             "rebuild": REBUILD_COMMAND,
-            "trained_on": {f: _sha256(data / f) for f in (*TRAIN_FILES, *VALID_FILES)},
-            "splits": ["train", "valid"],
+            "trained_on": {f: _sha256(data / f) for f in (*TRAIN_FILES, *VALID_FILES, FAILED_FILE)},
+            "splits": ["train", "valid", "FailedESConv: the trained half"],
+            TRAINED_DIALOGUES: sorted(set(fingerprints(failed).values())),
             "harm_seeds": "esc_cli/judge/harm_seeds.yaml",
-            "judged_turns": {"train": len(train), "valid": len(valid), "valid_rated": len(rated)},
+            "judged_turns": {
+                "train": len(train),
+                "valid": len(valid),
+                "valid_rated": len(rated),
+                "failed_trained": len(failed),
+            },
             "valid": {
-                "feedback_rho": round(figures[best][0], 4),
-                "real_over_foreign": round(figures[best][1], 4),
+                "feedback_rho": round(rho, 4),
+                "real_over_foreign": round(pref, 4),
+                "over_failed_auc": round(area, 4),
             },
             "sklearn": _sklearn_version(),
         },
     }
-    return heads
 
 
 def _sklearn_version() -> str:
@@ -245,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--memo", type=Path, help="an .npz of embeddings to start from and to update (speeds up a rebuild)"
     )
     args = parser.parse_args(argv)
-    missing = [f for f in (*TRAIN_FILES, *VALID_FILES) if not (args.data / f).is_file()]
+    missing = [f for f in (*TRAIN_FILES, *VALID_FILES, FAILED_FILE) if not (args.data / f).is_file()]
     if missing:
         _say(f"error: {args.data}: missing {', '.join(missing)} (see the README's Data section)")
         return 2

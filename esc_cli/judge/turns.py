@@ -8,6 +8,7 @@ outcome (success for ESConv, failure for FailedESConv).
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,20 @@ def judged_turns(dialogue: Dialogue) -> Iterator[JudgedTurn]:
         context = tuple(Said(t.speaker, t.text) for t in turns[max(0, index - CONTEXT_TURNS) : index])
         yield JudgedTurn(dialogue.key, seekers, context, turn.text, rating, dialogue.outcome, answer)
 
+
+def fingerprints(turns: Sequence[JudgedTurn]) -> dict[str, str]:
+    """Each dialogue's fingerprint: a hash of its supporter replies in order. Keys name a dialogue by
+    file kind and position, so a fingerprint is what says two files hold the same dialogue."""
+    replies: dict[str, list[str]] = {}
+    for turn in turns:
+        replies.setdefault(turn.dialogue, []).append(turn.reply)
+    return {
+        key: hashlib.sha256("\x1e".join(said).encode("utf-8")).hexdigest()[:FINGERPRINT_CHARS]
+        for key, said in replies.items()
+    }
+
+
+FINGERPRINT_CHARS = 16
 
 # Turns past this count are pooled when a foreign reply is drawn: late turns are few.
 TURN_POOL_CAP = 12

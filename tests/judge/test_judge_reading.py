@@ -71,11 +71,14 @@ def test_a_reading_is_memoised_per_context_and_reply() -> None:
 def test_the_shipped_heads_were_trained_on_train_and_valid_only() -> None:
     heads = default_heads()
     meta = heads.meta
-    assert meta["splits"] == ["train", "valid"]
+    assert meta["splits"] == ["train", "valid", "FailedESConv: the trained half"]
     sources = meta["trained_on"]
     assert isinstance(sources, dict) and sources
     for name in sources:
-        assert "test" not in name and "Failed" not in name, name
+        assert "test" not in name, name
+    # Half of FailedESConv trains the success head; the file lists those dialogues so that no
+    # figure reports them, and the other half is held out.
+    assert 0 < len(heads.trained_dialogues()) < 196 * 0.6
     assert meta["rebuild"] == REBUILD_COMMAND
 
 

@@ -35,3 +35,23 @@ def test_bootstrap_interval_brackets_the_statistic() -> None:
     b = [x + (7 if x % 3 else -9) for x in a]
     low, high = bootstrap_interval(a, b, spearman)
     assert low <= spearman(a, b) <= high and high - low > 0
+
+
+def test_held_out_leaves_out_exactly_the_trained_dialogues_by_content() -> None:
+    from esc_cli.judge.material import held_out
+    from esc_cli.judge.turns import JudgedTurn, Said, fingerprints
+
+    context = (Said("seeker", "I lost my job."),)
+    turns = [
+        JudgedTurn("failed-esconv:all:0000", 1, context, "That sounds hard.", None, "failure"),
+        JudgedTurn("failed-esconv:all:0000", 2, context, "What happened?", None, "failure"),
+        JudgedTurn("failed-esconv:all:0001", 1, context, "Tell me more.", None, "failure"),
+    ]
+    prints = fingerprints(turns)
+    assert len(set(prints.values())) == 2
+    kept, left_out = held_out(turns, frozenset({prints["failed-esconv:all:0000"]}))
+    assert left_out == 1
+    assert [t.reply for t in kept] == ["Tell me more."]
+    # The same key with other content is another dialogue: kept.
+    renamed = [JudgedTurn("failed-esconv:all:0000", 1, context, "Other words.", None, "failure")]
+    assert held_out(renamed, frozenset(prints.values())) == (renamed, 0)
