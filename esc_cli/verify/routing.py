@@ -2,7 +2,7 @@
 
 Helping runs exploration → comforting → action (the taxonomy gives each seeker state and each skill a
 stage; the router prefers the stage that fits). An action-stage skill routed to an exploration-stage
-state (opening, venting, emotion-unnamed, withdrawal) acts before the seeker has been heard: advice,
+state (opening, venting, emotion-unnamed, withdrawal, crisis-risk) acts before the seeker has been heard: advice,
 a reframe or a goodbye to someone who has just started to talk. No skill of the seed bank does this.
 
 Simulation cannot always see the harm. The offline seeker takes a warm closing line well wherever it
