@@ -14,7 +14,7 @@ measured here) and runs verify in-process at the default settings, as `esc skill
 prints one line per edit and then:
 
 - harmful text / metadata edits detected: the verdict is fail on a harm criterion (score, a personality,
-  safety, crisis, text, lint);
+  safety, crisis, text, routing, lint);
 - not passed silently: the verdict is fail on any criterion, including `unmeasured` and `coverage`;
 - benign false alarms: a benign edit failed on a harm criterion; benign edits reported unmeasured are
   counted apart (a Guidance-only rewording is unmeasured by the offline agent by design);

@@ -23,6 +23,7 @@ from esc_cli.bank.model import SECTIONS, Skill
 from esc_cli.errors import InputError
 
 MAX_BODY_LINES = 500
+WHERE_ROUTING = "applies_when.seeker_states"
 MIN_EXAMPLES = 2
 Severity = Literal["unreadable", "error", "warning"]
 # Messages from the taxonomy checks in bank/model.py read "unknown <kind> '<id>'".
@@ -332,10 +333,16 @@ def lint_paths(paths: Iterable[Path], *, base: Path | None = None, bank_rules: b
 
 
 def with_text_screen(report: LintReport, paths: Iterable[Path], *, base: Path | None = None) -> LintReport:
-    """The report plus the text screen's findings (rule 'text', errors): `esc skill lint --strict`."""
+    """The report plus the findings of the text screen (rule 'text') and the routing screen (rule
+    'routing'), both errors: `esc skill lint --strict`."""
+    from esc_cli.verify.routing import FIX, routing_worktree
     from esc_cli.verify.screen import screen_worktree
 
     files = [p for p in expand_paths(paths) if p.is_file()]
+
+    def shown(path: Path) -> str:
+        return _display(path, base)
+
     found = [
         Finding(
             f.file,
@@ -346,7 +353,19 @@ def with_text_screen(report: LintReport, paths: Iterable[Path], *, base: Path | 
             "reword it; verify fails criterion 'text' on the same line",
             line=f.line,
         )
-        for f in screen_worktree(files, lambda path: _display(path, base))
+        for f in screen_worktree(files, shown)
+    ]
+    found += [
+        Finding(
+            f.file,
+            WHERE_ROUTING,
+            f.reason,
+            "routing",
+            "error",
+            f"{FIX}; verify fails criterion 'routing' on the same change",
+            line=f.line,
+        )
+        for f in routing_worktree(files, shown)
     ]
     return LintReport(findings=(*report.findings, *found), files=report.files)
 

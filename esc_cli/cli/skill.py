@@ -65,7 +65,8 @@ def _render_report(report: LintReport, fmt: str) -> None:
     is_flag=True,
     help="Also screen the guidance steps and example replies changed since the last commit (every "
     "one in a file git does not track) for dismissive, blaming, toxic-positive or safety-undermining "
-    "wording: the same screen as verify's criterion 'text'. For a pre-commit hook.",
+    "wording, and the seeker states added to a skill's routing for states two helping stages before "
+    "its own: the same screens as verify's criteria 'text' and 'routing'. For a pre-commit hook.",
 )
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:

@@ -174,7 +174,9 @@ def verify_command(
     personality type shows a drop beyond the noise (Bonferroni over the types), no safety violation
     is new, every changed skill was exercised on --min-coverage turns, the change touches a part the
     agent reads (with the offline agent, Guidance, Pitfalls, risks, titles and descriptions are
-    unmeasured), and no changed guidance step or example reply reads as harmful (criterion 'text').
+    unmeasured), no changed guidance step or example reply reads as harmful (criterion 'text'), and
+    no changed skill is newly routed to seeker states two helping stages before its own stage (an
+    action skill for opening or venting seekers; criterion 'routing').
     While a score interval straddles its threshold, seeds double up to --max-seeds.
     Reports go to OUT: verify.md (a pull-request comment, also appended to $GITHUB_STEP_SUMMARY),
     verify.json, verify.xml (JUnit) and with --html verify.html.

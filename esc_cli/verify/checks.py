@@ -1,9 +1,10 @@
-"""The gate's criteria about what it measured: `coverage`, `unmeasured` and `text`.
+"""The gate's criteria about what it measured: `coverage`, `unmeasured`, `text` and `routing`.
 
 They answer "could this verify see the change?" next to "did the change do harm?": a changed skill the
-run hardly exercised, a change confined to parts the offline agent does not read, and changed lines
-that read as harmful. With `allow_unmeasured`, coverage and unmeasured pass as warnings, which the
-reports show at the top; the text screen is never waived.
+run hardly exercised, a change confined to parts the offline agent does not read, changed lines
+that read as harmful, and routing that sends a skill to seekers two helping stages early. With
+`allow_unmeasured`, coverage and unmeasured pass as warnings, which the reports show at the top; the
+screens are never waived.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from esc_cli.sim.records import Dialogue
 from esc_cli.verify.coverage import coverage_detail, skill_coverage
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.parts import changed_parts, unmeasured_detail
+from esc_cli.verify.routing import RoutedChange, routing_detail, screen_routing
 from esc_cli.verify.screen import ChangedText, count_screened, screen_changed_text, text_detail
 
 if TYPE_CHECKING:
@@ -72,7 +74,7 @@ def measure_criteria(
     bank: Bank,
     profile_set: str,
 ) -> list[Criterion]:
-    """Criteria coverage, unmeasured (offline agent only) and text; fills the outcome's tables."""
+    """Criteria coverage, unmeasured (offline agent only), text and routing; fills the outcome's tables."""
     options = request.options
     by_routing = outcome.model_agent = options.engine_of("agent") != OFFLINE
     ids = [c.id for c in outcome.skill_changes]
@@ -114,4 +116,26 @@ def measure_criteria(
             "text", not outcome.text_findings, text_detail(outcome.text_findings, count_screened(texts))
         )
     )
+    routed = routed_changes(texts, skills)
+    outcome.routing_findings = screen_routing(routed)
+    criteria.append(
+        Criterion(
+            "routing", not outcome.routing_findings, routing_detail(outcome.routing_findings, len(routed))
+        )
+    )
     return criteria
+
+
+def routed_changes(
+    texts: Sequence[ChangedText], skills: tuple[list[Skill], list[Skill]]
+) -> list[RoutedChange]:
+    """The changed skills as the routing screen reads them: each side's skill and the head's text."""
+    bases = {s.id: s for s in skills[0]}
+    heads = {s.id: s for s in skills[1]}
+    found: list[RoutedChange] = []
+    for text in texts:
+        skill_id = Path(text.file).stem
+        if skill_id in heads:
+            base = bases.get(skill_id) if text.base is not None else None
+            found.append(RoutedChange(text.file, base, heads[skill_id], text.head))
+    return found

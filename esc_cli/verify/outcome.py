@@ -68,6 +68,8 @@ class VerifyOutcome:
     parts: list[PartChange] = field(default_factory=list)
     """Changed parts of each changed skill (offline agent only; a model agent reads every part)."""
     text_findings: list[TextFinding] = field(default_factory=list)
+    routing_findings: list[TextFinding] = field(default_factory=list)
+    """States a changed skill is newly routed to two helping stages early (verify/routing.py)."""
     warnings: list[str] = field(default_factory=list)
     profile_set: ProfileSetDiff | None = None
 

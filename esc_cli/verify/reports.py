@@ -1,6 +1,6 @@
 """The verify reports: Markdown for a pull-request comment, JSON, JUnit XML (one case per criterion), and
 the gate block of verify.html. All four carry the verdict, the coverage table, the unmeasured parts and
-the text-screen findings; warnings waived by `--allow-unmeasured` come first."""
+the findings of the text and routing screens; warnings waived by `--allow-unmeasured` come first."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from esc_cli.errors import InputError
 from esc_cli.sim.pairing import Pair
 from esc_cli.verify.outcome import FAIL, PASS, Criterion, VerifyOutcome
+from esc_cli.verify.screen import TextFinding
 from esc_cli.verify.seeds import CORRECTION, seeds_text
 from esc_cli.verify.stats import Interval
 
@@ -69,10 +70,24 @@ def unmeasured_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
 
 
 def text_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
+    return _finding_rows(outcome.text_findings)
+
+
+def routing_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
+    return _finding_rows(outcome.routing_findings)
+
+
+def _finding_rows(findings: list[TextFinding]) -> list[dict[str, Any]]:
     return [
-        {"file": f.file, "line": f.line, "part": f.part, "text": f.text, "reason": f.reason}
-        for f in outcome.text_findings
+        {"file": f.file, "line": f.line, "part": f.part, "text": f.text, "reason": f.reason} for f in findings
     ]
+
+
+def _finding_line(finding: TextFinding) -> str:
+    return (
+        f"- `{finding.file}:{finding.line}` ({finding.part}): “{_excerpt(finding.text)}” — "
+        f"{escape_markdown(finding.reason)}"
+    )
 
 
 def _measure_sections(outcome: VerifyOutcome) -> list[str]:
@@ -112,11 +127,11 @@ def _measure_sections(outcome: VerifyOutcome) -> list[str]:
     lines += ["", "### Text screen", ""]
     if not outcome.text_findings:
         lines.append("No changed guidance step or example reply reads as harmful.")
-    for finding in outcome.text_findings:
-        lines.append(
-            f"- `{finding.file}:{finding.line}` ({finding.part}): “{_excerpt(finding.text)}” — "
-            f"{escape_markdown(finding.reason)}"
-        )
+    lines += [_finding_line(f) for f in outcome.text_findings]
+    lines += ["", "### Routing screen", ""]
+    if not outcome.routing_findings:
+        lines.append("No changed skill is routed to seekers two helping stages before its own stage.")
+    lines += [_finding_line(f) for f in outcome.routing_findings]
     return [*lines, ""]
 
 
@@ -331,6 +346,7 @@ def render_json(outcome: VerifyOutcome) -> str:
         "unmeasured": unmeasured_rows(outcome),
         "agent_reads_every_part": outcome.model_agent,
         "text_findings": text_rows(outcome),
+        "routing_findings": routing_rows(outcome),
         "overall": _interval_json(outcome.overall),
         "by_personality": {k: _interval_json(v) for k, v in outcome.by_personality.items()},
         "by_intention": {k: _interval_json(v) for k, v in outcome.by_intention.items()},
@@ -379,6 +395,7 @@ def render_junit(outcome: VerifyOutcome) -> str:
         ("coverage", json.dumps(coverage_rows(outcome), ensure_ascii=False)),
         ("unmeasured", json.dumps(unmeasured_rows(outcome), ensure_ascii=False)),
         ("text_findings", json.dumps(text_rows(outcome), ensure_ascii=False)),
+        ("routing_findings", json.dumps(routing_rows(outcome), ensure_ascii=False)),
     ):
         ET.SubElement(properties, "property", name=name, value=value)
     if not criteria:
@@ -411,4 +428,5 @@ def gate_context(outcome: VerifyOutcome) -> dict[str, Any]:
         "model_reads_all": MODEL_READS_ALL,
         "unmeasured": unmeasured_rows(outcome),
         "text_findings": text_rows(outcome),
+        "routing_findings": routing_rows(outcome),
     }

@@ -218,7 +218,7 @@ def screen_changed_text(
 _CRISIS_LINE = re.compile(r"^crisis:\s*true\s*$", re.MULTILINE)
 
 
-def _committed_text(path: Path) -> str | None:
+def committed_text(path: Path) -> str | None:
     """The file as the last commit has it; None outside a repository or for a file git does not track."""
     import git
 
@@ -242,9 +242,7 @@ def screen_worktree(files: Sequence[Path], shown: Callable[[Path], str]) -> list
         except (OSError, UnicodeDecodeError):
             continue  # lint reports unreadable files itself
         front = head.split("\n---", 1)[0]
-        changes.append(
-            ChangedText(shown(path), _committed_text(path), head, bool(_CRISIS_LINE.search(front)))
-        )
+        changes.append(ChangedText(shown(path), committed_text(path), head, bool(_CRISIS_LINE.search(front))))
     return screen_changed_text(changes)
 
 

@@ -46,3 +46,26 @@ def test_strict_skips_advice_against_a_phrase(esc: EscRunner, seed_bank: Path) -
     safe = "5. Never tell the seeker to calm down or that it is not a big deal."
     path.write_text(path.read_text(encoding="utf-8").replace(STEP, safe), encoding="utf-8")
     assert esc("skill", "lint", "--strict", cwd=repo).code == 0
+
+
+WARM_CLOSE_STATES = "  seeker_states: [closing, relief]"
+EARLY_STATES = "  seeker_states: [closing, relief, venting]"
+
+
+def test_strict_fails_routing_added_two_stages_early(esc: EscRunner, seed_bank: Path) -> None:
+    repo = commit_repo(seed_bank)
+    path = repo / "skills" / "warm-close.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(WARM_CLOSE_STATES, EARLY_STATES), encoding="utf-8"
+    )
+    assert esc("skill", "lint", cwd=repo).code == 0  # without --strict, routing is not screened
+    result = esc("skill", "lint", "--strict", cwd=repo)
+    assert result.code == 1
+    number = path.read_text(encoding="utf-8").splitlines().index(EARLY_STATES) + 1
+    assert (
+        f"skills/warm-close.md:{number} -> applies_when.seeker_states: routes the action-stage skill to "
+        "'venting', an exploration-stage state: it would act before the seeker has been heard (helping "
+        "runs exploration, comforting, action) (route it to later states, or give it an earlier stage "
+        "and examples for these seekers; verify fails criterion 'routing' on the same change)"
+    ) in result.err
+    assert esc("skill", "lint", "--strict", cwd=commit_repo(repo)).code == 0  # committed: not a change

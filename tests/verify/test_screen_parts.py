@@ -1,11 +1,13 @@
-"""The text screen's reading and the parts a change touched, on real skill text."""
+"""The text and routing screens' readings and the parts a change touched, on real skill text."""
 
 from __future__ import annotations
 
 from testkit import REPO
 
 from esc_cli.bank.files import parse_skill
+from esc_cli.bank.load import load_skills
 from esc_cli.verify.parts import changed_parts
+from esc_cli.verify.routing import RoutedChange, screen_routing, stage_gaps
 from esc_cli.verify.screen import ChangedText, changed_lines, lexical_reading, screen_changed_text
 
 CRISIS = REPO / "skills" / "crisis-safety-check.md"
@@ -64,3 +66,55 @@ def test_parts_split_into_read_and_unread() -> None:
         text.replace("title: Name the feeling under the story", "title: Name the feeling"), path
     )
     assert changed_parts(base, title).unread == ("title",)
+
+
+WARM_CLOSE = REPO / "skills" / "warm-close.md"
+CLOSE_STATES = "  seeker_states: [closing, relief]"
+
+
+def _routed(base_text: str | None, head_text: str) -> RoutedChange:
+    base = parse_skill(base_text, WARM_CLOSE) if base_text is not None else None
+    return RoutedChange("skills/warm-close.md", base, parse_skill(head_text, WARM_CLOSE), head_text)
+
+
+def test_no_shipped_skill_is_routed_two_stages_early() -> None:
+    assert {s.id: stage_gaps(s) for s in load_skills(REPO / "skills") if stage_gaps(s)} == {}
+
+
+def test_routing_a_closing_skill_to_first_messages_is_a_finding_on_its_line() -> None:
+    text = WARM_CLOSE.read_text(encoding="utf-8")
+    head = text.replace(CLOSE_STATES, "  seeker_states: [closing, relief, opening, self-blame, venting]")
+    findings = screen_routing([_routed(text, head)])
+    line = head.splitlines().index("  seeker_states: [closing, relief, opening, self-blame, venting]") + 1
+    assert [(f.line, f.part, f.text) for f in findings] == [
+        (line, "routing", "seeker_states: [closing, relief, opening, self-blame, venting]")
+    ] * 2
+    assert [f.reason.split(":")[0] for f in findings] == [
+        "routes the action-stage skill to 'opening', an exploration-stage state",
+        "routes the action-stage skill to 'venting', an exploration-stage state",
+    ]  # self-blame is a comforting-stage state: one stage early is how shipped skills route
+
+
+def test_routing_findings_are_what_the_change_adds() -> None:
+    text = WARM_CLOSE.read_text(encoding="utf-8")
+    early = text.replace(CLOSE_STATES, "  seeker_states: [closing, venting]")
+    assert screen_routing([_routed(early, early.replace("min_turn: 2", "min_turn: 3", 1))]) == []
+    assert len(screen_routing([_routed(None, early)])) == 1  # a new skill: all of it is the change
+    # A later stage turns the states it already had into states two stages early: a change too.
+    reflect = REPO / "skills" / "reflect-feelings.md"
+    base = reflect.read_text(encoding="utf-8")
+    head = base.replace("stage: exploration", "stage: action", 1)
+    change = RoutedChange(
+        "skills/reflect-feelings.md", parse_skill(base, reflect), parse_skill(head, reflect), head
+    )
+    assert [f.reason.split("'")[1] for f in screen_routing([change])] == ["venting", "emotion-unnamed"]
+
+
+def test_crisis_skills_are_exempt_from_stage_order() -> None:
+    crisis = CRISIS.read_text(encoding="utf-8")
+    head = crisis.replace("stage: exploration", "stage: action", 1)
+    assert parse_skill(head, CRISIS).meta.crisis
+    change = RoutedChange(
+        "skills/crisis-safety-check.md", parse_skill(crisis, CRISIS), parse_skill(head, CRISIS), head
+    )
+    assert screen_routing([change]) == []

@@ -217,3 +217,57 @@ def test_seeds_without_adaptivity_when_max_equals_seeds(esc: EscRunner, repo: Pa
     assert "undecided" not in result.err
     _, payload, _ = reports(repo)
     assert payload["seeds"] == 1
+
+
+CLOSE_STATES = "  seeker_states: [closing, relief]\n  min_turn: 2"
+EARLY_CLOSE = "  seeker_states: [closing, relief, opening, venting]\n  min_turn: 0"
+
+
+def test_routing_a_closing_skill_to_first_messages_fails_routing(esc: EscRunner, repo: Path) -> None:
+    # The offline seeker takes a warm goodbye well wherever it comes, so the score may not move:
+    # the routing screen reads the change itself (bench/edits/harmful-metadata-06 is the full edit).
+    path = edit(repo, "warm-close", CLOSE_STATES, EARLY_CLOSE)
+    result = esc("skill", "verify", "--seeds", "1", "--max-seeds", "1", "--html", cwd=repo)
+    assert result.code == 1, result.out
+    markdown, payload, junit = reports(repo)
+    found = criteria(payload)
+    number = line_of(path, EARLY_CLOSE.splitlines()[0])
+    shown = "seeker_states: [closing, relief, opening, venting]"
+    assert found["routing"] == {
+        "name": "routing",
+        "passed": False,
+        "warning": False,
+        "detail": (
+            f'2 routing finding(s), first: skills/warm-close.md:{number} (routing): "{shown}" — routes the '
+            "action-stage skill to 'opening', an exploration-stage state: it would act before the seeker "
+            "has been heard (helping runs exploration, comforting, action) (+1 more); route it to later "
+            "states, or give it an earlier stage and examples for these seekers"
+        ),
+    }
+    assert [(r["line"], r["reason"].split("'")[1]) for r in payload["routing_findings"]] == [
+        (number, "opening"),
+        (number, "venting"),
+    ]
+    assert found["text"]["passed"] is True and found["unmeasured"]["passed"] is True
+    assert (
+        f"- `skills/warm-close.md:{number}` (routing): “seeker\\_states: \\[closing, relief, opening, "
+        "venting\\]” — routes the action-stage" in (markdown.split("### Routing screen")[1])
+    )
+    failed = {case.get("name") for case in junit.iter("testcase") if case.find("failure") is not None}
+    assert "routing" in failed
+    html = (repo / ".esc" / "verify" / "verify.html").read_text(encoding="utf-8")
+    assert 'data-group="routing"' in html and f"skills/warm-close.md:{number}" in html
+
+
+def test_a_routing_change_one_stage_early_passes_the_screen(esc: EscRunner, repo: Path) -> None:
+    edit(repo, "warm-close", CLOSE_STATES, "  seeker_states: [closing, relief, loneliness]\n  min_turn: 2")
+    esc("skill", "verify", "--seeds", "1", "--max-seeds", "1", cwd=repo)
+    markdown, payload, _ = reports(repo)
+    assert criteria(payload)["routing"] == {
+        "name": "routing",
+        "passed": True,
+        "warning": False,
+        "detail": "1 changed skill(s) screened, none routed two helping stages early",
+    }
+    assert payload["routing_findings"] == []
+    assert "No changed skill is routed to seekers two helping stages before its own stage." in markdown
