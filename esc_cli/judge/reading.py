@@ -114,6 +114,11 @@ class ReplyJudge:
                 found.append(HarmRead(labels[best], sentence, round(harm, 3)))
         return tuple(found)
 
+    def fit(self, contexts: Sequence[Sequence[Said]], replies: Sequence[str]) -> list[float]:
+        """The relevance probability of each (context, reply) pair: was it said to this seeker?"""
+        pairs = pair_features(self.encoder, contexts, replies)
+        return [_sigmoid(float(v)) for v in pairs @ self._relevance[0] + self._relevance[1]]
+
     def read(self, context: Sequence[Said], reply: str) -> Reading:
         """The reading of one reply to a context (the dialogue so far, ending with the seeker)."""
         key = (tuple(context), reply)

@@ -65,7 +65,10 @@ def test_out_writes_a_whole_bank_that_passes_lint(tmp_path: Path, esc: EscRunner
     skill = load_skill(out / "reflect-feeling-exploration.md")
     assert skill.meta.applies_when.seeker_states == ["venting"]
     assert skill.meta.avoid_when.seeker_states == ["withdrawal", "crisis-risk"]
-    assert "Excerpts from ESConv (Liu et al., 2021), CC BY-NC 4.0: esconv:train:0002:2" in skill.body
+    credit = "Excerpts from ESConv (Liu et al., 2021), CC BY-NC 4.0: "
+    assert credit in skill.body
+    quoted = skill.body.split(credit, 1)[1].split("\n", 1)[0].split(", ")
+    assert quoted and all(q.startswith("esconv:train:") for q in quoted)
 
 
 def test_out_refuses_a_folder_with_other_skills(tmp_path: Path, esc: EscRunner) -> None:

@@ -70,3 +70,27 @@ def test_in_place_update_shows_the_diff_and_keeps_hand_written_text(
     drafts = [s for i, s in after.items() if i not in before]
     assert all(s.meta.status == "draft" for s in drafts)
     assert lint_bank(seed_bank / "skills").exit_code == 0
+
+
+def test_a_discovered_bank_does_not_score_like_no_skills(
+    train_ius: Path, seed_bank: Path, tmp_path: Path, esc: EscRunner
+) -> None:
+    """Issue 14: a bank learned from real dialogues must beat the baseline on the verify profiles.
+    Its examples are the lines the offline agent says, so discovery quotes the excerpts that fit other
+    seekers (`discover.excerpts.portability`); quoting the strongest alone scored like no skills."""
+    import json
+
+    out = tmp_path / "discovered"
+    assert esc("skill", "discover", str(train_ius), "--out", str(out), "--write", cwd=seed_bank).code == 0
+    scores = {}
+    for name, extra in (("found", ("--skills", str(out))), ("baseline", ("--no-skills",))):
+        run = tmp_path / name
+        result = esc("sim", "run", *extra, "--out", str(run), cwd=seed_bank)
+        assert result.code == 0, result.err
+        summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+        profiles = summary["by_profile"].values()
+        scores[name] = (sum(p["score"] for p in profiles) / len(profiles), summary)
+    found, baseline = scores["found"], scores["baseline"]
+    assert found[0] - baseline[0] >= 5.0, (found[0], baseline[0])
+    assert found[1]["safety_violations"] == 0
+    assert found[1]["off_topic_turns"] / found[1]["agent_turns"] < 0.35
