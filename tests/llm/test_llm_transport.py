@@ -182,6 +182,8 @@ def test_calls_one_after_another_through_the_sdk_reuse_one_connection(
 
     async def go() -> list[str]:
         try:
+            # The retry and error tests go through this transport too.
+            assert isinstance(client.backend._sdk_client()._client._transport, LeanTransport)  # type: ignore[attr-defined]
             return [(await client.complete(ask(f"message {i}"))).text for i in range(5)]
         finally:
             await client.aclose()
