@@ -10,7 +10,8 @@ server (in its own process, so it does not share our GIL) adding 200 ms to every
 is the wall time of running the dialogues in waves of `concurrency` with no overhead at all; the
 target is wall <= 1.3 x critical path. With a semaphore per call rather than per dialogue a slot
 never idles, so the floor is the throughput bound, calls x latency / concurrency, which is printed
-too. Each measured run starts with an empty cache; a rerun on that cache must send 0 requests.
+too. Each measured run starts with an empty cache; a rerun on that cache must send 0 requests. The
+CPU per call of the client and of the fake server are printed: both share the machine's cores.
 
     python bench/llm_concurrency.py            # 3 runs, prints each and the median
 """
@@ -108,17 +109,20 @@ def main() -> None:
         for number in range(1, args.runs + 1):
             with tempfile.TemporaryDirectory(prefix="esc-bench-") as tmp:
                 cache = Path(tmp) / "cache.sqlite"
-                before = server_stats(url)["requests"]
+                stats = server_stats(url)
+                before = stats["requests"]
                 cpu = time.process_time()
                 wall = asyncio.run(run_dialogues(settings, cache, args.dialogues, args.turns))
                 cpu = time.process_time() - cpu
-                sent = server_stats(url)["requests"] - before
+                after = server_stats(url)
+                sent = after["requests"] - before
+                server_cpu = (after["cpu_ms"] - stats["cpu_ms"]) / calls
                 rerun = asyncio.run(run_dialogues(settings, cache, args.dialogues, args.turns))
                 resent = server_stats(url)["requests"] - before - sent
             walls.append(wall)
             print(
                 f"run {number}: wall {wall:.2f} s, ratio {wall / critical:.3f}, requests {sent}, "
-                f"client CPU {cpu * 1000 / calls:.2f} ms a call; "
+                f"client CPU {cpu * 1000 / calls:.2f} ms a call, server CPU {server_cpu:.2f} ms a call; "
                 f"cached rerun: {resent} requests in {rerun:.2f} s"
             )
             if resent != 0:

@@ -9,7 +9,7 @@ three schemas with change 0, so every dialogue runs its full 10 turns:
     calls per dialogue = 10 agent + 10 analyses + 9 replies (none after the last turn) = 29
     critical path      = calls per dialogue x latency x ceil(dialogues / concurrency)
 
-Target: wall <= 1.3 x critical path at the stated concurrency (32 and 100). Past 48 calls in flight
+Target: wall <= 1.3 x critical path at the stated concurrency (32 and 100). Past 100 calls in flight
 the dialogues are spread over worker processes as `esc sim run` does (`--workers` to choose). The
 client's CPU per call is printed too: on a shared machine it, not the wall time, is the stable figure.
 

@@ -54,7 +54,10 @@ class Settings(BaseModel):
         description="More environment variables holding keys; their values are scrubbed from every file esc writes.",
     )
     workers: int | None = Field(
-        default=None, ge=1, le=64, description="sim run: worker processes; unset: one per 48 calls in flight."
+        default=None,
+        ge=1,
+        le=64,
+        description="sim run: worker processes; unset: one per 100 calls in flight.",
     )
     batch_poll: float = Field(
         default=60.0, gt=0, le=3600, description="--batch: longest wait between two polls, in seconds."

@@ -197,8 +197,8 @@ def run(
       esc sim run --agent-backend openai --seeker-backend openai --agent-base-url URL ...
       esc sim run --backend anthropic --batch --out runs/sweep   half price; after a crash, add --resume
 
-    With model roles and --concurrency above 48, the dialogues are spread over worker processes (one
-    per 48 calls in flight, at most one per CPU), since one process cannot feed more at 200 ms a call;
+    With model roles and --concurrency above 100, the dialogues are spread over worker processes (one
+    per 100 calls in flight, at most one per CPU), since one process cannot feed more at 200 ms a call;
     `workers = N` in [tool.esc] fixes the number (1: never).
 
     The run folder holds run.json (configuration and hashes), dialogues.jsonl (every turn with its

@@ -23,8 +23,9 @@ from esc_cli.errors import BackendError, MissingKeyError
 from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import sdk_errors, within
 from esc_cli.llm.loopbound import LoopBound
-from esc_cli.llm.rawpost import POOL, Lanes, lanes_for, post_json
+from esc_cli.llm.rawpost import POOL, post_json
 from esc_cli.llm.structured import with_schema_instruction
+from esc_cli.llm.transport import lean_http_client
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 
 KEY_VARIABLE = "ANTHROPIC_API_KEY"
 INSTALL_HINT = "pip install 'esc-skills[anthropic]'"
-# The SDK's own pool takes up to 1000 connections; lanes of 32 keep each pool's scan short.
-LANES = lanes_for(256)
+# As many connections as the SDK's own pool takes; the client's gate bounds the calls in flight.
+MAX_CONNECTIONS = 1000
 
 
 def _import_sdk() -> Any:
@@ -69,22 +70,33 @@ class AnthropicBackend:
         self.base_url = base_url
         self.timeout = timeout
         self._key = key
-        # The SDK clients of this server and settings, shared with every other backend that calls it,
-        # in lanes of LANE_CONNECTIONS calls (see rawpost.py for why lanes).
+        # The SDK client of this server and settings, shared with every other backend that calls it.
         self._pool_key = (self.name, base_url, key, timeout)
-        self._client: LoopBound[Lanes[AsyncAnthropic]] = LoopBound(
-            lambda: POOL.acquire(self._pool_key, self, lambda: Lanes(LANES, self._new_client))
+        self._client: LoopBound[AsyncAnthropic] = LoopBound(
+            lambda: POOL.acquire(self._pool_key, self, self._new_client)
         )
 
     def _new_client(self) -> AsyncAnthropic:
+        try:
+            http_client = lean_http_client(
+                self._sdk, base_url=self.base_url, timeout=self.timeout, max_connections=MAX_CONNECTIONS
+            )
+        except TypeError as exc:
+            raise BackendError(
+                f"the installed anthropic package is not one esc knows ({INSTALL_HINT} --upgrade)"
+            ) from exc
         client: AsyncAnthropic = self._sdk.AsyncAnthropic(
-            api_key=self._key, base_url=self.base_url, timeout=self.timeout, max_retries=0
+            api_key=self._key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=0,
+            http_client=http_client,
         )
         return client
 
     def _sdk_client(self) -> AsyncAnthropic:
         """The SDK client of this server, for the calls that are not messages (batch mode)."""
-        return self._client.get().first()
+        return self._client.get()
 
     def _params(self, request: Request) -> dict[str, Any]:
         messages: list[MessageParam] = []
@@ -118,12 +130,16 @@ class AnthropicBackend:
     async def complete(self, request: Request) -> Completion:
         sdk = self._sdk
         started = time.perf_counter()
-        # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
-        with self.errors(), self._client.get().take() as client:
+        # The body is already in the wire format: post it as it is (see rawpost.py).
+        with self.errors():
             reply: SdkMessage = await within(
                 self.timeout,
                 post_json(
-                    client, "/v1/messages", self._params(request), sdk.types.Message, backend=self.name
+                    self._client.get(),
+                    "/v1/messages",
+                    self._params(request),
+                    sdk.types.Message,
+                    backend=self.name,
                 ),
                 backend=self.name,
             )

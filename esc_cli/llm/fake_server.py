@@ -4,8 +4,8 @@ It speaks the OpenAI chat-completions format (POST /v1/chat/completions; base UR
 the Anthropic messages format (POST /v1/messages; base URL without `/v1`). It can add latency,
 reply by a function or by echo, and inject faults from a queue: a status such as 429 (with
 retry-after), 500 or 401, a hang past the client's timeout, a malformed body, or a dropped
-connection. It counts requests, keeps their bodies, and tracks the most requests in flight.
-GET /stats returns the counters as JSON, for a server run in another process.
+connection. It counts requests and connections, keeps the bodies, and tracks the most requests in
+flight. GET /stats returns the counters (and the server's CPU) as JSON, for a server in another process.
 
 It can also behave like the local servers people run (the README's recipes), for the whole run:
 
@@ -33,6 +33,7 @@ import argparse
 import json
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -120,6 +121,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and benchmarks do not want a line per request."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fake.count_connection()
 
     def _send_json(
         self, status: int, payload: Any, headers: dict[str, str] | None = None, *, drip: float = 0.0
@@ -213,6 +218,7 @@ class FakeServer:
         self.reply = reply
         self.api_key = api_key
         self.requests = 0
+        self.connections = 0
         self.in_flight = 0
         self.max_in_flight = 0
         self.bodies: list[dict[str, Any]] = []
@@ -284,10 +290,17 @@ class FakeServer:
     def expire_next_batches(self, batches: int = 1) -> None:
         self.batch_store.expire_next(batches)
 
+    def count_connection(self) -> None:
+        with self._lock:
+            self.connections += 1
+
     def stats(self) -> dict[str, int]:
         with self._lock:
             counts = {
                 "requests": self.requests,
+                "connections": self.connections,
+                # This process's CPU, so a benchmark can tell the server's share of a shared machine.
+                "cpu_ms": round(time.process_time() * 1000),
                 "in_flight": self.in_flight,
                 "max_in_flight": self.max_in_flight,
                 "batch_api_requests": self.batch_api_requests,

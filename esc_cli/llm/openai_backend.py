@@ -12,7 +12,6 @@ The seed is passed through. The SDK's own retries are off: `retry.py` is the onl
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from contextlib import AbstractContextManager
@@ -24,8 +23,9 @@ from esc_cli.llm.base import Completion, Request, Usage
 from esc_cli.llm.failures import TransientFailure, sdk_errors, within
 from esc_cli.llm.jsonmode import DEFAULT_JSON_MODE, JsonMode, ServerModes
 from esc_cli.llm.loopbound import LoopBound
-from esc_cli.llm.rawpost import POOL, Lanes, lanes_for, post_json
+from esc_cli.llm.rawpost import POOL, post_json
 from esc_cli.llm.structured import with_schema_instruction
+from esc_cli.llm.transport import lean_http_client
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -53,14 +53,6 @@ def _import_sdk() -> Any:
     except ImportError as exc:
         raise BackendError(f"the openai backend needs the openai package ({INSTALL_HINT})") from exc
     return openai
-
-
-def _http_module(sdk: Any) -> Any:
-    """The HTTP library the installed SDK is built on (httpx, or httpx2 in newer releases)."""
-    for cls in sdk.DefaultAsyncHttpxClient.__mro__:
-        if cls.__name__ == "AsyncClient":
-            return importlib.import_module(cls.__module__.partition(".")[0])
-    raise BackendError(f"the installed openai package is not one esc knows ({INSTALL_HINT} --upgrade)")
 
 
 def _cached_tokens(usage: Any) -> int:
@@ -108,29 +100,26 @@ class OpenAIBackend:
         self.modes = modes or ServerModes()
         self.max_connections = max_connections
         self._key = key
-        # The SDK clients of this server and settings, shared with every other backend that calls it,
-        # in lanes of LANE_CONNECTIONS calls (see rawpost.py for why lanes).
+        # The SDK client of this server and settings, shared with every other backend that calls it.
         self._pool_key = (self.name, base_url, key, timeout, max_connections)
-        self._client: LoopBound[Lanes[AsyncOpenAI]] = LoopBound(
-            lambda: POOL.acquire(
-                self._pool_key, self, lambda: Lanes(lanes_for(max_connections), self._new_client)
-            )
+        self._client: LoopBound[AsyncOpenAI] = LoopBound(
+            lambda: POOL.acquire(self._pool_key, self, self._new_client)
         )
 
     def _sdk_client(self) -> AsyncOpenAI:
         """An SDK client of this server, for the calls that are not chat completions (batch mode)."""
-        return self._client.get().first()
+        return self._client.get()
 
     def _new_client(self) -> AsyncOpenAI:
-        sdk = self._sdk
-        # The SDK's default client with a pool sized to our concurrency: a pool smaller than the
-        # semaphore would queue requests inside httpx where the timeout already runs.
-        # Each lane may hold every connection, so a busy lane never queues a request inside httpx.
-        limits = _http_module(sdk).Limits(
-            max_connections=self.max_connections, max_keepalive_connections=self.max_connections
-        )
-        http_client = sdk.DefaultAsyncHttpxClient(limits=limits, timeout=self.timeout)
-        client: AsyncOpenAI = sdk.AsyncOpenAI(
+        try:
+            http_client = lean_http_client(
+                self._sdk, base_url=self.base_url, timeout=self.timeout, max_connections=self.max_connections
+            )
+        except TypeError as exc:
+            raise BackendError(
+                f"the installed openai package is not one esc knows ({INSTALL_HINT} --upgrade)"
+            ) from exc
+        client: AsyncOpenAI = self._sdk.AsyncOpenAI(
             api_key=self._key,
             base_url=self.base_url,
             timeout=self.timeout,
@@ -196,12 +185,12 @@ class OpenAIBackend:
 
     async def _send(self, request: Request, mode: JsonMode) -> Completion:
         started = time.perf_counter()
-        # The body is already in the wire format: post it as it is, on a lane (see rawpost.py).
-        with self.errors(), self._client.get().take() as client:
+        # The body is already in the wire format: post it as it is (see rawpost.py).
+        with self.errors():
             reply: ChatCompletion = await within(
                 self.timeout,
                 post_json(
-                    client,
+                    self._client.get(),
                     "/chat/completions",
                     self._params(request, mode),
                     self._sdk.types.chat.ChatCompletion,

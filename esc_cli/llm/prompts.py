@@ -30,7 +30,20 @@ TEMPLATE_SUFFIXES = ("", ".j2", ".md.j2", ".jinja")
 
 
 def prompt_path(prompts_dir: Path, name: str) -> Path:
-    """The template file for `name` ("agent" finds agent.j2), kept inside `prompts_dir`."""
+    """The template file for `name` ("agent" finds agent.j2), kept inside `prompts_dir`.
+
+    Found once per state of the folder (its change time moves when an entry is added, removed or
+    replaced): the simulation asks for every model call, and resolving each candidate costs several
+    system calls. The file itself is still read every time, so an edited template takes effect."""
+    try:
+        stamp = prompts_dir.stat().st_mtime_ns
+    except OSError:
+        stamp = -1  # no folder: the search below says so
+    return _find_prompt(prompts_dir, name, stamp)
+
+
+@functools.lru_cache(maxsize=256)
+def _find_prompt(prompts_dir: Path, name: str, stamp: int) -> Path:
     root = prompts_dir.resolve()
     for suffix in TEMPLATE_SUFFIXES:
         candidate = (root / f"{name}{suffix}").resolve()

@@ -7,28 +7,18 @@ of the client's CPU per call. `post_json` sends the body through the SDK's own `
 everything else the SDK does: authentication and version headers, the timeout, its error classes
 (so `failures.sdk_errors` classifies them as before) and its typed response models.
 
-`ClientPool` keeps the SDK clients per server and event loop: the agent and the seeker on the same
-server share keep-alive connections instead of opening pools of their own. A server's connections
-are split into `Lanes`, one SDK client each: a call takes the first lane with fewer than
-LANE_CONNECTIONS calls in flight, and a lane is opened only when all open ones are full. The HTTP pool looks at every connection it holds to place each
-request, so at 100 calls in flight one pool of 100 connections spends a third of the client's CPU
-there, and four pools of 25 to 32 do not. At low concurrency only the first lane is ever opened.
+`ClientPool` keeps one SDK client per server and event loop: the agent and the seeker on the same
+server share its keep-alive connections (on `transport.LeanTransport`) instead of opening pools of
+their own.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 T = TypeVar("T")
-LANE_CONNECTIONS = 32
-
-
-def lanes_for(max_connections: int) -> int:
-    """How many lanes (SDK clients) a server's `max_connections` are split into."""
-    return max(1, -(-max_connections // LANE_CONNECTIONS))
 
 
 async def post_json(
@@ -50,51 +40,6 @@ async def post_json(
         raise TransientFailure(backend or "model server", f"the server answered 200 with {what}, not a reply")
     checked: T = result
     return checked
-
-
-class Lanes(Generic[T]):
-    """The SDK clients of one server, opened one by one as the calls in flight need them."""
-
-    def __init__(self, count: int, factory: Callable[[], T]) -> None:
-        self.count = max(1, count)
-        self._factory = factory
-        self._clients: list[T] = []
-        self._busy: list[int] = []
-
-    def first(self) -> T:
-        """The first lane's client (for calls that do not need a lane of their own, like batch polls)."""
-        if not self._clients:
-            self._open()
-        return self._clients[0]
-
-    def _open(self) -> None:
-        self._clients.append(self._factory())
-        self._busy.append(0)
-
-    def _pick(self) -> int:
-        for lane, busy in enumerate(self._busy):
-            if busy < LANE_CONNECTIONS:
-                return lane
-        if len(self._clients) < self.count:
-            self._open()
-            return len(self._clients) - 1
-        return min(range(len(self._busy)), key=self._busy.__getitem__)
-
-    @contextmanager
-    def take(self) -> Iterator[T]:
-        """A client for one call: the first lane with room, a new lane when all are full."""
-        lane = self._pick()
-        self._busy[lane] += 1
-        try:
-            yield self._clients[lane]
-        finally:
-            self._busy[lane] -= 1
-
-    async def close(self) -> None:
-        for client in self._clients:
-            await client.close()  # type: ignore[attr-defined]
-        self._clients.clear()
-        self._busy.clear()
 
 
 class ClientPool:

@@ -1,8 +1,9 @@
 """Dialogues spread over worker processes, for concurrencies one Python process cannot feed.
 
-One process spends about 2 ms of CPU on each model call (building the request, the SDK's HTTP
-client, parsing, the cache), so it tops out at a few hundred calls a second: at 200 ms a call it
-keeps about `PER_PROCESS` calls in flight before CPU, not the server, sets the pace. Above that, the
+One process spends about 1.0-1.4 ms of CPU on each simulated model call (the prompt, the SDK, the
+HTTP transport, parsing, the cache), so at 200 ms a call it keeps about `PER_PROCESS` calls in
+flight before CPU, not the server, sets the pace. A worker costs seconds of CPU to start (the
+judge's text encoder loads in each), so workers pay only above that and on free cores. Above it, the
 runner starts `worker_count(concurrency)` processes (never more than the machine has CPUs), deals the
 dialogues out to them in turn, and gives each its share of the concurrency. Each worker rebuilds the
 model clients from a picklable recipe (backend, model, server, cache file, retries, prices), runs
@@ -39,8 +40,9 @@ from esc_cli.sim.options import SimOptions
 from esc_cli.sim.profile import Profile
 from esc_cli.sim.records import Dialogue, dialogue_key
 
-PER_PROCESS = 48
-"""Model calls in flight that one process feeds at 200 ms a call before its CPU binds."""
+PER_PROCESS = 100
+"""Model calls in flight that one process feeds at 200 ms a call before its CPU binds (measured
+with bench/sim_llm.py: at 100 in flight one process beat two workers on a 2-core machine)."""
 
 
 # Imported once in the fork server, so each worker forks from a warm interpreter instead of importing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,21 @@ def test_names_stay_inside_the_folder(prompts: Path) -> None:
         render_prompt(prompts, "../secret")
     with pytest.raises(InputError, match=r"no such prompt template"):
         render_prompt(prompts, "seeker")
+
+
+def test_the_folder_is_searched_again_when_its_entries_change(prompts: Path) -> None:
+    """The template a name finds is remembered per state of the folder, and edits always show."""
+    assert render_prompt(prompts, "agent", persona="p", skills=[]) == "You are p.\n"
+    (prompts / "agent.j2").write_text("Edited: {{ persona }}", encoding="utf-8")
+    assert render_prompt(prompts, "agent", persona="p") == "Edited: p"
+    time.sleep(0.02)  # past the file system's timestamp tick, so the folder's change time moves
+    (prompts / "agent").write_text("Plain name first: {{ persona }}", encoding="utf-8")  # a new entry
+    assert render_prompt(prompts, "agent", persona="p") == "Plain name first: p"
+    time.sleep(0.02)
+    (prompts / "agent").unlink()
+    (prompts / "agent.j2").unlink()
+    with pytest.raises(InputError, match=r"no such prompt template"):
+        render_prompt(prompts, "agent", persona="p")
 
 
 def test_hashes_follow_the_source(prompts: Path) -> None:

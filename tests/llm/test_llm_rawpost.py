@@ -1,52 +1,19 @@
-"""The low-level path: bodies sent as built, SDK clients shared per server, lanes opened only when full."""
+"""The low-level path: bodies sent as built, one SDK client shared per server."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from contextlib import ExitStack
 
 import pytest
 
 from esc_cli.config import Settings
 from esc_cli.llm.factory import make_clients
 from esc_cli.llm.fake_server import FakeServer
-from esc_cli.llm.rawpost import LANE_CONNECTIONS, Lanes
 
 from .llm_helpers import ask, client_for, run
 
 pytestmark = pytest.mark.usefixtures("keys")
-
-
-class Closable:
-    closed = 0
-
-    async def close(self) -> None:
-        Closable.closed += 1
-
-
-def test_lanes_open_only_when_the_open_ones_are_full() -> None:
-    made: list[Closable] = []
-
-    def factory() -> Closable:
-        made.append(Closable())
-        return made[-1]
-
-    lanes: Lanes[Closable] = Lanes(3, factory)
-    with ExitStack() as stack:
-        first = [stack.enter_context(lanes.take()) for _ in range(LANE_CONNECTIONS)]
-        assert len(made) == 1 and all(c is made[0] for c in first)
-        second = stack.enter_context(lanes.take())
-        assert len(made) == 2 and second is made[1]
-    # Everything returned: the next call goes to the first lane again, and no lane is opened.
-    with lanes.take() as again:
-        assert again is made[0] and len(made) == 2
-    with ExitStack() as stack:
-        for _ in range(4 * LANE_CONNECTIONS):
-            stack.enter_context(lanes.take())
-        assert len(made) == 3  # never more than the lanes asked for
-    asyncio.run(lanes.close())
-    assert Closable.closed == 3
 
 
 @pytest.mark.parametrize("backend", ["openai", "anthropic"])
