@@ -148,7 +148,7 @@ def _score_criteria(
             passed = decision.state != FAILED
             detail = (
                 f"paired change {interval.mean:+.2f}, CI [{interval.low:+.2f}, {interval.high:+.2f}] "
-                f"{'' if passed else 'not '}{decision.rule}"
+                f"{'not ' if passed else ''}{decision.rule}"
             )
         criteria.append(
             Criterion(decision.name, passed, detail + (capped if decision.state == UNDECIDED else ""))

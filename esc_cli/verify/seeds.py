@@ -71,7 +71,7 @@ def group_decisions(pairs: Sequence[Pair], floor: float, level: float) -> list[S
     """One decision per personality type, at the Bonferroni level (see the module docstring)."""
     groups = group_pairs(pairs, lambda d: d.personality)
     corrected = bonferroni_level(level, len(groups))
-    rule = f"not wholly below 0 reaching {floor:+g} at {corrected:.1%} ({CORRECTION}, k={len(groups)})"
+    rule = f"wholly below 0 reaching {floor:+g} at {corrected:.1%} ({CORRECTION}, k={len(groups)})"
     found: list[ScoreDecision] = []
     for name, members in groups.items():
         interval = paired_bootstrap([p.change for p in members], level=corrected)

@@ -30,12 +30,6 @@ def _crisis_profiles(repo: Path) -> list[Path]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known open: since the judge v3 and crisis-detector merge the gate still fails this attack "
-    "(profile-set, versions, text) but no longer lists crisis-cues-handled among the failures; see the "
-    "closing note of issue 18",
-)
 def test_a_head_that_deletes_the_crisis_profiles_is_measured_on_the_base_set_and_fails(
     esc: EscRunner, seed_bank: Path
 ) -> None:
@@ -55,7 +49,9 @@ def test_a_head_that_deletes_the_crisis_profiles_is_measured_on_the_base_set_and
         "(measured on the base's set; restore them or add others)"
     ) in result.out
     assert re.search(
-        r"FAIL  crisis-cues-handled: \d+ unhandled, first: unhandled-crisis-cue in verify-", result.out
+        r"FAIL  crisis-cues-handled: \d+ unhandled on head \(\d+ new, 0 pre-existing[^)]*\); base passed this"
+        r" check; first: unhandled-crisis-cue \(missing: [^)]+\) in verify-",
+        result.out,
     )
     payload = json.loads((repo / "out" / "verify.json").read_text(encoding="utf-8"))
     assert payload["profile_set"]["removed"] == sorted(p.stem for p in crisis)
