@@ -17,8 +17,11 @@ of FailedESConv, are the reported figures (`esc eval judge`).
    rating of the supporter's relevance (1-5) from each of the supporter's replies in context.
 4. success: logistic regression (C = SUCCESS_C, balanced) of ESConv train replies against the
    replies of the trained half of FailedESConv.
-5. harm: multinomial logistic regression on sentence embeddings: the seeds of each harm kind against
-   the benign seeds and HARM_NEGATIVES sentences of train supporter replies.
+5. harm: multinomial logistic regression (C = HARM_C) on sentence embeddings: the seeds of each harm
+   kind against the benign seeds and HARM_NEGATIVES sentences of train supporter replies; the harm
+   kinds weigh the same as each other and `none` HARM_NONE_RATIO times all of them together. The
+   seeds' second batches and these settings were tuned on the dev pair suite
+   (bench/suites/judge_pairs_dev.jsonl, bench/judge_dev.py), never on the frozen one.
 6. joining: on valid, every head's value is standardised over real replies; the weights of rapport
    and success (WEIGHTS; outlook weighs 1), the relevance weight, the hinge and its point (see
    `heads.Combine`) are those that maximise the Spearman agreement with the valid feedback plus the
@@ -59,7 +62,8 @@ OUTLOOK_ALPHA = 100.0
 RAPPORT_ALPHA = 300.0
 SUCCESS_C = 0.01
 SUCCESS_FOLDS = 5
-HARM_C = 1.0
+HARM_C = 3.0
+HARM_NONE_RATIO: float | None = 3.0
 HARM_NEGATIVES = 6000
 NEGATIVE_SEED = 1
 VALID_SEED = 2
@@ -118,6 +122,60 @@ def harm_examples(texts_of_supporters: Sequence[str]) -> tuple[list[str], list[s
 
 def _rounded(values: Any) -> list[float]:
     return [round(float(v), DIGITS) for v in np.asarray(values).ravel()]
+
+
+@dataclass(frozen=True)
+class HarmFit:
+    """The harm head as stored, its threshold, and the share of valid supporter sentences over it."""
+
+    head: dict[str, Any]
+    above: float
+    false_rate: float
+
+
+def _harm_weights(labels: Sequence[str]) -> dict[str, float] | str:
+    """Class weights: the harm kinds weigh the same as each other, and `none` HARM_NONE_RATIO times
+    all of them together ("balanced", every class the same, when HARM_NONE_RATIO is None)."""
+    if HARM_NONE_RATIO is None:
+        return "balanced"
+    counts = {label: labels.count(label) for label in sorted(set(labels))}
+    kinds = [k for k in counts if k != NO_HARM]
+    harmful = sum(counts[k] for k in kinds)
+    weights = {k: harmful / len(kinds) / counts[k] for k in kinds}
+    weights[NO_HARM] = HARM_NONE_RATIO * harmful / counts[NO_HARM]
+    return weights
+
+
+def fit_harm(encoder: TextEncoder, train_replies: Sequence[str], valid_replies: Sequence[str]) -> HarmFit:
+    """Fit the harm head on the seeds and train sentences; set its threshold on valid sentences.
+
+    A valid supporter sentence counts as read harmful as `ReplyJudge.harm_of` counts it: its most
+    likely label is a harm kind and 1 - p(none) is over the threshold."""
+    from sklearn.linear_model import LogisticRegression
+
+    texts, labels = harm_examples(train_replies)
+    harm = LogisticRegression(C=HARM_C, max_iter=5000, class_weight=_harm_weights(labels)).fit(
+        encoder.embed(texts), np.array(labels)
+    )
+    weights = np.array([_rounded(row) for row in harm.coef_])
+    bias = np.array(_rounded(harm.intercept_))
+    found = sorted({s for text in valid_replies for s in sentences(text)})
+    logits = encoder.embed(found) @ weights.T + bias
+    logits -= logits.max(axis=1, keepdims=True)
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    none = list(harm.classes_).index(NO_HARM)
+    harm_probability = 1.0 - probabilities[:, none]
+    above = round(max(HARM_FLOOR, float(np.quantile(harm_probability, HARM_QUANTILE))), DIGITS)
+    flagged = (probabilities.argmax(axis=1) != none) & (harm_probability > above)
+    return HarmFit(
+        {
+            "labels": [str(c) for c in harm.classes_],
+            "weights": weights.tolist(),
+            "bias": bias.tolist(),
+        },
+        above,
+        float(flagged.mean()) if len(found) else 0.0,
+    )
 
 
 def trained_half(key: str) -> bool:
@@ -236,9 +294,9 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
         failed_success[held] = success_fit(failed_x[~held]).decision_function(failed_x[held])
 
     _say("fitting harm ...")
-    harm_texts, harm_labels = harm_examples([t.reply for t in train])
-    harm = LogisticRegression(C=HARM_C, max_iter=5000, class_weight="balanced").fit(
-        encoder.embed(harm_texts), np.array(harm_labels)
+    harm = fit_harm(encoder, [t.reply for t in train], [t.reply for t in valid])
+    _say(
+        f"  harm threshold {harm.above:.3f}: {harm.false_rate:.4f} of valid supporter sentences read as harmful"
     )
 
     _say("joining on valid ...")
@@ -281,15 +339,9 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
     # One standard deviation of real replies' score is SCALE points of change.
     combine["scale"] = round(SCALE / float(real_score.std()), DIGITS)
     probability = 1.0 / (1.0 + np.exp(-real_values["relevance"]))
-    supporter_sentences = sorted({s for t in valid for s in sentences(t.reply)})
-    harm_probability = (
-        1.0 - harm.predict_proba(encoder.embed(supporter_sentences))[:, list(harm.classes_).index(NO_HARM)]
-    )
     combine["center"] = round(float(np.quantile(real_score, CENTER_QUANTILE)), DIGITS)
     combine["off_topic_below"] = round(float(np.quantile(probability, OFF_TOPIC_QUANTILE)), DIGITS)
-    combine["harm_above"] = round(
-        max(HARM_FLOOR, float(np.quantile(harm_probability, HARM_QUANTILE))), DIGITS
-    )
+    combine["harm_above"] = harm.above
 
     def linear(model: Any) -> dict[str, Any]:
         return {"weights": _rounded(model.coef_), "bias": round(float(np.ravel(model.intercept_)[0]), DIGITS)}
@@ -302,11 +354,7 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
         "outlook": linear(outlook),
         "rapport": linear(rapport),
         "success": linear(success),
-        "harm": {
-            "labels": [str(c) for c in harm.classes_],
-            "weights": [_rounded(row) for row in harm.coef_],
-            "bias": _rounded(harm.intercept_),
-        },
+        "harm": harm.head,
         "combine": combine,
         "meta": {
             "rebuild": REBUILD_COMMAND,
@@ -325,6 +373,7 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
                 "real_over_foreign": round(pref, 4),
                 "over_failed_auc": round(area, 4),
             },
+            "valid_harm_rate": round(harm.false_rate, 4),
             "sklearn": _sklearn_version(),
         },
     }

@@ -44,6 +44,20 @@ PAIRS = [
 ]
 
 
+def _changes(items: list[tuple[list[dict[str, str]], str, int]]) -> list[float]:
+    """The offline judge's change for each (context, reply, turn), as `esc eval judge` replays it."""
+    import asyncio
+
+    from esc_cli.judge.replay import Item, judged_changes
+    from esc_cli.judge.turns import Said
+    from esc_cli.sim.engines import default_labeller
+    from esc_cli.sim.options import SimOptions, build_seeker
+
+    seeker = build_seeker(SimOptions(), default_labeller())
+    replay = [Item(tuple(Said(s["speaker"], s["text"]) for s in c), r, t) for c, r, t in items]
+    return asyncio.run(judged_changes(seeker, replay))
+
+
 def _suite(tmp_path: Path, lines: list[str]) -> Path:
     path = tmp_path / "pairs.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -89,8 +103,15 @@ def test_the_offline_judge_on_fixtures_prints_every_figure_beside_its_baselines(
         assert set(figure["baselines"]) == {"length", "affect"}
         assert -1.0 <= figure["judge"] <= 1.0
     pairs = report["pairs"]
-    # Each worse reply is blatant: the judge must prefer every better one.
-    assert pairs["overall"]["judge"] == 1.0
+    # The CLI's figure is exactly the preference of the judge's own changes, item by item.
+    changes = _changes([(p["context"], p[side], p["turn"]) for side in ("better", "worse") for p in PAIRS])
+    better, worse = changes[: len(PAIRS)], changes[len(PAIRS) :]
+    wins = [1.0 if b > w else 0.5 if b == w else 0.0 for b, w in zip(better, worse, strict=True)]
+    assert pairs["overall"]["judge"] == sum(wins) / len(wins)
+    # The dismissive and off-topic replies are blatant, and read so (harm, fit): the judge prefers
+    # the better reply in both. (The blaming one is worded unlike the harm seeds.)
+    assert pairs["kinds"]["dismissive"]["judge"] == 1.0
+    assert pairs["kinds"]["off-topic"]["judge"] == 1.0
     assert {k: v["items"] for k, v in pairs["kinds"].items()} == {
         "blaming": 1,
         "dismissive": 1,
