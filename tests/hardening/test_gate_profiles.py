@@ -6,7 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from testkit import EscRunner, commit_repo, git
 
 from esc_cli.sim.profiles_io import CRISIS_RISKS
