@@ -59,8 +59,8 @@ def evolve(
     profiles = load_profile_set(REPO / "profiles" / "train")
     labeller = options.labeller
 
-    def simulate(skills: list[Skill]) -> list[Dialogue]:
-        return simulate_sync(skills, profiles, seeds, options)
+    def simulate(skills: list[Skill], count: int) -> list[Dialogue]:
+        return simulate_sync(skills, profiles, count, options)
 
     evolver = Evolver(
         simulate=simulate,

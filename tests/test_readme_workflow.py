@@ -48,12 +48,6 @@ def _data(root: Path) -> Path:
     return root
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known open: with the judge v3 the README's `esc evolve` step accepts no proposal on the "
-    "fixture bank (nothing reaches a lower end above 0), so there is no branch to verify; see the "
-    "closing note of issue 14",
-)
 def test_the_readme_workflow_runs_as_written(
     esc: EscRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

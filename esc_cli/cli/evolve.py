@@ -28,6 +28,7 @@ from esc_cli.evolve.pipeline import evolve as run_evolution
 from esc_cli.evolve.proposer import OfflineProposer
 from esc_cli.evolve.settings import (
     DEFAULT_MAX_PROPOSALS,
+    DEFAULT_MAX_SEEDS,
     DEFAULT_ROUNDS,
     DEFAULT_SEEDS,
     AcceptanceRule,
@@ -93,6 +94,14 @@ def _close(roles: Roles) -> None:
 )
 @seeds_option(DEFAULT_SEEDS)
 @click.option(
+    "--max-seeds",
+    type=click.IntRange(1, 100),
+    default=DEFAULT_MAX_SEEDS,
+    show_default=True,
+    help="A proposal with the gain but whose lower end is not above 0 is checked again on twice the "
+    "seeds, up to this many, before it is dropped as noise. Equal to --seeds: never.",
+)
+@click.option(
     "--max-proposals",
     type=click.IntRange(1, 500),
     default=DEFAULT_MAX_PROPOSALS,
@@ -128,6 +137,7 @@ def evolve(
     base: str,
     profiles_path: Path | None,
     seeds: int,
+    max_seeds: int,
     max_proposals: int,
     min_gain: float,
     out: Path | None,
@@ -145,7 +155,8 @@ def evolve(
     unsafe interventions and profile-specific failures; propose skill edits; check each edit in a
     paired simulation (same profiles, same seeds); keep it when the score rises beyond the noise
     (mean paired gain >= --min-gain and the lower end of the 95% paired bootstrap interval > 0)
-    and no new safety flag appears. Kept edits are committed one per commit on
+    and no new safety flag appears. An edit with the gain but a lower end not above 0 is checked
+    again on twice the seeds, up to --max-seeds, before it is dropped. Kept edits are committed one per commit on
     esc/evolve/<date>-<slug>, made from --base; your working tree, index and branch are untouched.
     Evolution never reads profiles/verify: those profiles gate the merge in `esc skill verify`.
     With --analyst-backend, a model also analyses the traces and proposes edits (prompts/
@@ -163,7 +174,11 @@ def evolve(
     bank = get_bank(ctx)
     relative = bank_relative(bank, profiles_path) if profiles_path is not None else default_train(bank)
     settings = EvolveSettings(
-        rounds=rounds, seeds=seeds, max_proposals=max_proposals, acceptance=AcceptanceRule(min_gain=min_gain)
+        rounds=rounds,
+        seeds=seeds,
+        max_seeds=max(max_seeds, seeds),
+        max_proposals=max_proposals,
+        acceptance=AcceptanceRule(min_gain=min_gain),
     )
     request = EvolveRequest(
         profiles=relative,

@@ -27,12 +27,13 @@ from esc_cli.evolve.checking import Check, Figures, check, figures_of
 from esc_cli.evolve.findings import Finding, TraceEvidence
 from esc_cli.evolve.operations import OperationError
 from esc_cli.evolve.proposals import Proposal, materialise
-from esc_cli.evolve.settings import EvolveSettings
+from esc_cli.evolve.settings import AcceptanceRule, EvolveSettings
 from esc_cli.evolve.traces import TurnView, evidence_of
 from esc_cli.sim.records import Dialogue, SkillCredit
 from esc_cli.sim.summary import skill_credit
 
-Simulate = Callable[[list[Skill]], list[Dialogue]]
+Simulate = Callable[[list[Skill], int], list[Dialogue]]
+"""Dialogues of these skills on the evolution's profiles, seeds 0..n-1."""
 """Runs the active skills on the fixed train profiles and seeds; the same call pairs every run."""
 Events = Callable[[str], None]
 OnRound = Callable[[int, list[Skill], list[Dialogue]], None]
@@ -127,7 +128,7 @@ class Evolver:
     def run(self, bank: BankState) -> tuple[Evolution, BankState]:
         """Evolve `bank` for the configured rounds; returns the record and the evolved bank."""
         self._tried, self._rejected, self._generation = {}, {}, 0
-        dialogues = self.simulate(active(bank))
+        dialogues = self.simulate(active(bank), self.settings.seeds)
         rounds = [RoundReport(round=0, figures=figures_of(dialogues))]
         self._say(f"round 0: {_figures_text(rounds[0].figures)}")
         if self.on_round is not None:
@@ -207,8 +208,17 @@ class Evolver:
         problems = new_lint_errors(bank, candidate)
         if problems:
             return dropped(f"fails lint: {problems[0]}"), None, None
-        after = self.simulate(active(candidate))
+        seeds = self.settings.seeds
+        after = self.simulate(active(candidate), seeds)
         result = check(proposal.id, dialogues, after, self.settings.acceptance)
+        while _undecided(result, self.settings.acceptance) and seeds < self.settings.max_seeds:
+            more = min(2 * seeds, self.settings.max_seeds)
+            self._say(f"  {proposal.id}: {result.reason} at {seeds} seeds; checking again at {more}")
+            seeds = more
+            after = self.simulate(active(candidate), seeds)
+            result = check(proposal.id, self.simulate(active(bank), seeds), after, self.settings.acceptance)
+        # The round goes on with the evolution's own seeds, so every check stays paired.
+        after = [d for d in after if d.seed < self.settings.seeds]
         versions = {
             k: [bank[k].meta.version if k in bank else 0, v.meta.version] for k, v in sorted(changes.items())
         }
@@ -224,6 +234,16 @@ class Evolver:
             after=_same_turns(finding, after),
         )
         return decision, candidate, after
+
+
+def _undecided(result: Check, rule: AcceptanceRule) -> bool:
+    """Rejected only for its lower end: the mean gain is there, the interval reaches the threshold."""
+    return (
+        not result.accepted
+        and not result.new_flags
+        and result.mean_change >= rule.min_gain
+        and result.low <= rule.min_low
+    )
 
 
 def _same_turns(finding: Finding, after: Sequence[Dialogue]) -> list[TraceEvidence]:

@@ -86,12 +86,10 @@ def check_branch_name(name: str) -> None:
         )
 
 
-def simulator(
-    profiles: list[Profile], seeds: int, options: SimOptions
-) -> Callable[[list[Skill]], list[Dialogue]]:
-    """The Evolver's simulate(): these profiles and seeds, every time, so runs are paired."""
+def simulator(profiles: list[Profile], options: SimOptions) -> Callable[[list[Skill], int], list[Dialogue]]:
+    """The Evolver's simulate(): these profiles, seeds 0..n-1, so runs are paired."""
 
-    def run(skills: list[Skill]) -> list[Dialogue]:
+    def run(skills: list[Skill], seeds: int) -> list[Dialogue]:
         return simulate_sync(skills, profiles, seeds, options)
 
     return run
@@ -183,7 +181,7 @@ def _finish(
         )
 
     evolver = Evolver(
-        simulate=simulator(profiles, settings.seeds, roles.options),
+        simulate=simulator(profiles, roles.options),
         analyst=roles.analyst,
         proposer=roles.proposer,
         settings=settings,

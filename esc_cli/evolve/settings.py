@@ -8,6 +8,7 @@ from esc_cli.verify.stats import DEFAULT_LEVEL, DEFAULT_RESAMPLES
 
 DEFAULT_ROUNDS = 2
 DEFAULT_SEEDS = 2
+DEFAULT_MAX_SEEDS = 8
 DEFAULT_MAX_PROPOSALS = 8
 BRANCH_PREFIX = "esc/evolve"
 
@@ -50,6 +51,9 @@ class EvolveSettings:
 
     rounds: int = DEFAULT_ROUNDS
     seeds: int = DEFAULT_SEEDS
+    max_seeds: int = DEFAULT_MAX_SEEDS
+    """A proposal whose interval straddles its threshold (mean gain enough, lower end not above it)
+    is checked again on twice the seeds, up to this many, before it is dropped as noise."""
     max_proposals: int = DEFAULT_MAX_PROPOSALS
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     acceptance: AcceptanceRule = field(default_factory=AcceptanceRule)

@@ -7,7 +7,8 @@
     harm        harm kinds read in its sentences (dismissive, blaming, toxic positivity, sarcasm,
                 lecturing, cold clinical tone), with the sentence that carries each
     score       the heads joined into one standardised score (see `heads.Combine`)
-    change      the learned change on the SAGE scale: scale x score, less HARM_CHANGE per harm kind
+    change      the learned change on the SAGE scale: scale x (score - center); a reply with harm in it
+                reads as no better than 0, less HARM_CHANGE per harm kind
 
 Readings are memoised per (context, reply), so a line said again costs nothing.
 """
@@ -135,7 +136,10 @@ class ReplyJudge:
         c = self.heads.combine
         score = float(c.score(values))
         harm = self.harm_of(reply)
-        learned = c.scale * (score - c.center) - HARM_CHANGE * len({h.kind for h in harm})
+        learned = c.scale * (score - c.center)
+        if harm:
+            # A reply that says something harmful cannot read as good, however well it fits.
+            learned = min(learned, 0.0) - HARM_CHANGE * len({h.kind for h in harm})
         probability = _sigmoid(relevance)
         reading = Reading(
             relevance=round(probability, 4),

@@ -60,7 +60,7 @@ def test_a_zero_lower_end_is_rejected_and_the_proposal_is_not_retried() -> None:
     bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
     calls: list[tuple[int, int]] = []
 
-    def simulate(skills: list[Skill]) -> list[Dialogue]:
+    def simulate(skills: list[Skill], seeds: int) -> list[Dialogue]:
         by_id = {s.id: s for s in skills}
         noisy = by_id[NOISY].meta.applies_when.min_turn >= 6
         helpful = by_id[HELPFUL].meta.applies_when.min_turn >= 6
@@ -72,7 +72,8 @@ def test_a_zero_lower_end_is_rejected_and_the_proposal_is_not_retried() -> None:
             finals[-1] += 12
         return [dialogue(f"p{i}", [turn(0, ["venting"], emotion=final)]) for i, final in enumerate(finals)]
 
-    settings = EvolveSettings(rounds=2)
+    # No adaptive seeds here: this simulation gives the same dialogues at any seed count.
+    settings = EvolveSettings(rounds=2, max_seeds=2)
     evolution, evolved = Evolver(simulate, FixedAnalyst(), FixedProposer(), settings).run(bank)
 
     first = {d.proposal.steps[0].skill: d for d in evolution.rounds[1].decisions}
@@ -89,3 +90,70 @@ def test_a_zero_lower_end_is_rejected_and_the_proposal_is_not_retried() -> None:
     )
     assert calls.count((True, True)) == 0  # never simulated on top of the accepted edit
     assert evolved[NOISY].meta.applies_when.min_turn == bank[NOISY].meta.applies_when.min_turn
+
+
+class OneProposer:
+    name = "one"
+
+    def propose(
+        self, findings: Sequence[Finding], bank: Mapping[str, Skill], credit: Mapping[str, SkillCredit]
+    ) -> list[Proposal]:
+        return [proposal(HELPFUL, 6)] if bank[HELPFUL].meta.applies_when.min_turn < 6 else []
+
+
+def test_an_undecided_proposal_is_checked_again_on_more_seeds_and_kept_on_evidence() -> None:
+    bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
+    asked: list[int] = []
+
+    def simulate(skills: list[Skill], seeds: int) -> list[Dialogue]:
+        edited = {s.id: s for s in skills}[HELPFUL].meta.applies_when.min_turn >= 6
+        asked.append(seeds)
+        # The edit lifts one dialogue in three by 12 and lowers the others by 1: a mean of +3.3, whose
+        # interval reaches below 0 on 6 dialogues and not on 12.
+        return [
+            dialogue(
+                f"p{i}",
+                [turn(0, ["venting"], emotion=40 + (12 if (i + s) % 3 == 0 else -1) * edited)],
+                seed=s,
+            )
+            for i in range(3)
+            for s in range(seeds)
+        ]
+
+    events: list[str] = []
+    settings = EvolveSettings(rounds=1, seeds=2, max_seeds=8)
+    evolution, evolved = Evolver(
+        simulate, FixedAnalyst(), OneProposer(), settings, on_event=events.append
+    ).run(bank)
+    decision = evolution.rounds[1].decisions[0]
+    assert decision.accepted and decision.check is not None
+    assert decision.check.n == 12 and decision.check.low > 0
+    assert any("within the noise at 2 seeds; checking again at 4" in e for e in events), events
+    assert max(asked) == 4  # decided at 4 seeds: 8 was never needed
+    assert evolved[HELPFUL].meta.applies_when.min_turn == 6
+    # The round goes on with its own two seeds, so later checks stay paired.
+    assert evolution.rounds[1].figures.dialogues == 6
+
+
+def test_adaptive_seeds_stop_at_max_seeds_and_drop_the_proposal_as_noise() -> None:
+    bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
+    asked: list[int] = []
+
+    def simulate(skills: list[Skill], seeds: int) -> list[Dialogue]:
+        edited = {s.id: s for s in skills}[HELPFUL].meta.applies_when.min_turn >= 6
+        asked.append(seeds)
+        return [
+            dialogue(
+                f"p{i}",
+                [turn(0, ["venting"], emotion=40 + (12 if (i + s) % 3 == 0 else -1) * edited)],
+                seed=s,
+            )
+            for i in range(3)
+            for s in range(seeds)
+        ]
+
+    settings = EvolveSettings(rounds=1, seeds=2, max_seeds=3)
+    evolution, _ = Evolver(simulate, FixedAnalyst(), OneProposer(), settings).run(bank)
+    decision = evolution.rounds[1].decisions[0]
+    assert not decision.accepted and decision.check is not None and decision.check.n == 9
+    assert max(asked) == 3
