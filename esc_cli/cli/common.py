@@ -63,6 +63,13 @@ def seeds_option(default: int) -> Callable[[F], F]:
     )
 
 
+def max_seeds_option(default: int, help_text: str) -> Callable[[F], F]:
+    """`--max-seeds N`: how far adaptive seeds may grow (verify and evolve share it)."""
+    return click.option(
+        "--max-seeds", type=click.IntRange(1, 1000), default=default, show_default=True, help=help_text
+    )
+
+
 def format_option(help_text: str = "text for people, json for scripts.") -> Callable[[F], F]:
     """`--format text|json`, passed to the command as `fmt`."""
     return click.option(

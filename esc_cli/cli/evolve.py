@@ -14,7 +14,7 @@ import click
 from esc_cli.bank.load import bank_hash, load_skills
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.batch_option import batch_line, batch_option, start_batch
-from esc_cli.cli.common import format_option, get_bank, seeds_option
+from esc_cli.cli.common import format_option, get_bank, max_seeds_option, seeds_option
 from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, table
@@ -93,12 +93,9 @@ def _close(roles: Roles) -> None:
     help="Train profile folder inside the bank. Default: profiles/train. The verify folder is refused.",
 )
 @seeds_option(DEFAULT_SEEDS)
-@click.option(
-    "--max-seeds",
-    type=click.IntRange(1, 100),
-    default=DEFAULT_MAX_SEEDS,
-    show_default=True,
-    help="A proposal with the gain but whose lower end is not above 0 is checked again on twice the "
+@max_seeds_option(
+    DEFAULT_MAX_SEEDS,
+    "A proposal with the gain but whose lower end is not above 0 is checked again on twice the "
     "seeds, up to this many, before it is dropped as noise. Equal to --seeds: never.",
 )
 @click.option(

@@ -10,7 +10,7 @@ from rich.progress import TaskID
 
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
-from esc_cli.cli.common import State, get_bank, seeds_option
+from esc_cli.cli.common import State, get_bank, max_seeds_option, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import call_status, print_usage, progress_bar
 from esc_cli.cli.skill import skill
@@ -90,12 +90,9 @@ def _nearest_project(start: Path) -> Path | None:
     "--profiles", default="", help="Gating profile set, relative to the bank. Default: profiles/verify."
 )
 @seeds_option(DEFAULT_SEEDS)
-@click.option(
-    "--max-seeds",
-    type=click.IntRange(1, 1000),
-    default=DEFAULT_MAX_SEEDS,
-    show_default=True,
-    help="Adaptive seeds: while a score criterion's interval straddles its threshold, verify doubles "
+@max_seeds_option(
+    DEFAULT_MAX_SEEDS,
+    "Adaptive seeds: while a score criterion's interval straddles its threshold, verify doubles "
     "the seeds up to this many (on a model path it prints the cost of each step first). Set it to "
     "--seeds to turn adaptivity off.",
 )

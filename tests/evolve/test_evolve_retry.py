@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from evolve_helpers import dialogue, turn
 from testkit import REPO
@@ -101,15 +101,13 @@ class OneProposer:
         return [proposal(HELPFUL, 6)] if bank[HELPFUL].meta.applies_when.min_turn < 6 else []
 
 
-def test_an_undecided_proposal_is_checked_again_on_more_seeds_and_kept_on_evidence() -> None:
-    bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
-    asked: list[int] = []
+def _uneven_gain(asked: list[int]) -> Callable[[list[Skill], int], list[Dialogue]]:
+    """A simulation where the edit lifts one dialogue in three by 12 and lowers the others by 1: a
+    mean of +3.3, whose interval reaches below 0 on 6 dialogues and not on 12. Records each seed count."""
 
     def simulate(skills: list[Skill], seeds: int) -> list[Dialogue]:
         edited = {s.id: s for s in skills}[HELPFUL].meta.applies_when.min_turn >= 6
         asked.append(seeds)
-        # The edit lifts one dialogue in three by 12 and lowers the others by 1: a mean of +3.3, whose
-        # interval reaches below 0 on 6 dialogues and not on 12.
         return [
             dialogue(
                 f"p{i}",
@@ -120,6 +118,13 @@ def test_an_undecided_proposal_is_checked_again_on_more_seeds_and_kept_on_eviden
             for s in range(seeds)
         ]
 
+    return simulate
+
+
+def test_an_undecided_proposal_is_checked_again_on_more_seeds_and_kept_on_evidence() -> None:
+    bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
+    asked: list[int] = []
+    simulate = _uneven_gain(asked)
     events: list[str] = []
     settings = EvolveSettings(rounds=1, seeds=2, max_seeds=8)
     evolution, evolved = Evolver(
@@ -138,20 +143,7 @@ def test_an_undecided_proposal_is_checked_again_on_more_seeds_and_kept_on_eviden
 def test_adaptive_seeds_stop_at_max_seeds_and_drop_the_proposal_as_noise() -> None:
     bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
     asked: list[int] = []
-
-    def simulate(skills: list[Skill], seeds: int) -> list[Dialogue]:
-        edited = {s.id: s for s in skills}[HELPFUL].meta.applies_when.min_turn >= 6
-        asked.append(seeds)
-        return [
-            dialogue(
-                f"p{i}",
-                [turn(0, ["venting"], emotion=40 + (12 if (i + s) % 3 == 0 else -1) * edited)],
-                seed=s,
-            )
-            for i in range(3)
-            for s in range(seeds)
-        ]
-
+    simulate = _uneven_gain(asked)
     settings = EvolveSettings(rounds=1, seeds=2, max_seeds=3)
     evolution, _ = Evolver(simulate, FixedAnalyst(), OneProposer(), settings).run(bank)
     decision = evolution.rounds[1].decisions[0]
