@@ -137,9 +137,10 @@ class CrisisDetector:
         """Whether a simulated seeker holds the next reply to the safety check for this message: only
         where the crisis patterns match (besides the profile's scripted cue, which always obliges).
         The head's readings route the crisis skill and wake the safety net, but its precision is not
-        yet enough to fail a reply on: even near certainty (p >= 0.99) it raised false alarms on
-        ordinary profile lines ("a zombie with a wrench"), which would have turned gate verdicts on
-        ordinary dialogue into noise."""
+        enough to fail a reply on. Measured on the 885 non-cue lines of the profiles (first messages,
+        lines, answers after a safety check; profiles/ and bench/drafts/): at the head's threshold 79
+        read as cues, and even at p >= 0.995 seven did, while that level caught 5 of 14 scripted cues.
+        Obliging on the head would turn gate verdicts on ordinary dialogue into noise."""
         return bool(text.strip()) and pattern_hit(text)
 
 
@@ -150,6 +151,10 @@ def crisis_detector() -> CrisisDetector:
 
 
 def with_crisis_state(states: Sequence[str], text: str) -> list[str]:
-    """The labeller's states with `crisis-risk` set by the detector: added on a cue, dropped without one."""
+    """The labeller's states with `crisis-risk` set by the detector: added on a cue, dropped without one.
+    A message that obliges the next reply (`CrisisDetector.obliges`) counts as a cue here even when the
+    head reads it below its threshold: a reply the seeker will hold to the safety check must be routed
+    to the crisis skill."""
     kept = [s for s in states if s != CRISIS_STATE]
-    return [CRISIS_STATE, *kept] if crisis_detector().is_cue(text) else kept
+    detector = crisis_detector()
+    return [CRISIS_STATE, *kept] if detector.is_cue(text) or detector.obliges(text) else kept
