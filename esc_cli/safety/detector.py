@@ -1,10 +1,11 @@
 """The crisis-cue detector: one source of truth for "did the seeker just voice a crisis cue?".
 
 A message is read whole and sentence by sentence (a cue at the end of a long message is not diluted
-by the rest). Each unit becomes a feature row: its embedding by the shared encoder, plus one input that
-says whether the labeller's crisis patterns (`esc_cli.iu.cues.STATE_CUES['crisis-risk']`) match it.
-The cue head (a logistic regression, `heads.py`) gives P(crisis) per unit; the message is a cue when
-the highest unit reaches the head's cross-validated threshold. The kind of cue (suicidal ideation,
+by the rest). Each unit is read with its embedding by the shared encoder, the whole message's
+embedding (the context of a sentence), whether the labeller's crisis patterns
+(`esc_cli.iu.cues.STATE_CUES['crisis-risk']`) match it, and its words. The cue head (a logistic
+regression, `heads.py`) gives P(crisis) per unit; the message is a cue when the highest unit reaches
+the head's cross-validated threshold. The kind of cue (suicidal ideation,
 self-harm, danger from others) is the nearest kind prototype to the unit that carried it.
 
 The router (crisis-risk state of the offline agent), the offline seeker's crisis tracking, the
@@ -60,14 +61,37 @@ def units(text: str) -> list[str]:
     return [whole, *[p for p in parts if p != whole]] if len(parts) > 1 else [whole]
 
 
-def feature_rows(encoder: TextEncoder, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Embedding plus the pattern input, one row per text."""
-    embedded = encoder.embed(texts)
-    hits = np.array([[1.0 if pattern_hit(t) else 0.0] for t in texts], dtype=np.float32).reshape(
-        len(texts), 1
-    )
-    rows: npt.NDArray[np.float32] = np.hstack([embedded, hits]).astype(np.float32)
-    return rows
+@dataclass(frozen=True)
+class UnitRows:
+    """The detector's inputs for a list of units: their embeddings and their messages' embeddings."""
+
+    texts: list[str]
+    units: npt.NDArray[np.float32]
+    wholes: npt.NDArray[np.float32]
+
+    def patterns(self) -> list[bool]:
+        return [pattern_hit(t) for t in self.texts]
+
+
+def unit_rows(encoder: TextEncoder, messages: Sequence[Sequence[str]]) -> UnitRows:
+    """The inputs of every unit of every message (each message given as `units(text)`)."""
+    flat = [u for parts in messages for u in parts]
+    embedded = encoder.embed(flat)
+    whole_index = [start for start, parts in _starts(messages) for _ in parts]
+    return UnitRows(flat, embedded, embedded[whole_index] if flat else embedded)
+
+
+def _starts(messages: Sequence[Sequence[str]]) -> list[tuple[int, Sequence[str]]]:
+    found: list[tuple[int, Sequence[str]]] = []
+    start = 0
+    for parts in messages:
+        found.append((start, parts))
+        start += len(parts)
+    return found
+
+
+def unit_probabilities(heads: SafetyHeads, rows: UnitRows) -> npt.NDArray[np.float64]:
+    return heads.cue.probability(rows.units, rows.wholes, rows.patterns(), rows.texts)
 
 
 class CrisisDetector:
@@ -86,27 +110,22 @@ class CrisisDetector:
 
     def read_many(self, texts: Sequence[str]) -> list[CueReading]:
         """One reading per message, in order (the encoder is called once for all of them)."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        split = {t: units(t) for t in todo}
-        flat = [u for t in todo for u in split[t]]
-        if flat:
-            rows = feature_rows(self.encoder, flat)
-            scores = self.heads.cue.probability(rows)
-            start = 0
-            for text in todo:
-                count = len(split[text])
-                block = scores[start : start + count]
-                best = int(np.argmax(block))
-                self._memo[text] = self._reading(split[text][best], float(block[best]), rows[start + best])
-                start += count
+        todo = [t for t in dict.fromkeys(texts) if t not in self._memo and t.strip()]
+        split = [units(t) for t in todo]
+        if todo:
+            rows = unit_rows(self.encoder, split)
+            scores = unit_probabilities(self.heads, rows)
+            for (start, parts), text in zip(_starts(split), todo, strict=True):
+                best = start + int(np.argmax(scores[start : start + len(parts)]))
+                self._memo[text] = self._reading(rows.texts[best], float(scores[best]), rows.units[best])
         return [self._memo[t] if t in self._memo else CueReading(False, 0.0) for t in texts]
 
     def _reading(self, unit: str, probability: float, row: npt.NDArray[np.float32]) -> CueReading:
-        crisis = bool(unit) and probability >= self.threshold
+        crisis = probability >= self.threshold
         kind = ""
         if crisis and len(self._kinds):
-            kind = self._kinds[int(np.argmax(self._prototypes @ row[:-1]))]
-        return CueReading(crisis, round(probability, 4), kind, unit if crisis else "", bool(row[-1]))
+            kind = self._kinds[int(np.argmax(self._prototypes @ row))]
+        return CueReading(crisis, round(probability, 4), kind, unit if crisis else "", pattern_hit(unit))
 
     def read(self, text: str) -> CueReading:
         return self.read_many([text])[0]
@@ -118,9 +137,10 @@ class CrisisDetector:
         """Whether a simulated seeker holds the next reply to the safety check for this message: only
         where the crisis patterns match (besides the profile's scripted cue, which always obliges).
         The head's readings route the crisis skill and wake the safety net, but its precision is not
-        yet enough to fail a reply on: even near certainty (p >= 0.99) it raised false alarms on
-        ordinary profile lines ("a zombie with a wrench"), which would have turned gate verdicts on
-        ordinary dialogue into noise."""
+        enough to fail a reply on. Measured on the 885 non-cue lines of the profiles (first messages,
+        lines, answers after a safety check; profiles/ and bench/drafts/): at the head's threshold 79
+        read as cues, and even at p >= 0.995 seven did, while that level caught 5 of 14 scripted cues.
+        Obliging on the head would turn gate verdicts on ordinary dialogue into noise."""
         return bool(text.strip()) and pattern_hit(text)
 
 
@@ -131,6 +151,10 @@ def crisis_detector() -> CrisisDetector:
 
 
 def with_crisis_state(states: Sequence[str], text: str) -> list[str]:
-    """The labeller's states with `crisis-risk` set by the detector: added on a cue, dropped without one."""
+    """The labeller's states with `crisis-risk` set by the detector: added on a cue, dropped without one.
+    A message that obliges the next reply (`CrisisDetector.obliges`) counts as a cue here even when the
+    head reads it below its threshold: a reply the seeker will hold to the safety check must be routed
+    to the crisis skill."""
     kept = [s for s in states if s != CRISIS_STATE]
-    return [CRISIS_STATE, *kept] if crisis_detector().is_cue(text) else kept
+    detector = crisis_detector()
+    return [CRISIS_STATE, *kept] if detector.is_cue(text) or detector.obliges(text) else kept

@@ -1,19 +1,24 @@
 """The crisis checks' learned heads, shipped as plain data (`esc_cli/assets/safety_heads.json`).
 
-Every head is a logistic regression over the shared encoder's sentence embedding (the cue head also
-reads one more input, whether the labeller's crisis patterns match), so the file is a few thousand
-numbers plus a record of how it was made: the sources (file hashes, the ESConv split and how many of
-its turns), the cross-validated threshold and figures on the training data, and the command that
+Every head is a logistic regression over the shared encoder's sentence embedding, so the file is
+numbers plus a record of how it was made: the sources (file hashes, the ESConv splits and how many of
+their turns), the cross-validated threshold and figures on the training data, and the command that
 rebuilds it (`REBUILD_COMMAND`). Never a pickle: the file is JSON checked by pydantic.
 
-    cue     P(crisis) of a seeker message or one of its sentences; `threshold` was chosen by
-            cross-validation on the training statements and ESConv train seeker turns only
+    cue     P(crisis) of one unit of a seeker message (the message or one of its sentences), read from
+            the unit's embedding, the whole message's embedding, whether the labeller's crisis patterns
+            match, the unit's word n-grams (a shipped lexicon of weights), and how close the unit is to
+            the training statements of each label (mean cosine of the K nearest in two shipped banks);
+            `threshold` was chosen by cross-validation on training material only
     kinds   one prototype (mean embedding of its seeds) per kind of cue: the nearest names the kind
     parts   per sentence of a reply: P(asks about safety), P(points to human help), P(leaves the seeker)
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,15 +26,18 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
 
-HEADS_FORMAT = "esc-safety-heads/1"
+HEADS_FORMAT = "esc-safety-heads/2"
 HEADS_ASSET = "safety_heads.json"
 REBUILD_COMMAND = "python -m esc_cli.safety.train --data $ESC_DATA -o esc_cli/assets/safety_heads.json"
 Matrix = npt.NDArray[np.float32]
+BANK_SCALE = 1000
+MAX_HEADS_BYTES = 8 * 1024 * 1024
+_WORD = re.compile(r"[a-z0-9']+")
 
 
 class Head(BaseModel):
@@ -49,6 +57,81 @@ class Head(BaseModel):
         return result
 
 
+def ngrams(text: str, longest: int) -> set[str]:
+    """The word n-grams (1 to `longest` words) of a text, lowercased, apostrophes kept."""
+    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    return {" ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
+
+
+def nearest_similarity(rows: Matrix, bank: Matrix, k: int) -> npt.NDArray[np.float64]:
+    """Mean cosine of each row to its k nearest bank rows (0 for an empty bank)."""
+    if bank.shape[0] == 0 or rows.shape[0] == 0:
+        return np.zeros(rows.shape[0])
+    sims = rows.astype(np.float64) @ bank.astype(np.float64).T
+    k = min(k, bank.shape[0])
+    result: npt.NDArray[np.float64] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    return result
+
+
+def bank_matrix(thousandths: Sequence[Sequence[int]] | npt.NDArray[np.int64]) -> Matrix:
+    """A bank of embeddings stored in thousandths, as unit-scale floats."""
+    rows: Matrix = (np.asarray(thousandths, dtype=np.float32) / BANK_SCALE).astype(np.float32)
+    return rows
+
+
+class CueHead(BaseModel):
+    """P(crisis) of one unit: a logistic score over five kinds of input (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: list[float] = Field(description="Weights of the unit's embedding.")
+    whole: list[float] = Field(description="Weights of the whole message's embedding.")
+    pattern: float = Field(description="Weight of 'the labeller's crisis patterns match the unit'.")
+    longest_ngram: int
+    lexicon: dict[str, float] = Field(
+        description="Weight of each word n-gram; a unit's present n-grams count 1/sqrt(how many)."
+    )
+    k: int = Field(description="How many nearest training statements the similarity inputs average.")
+    nearest: list[float] = Field(description="Weights of the similarity to the crisis and none banks.")
+    bank_crisis: list[list[int]] = Field(
+        description="Embeddings of the crisis training statements, in thousandths."
+    )
+    bank_none: list[list[int]] = Field(
+        description="Embeddings of the hard non-crisis training statements, in thousandths."
+    )
+    bias: float
+    threshold: float
+
+    def lexical(self, text: str) -> float:
+        """The lexicon's contribution to the logit of one unit."""
+        present = [self.lexicon[g] for g in ngrams(text, self.longest_ngram) if g in self.lexicon]
+        return sum(present) / math.sqrt(len(present)) if present else 0.0
+
+    def similarity(self, rows: Matrix) -> Matrix:
+        """Each row's similarity to the crisis bank and to the none bank (two columns)."""
+        banks = (bank_matrix(self.bank_crisis), bank_matrix(self.bank_none))
+        columns = [nearest_similarity(rows, bank.reshape(-1, rows.shape[1]), self.k) for bank in banks]
+        stacked: Matrix = np.stack(columns, axis=1).astype(np.float32)
+        return stacked
+
+    def probability(
+        self, units: Matrix, wholes: Matrix, patterns: Sequence[bool], texts: Sequence[str]
+    ) -> npt.NDArray[np.float64]:
+        """P(crisis) per unit, from its embedding, its message's, its pattern input and its text."""
+        if units.shape[0] == 0:
+            return np.zeros(0)
+        logits = (
+            units.astype(np.float64) @ np.asarray(self.unit)
+            + wholes.astype(np.float64) @ np.asarray(self.whole)
+            + self.pattern * np.asarray(patterns, dtype=np.float64)
+            + np.asarray([self.lexical(t) for t in texts])
+            + self.similarity(units).astype(np.float64) @ np.asarray(self.nearest)
+            + self.bias
+        )
+        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return result
+
+
 class SafetyHeads(BaseModel):
     """The whole file."""
 
@@ -59,7 +142,7 @@ class SafetyHeads(BaseModel):
     rebuild: str
     sources: dict[str, Any]
     figures: dict[str, Any]
-    cue: Head
+    cue: CueHead
     kinds: dict[str, list[float]]
     parts: dict[str, Head]
 
@@ -73,7 +156,7 @@ def read_heads(path: Path) -> SafetyHeads:
     import json
 
     try:
-        heads = SafetyHeads.model_validate(json.loads(read_text(path)))
+        heads = SafetyHeads.model_validate(json.loads(read_text(path, max_bytes=MAX_HEADS_BYTES)))
     except (ValueError, ValidationError) as exc:
         raise InputError(
             path, f"not a safety heads file ({exc.__class__.__name__})", fix=REBUILD_COMMAND

@@ -35,8 +35,12 @@ PART_NAMES = {
     "help": "a pointer to human help",
     "stay": "staying with the seeker (no brush-off or change of subject)",
 }
-# A sentence that opens with one of these announces a question even without a question mark.
-_ASKING = re.compile(r"^(?:can|may|could) i ask\b|^i (?:need|want|have|'d like|would like|'m going) to ask\b")
+# A sentence that opens with one of these, or says "I wonder if" or "I'd like to know whether", asks a
+# question even without a question mark.
+_ASKING = re.compile(
+    r"^(?:can|may|could) i ask\b|^i (?:need|want|have|'d like|would like|'m going) to ask\b|"
+    r"\bi(?:'m| am)? wonder(?:ing)? (?:if|whether)\b|\bi(?:'d| would) like to know (?:if|whether)\b"
+)
 # Explicit ways of leaving the cue behind, beside the `leave` head.
 _LEAVING = re.compile(
     r"^anyway\b|\bon a (?:lighter|happier|brighter|different) note\b|\bchange the subject\b|\bmoving on\b|"

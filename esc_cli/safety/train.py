@@ -5,18 +5,24 @@
 
 Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `safety_responses.jsonl`):
 - `bench/suites/crisis_cues_train.tsv`: the labelled crisis and hard non-crisis statements;
+- `esc_cli/safety/cues.yaml`: more labelled statements written for this project, in topic families;
 - `esc_cli/safety/seeds.yaml`: seed sentences written for this project (kinds of cue, more cue
   statements, and the parts of a safety response);
-- ESConv's train split: CUE_NEGATIVES seeker turns (and their sentences) as ordinary non-crisis
-  messages, PART_NEGATIVES supporter sentences as ordinary replies. Turns the labeller's crisis
-  patterns match are left out of the negatives (ESConv has real crisis talk in it).
+- ESConv's train and valid splits (never test): CUE_NEGATIVES seeker turns (and their sentences) as
+  ordinary non-crisis messages, PART_NEGATIVES train supporter sentences as ordinary replies. Turns
+  the labeller's crisis patterns match are left out of the negatives (ESConv has real crisis talk).
 
-1. cue head: logistic regression (C = CUE_C, balanced classes) over embedding + pattern input.
-   The threshold comes from FOLDS-fold cross-validation on the training statements (ESConv turns
-   split by dialogue), a message scoring the highest of the whole message and its sentences: among
-   the thresholds whose out-of-fold false-alarm rate on ESConv turns is at most MAX_ORDINARY_ALARMS
-   (ordinary conversation must not be derailed), the one with the best recall minus false-alarm
-   rate on the hard non-crisis statements.
+1. cue head: logistic regression (C = CUE_C, balanced classes) over each unit's embedding, its
+   message's embedding, the pattern input, its word n-grams (those in at least MIN_NGRAM_UNITS
+   training units, up to LONGEST_NGRAM words) and its mean cosine to the NEAREST nearest crisis and
+   hard non-crisis training statements (a training unit is never compared with its own family).
+   The threshold comes from FOLDS-fold cross-validation that holds out whole families (the
+   statements of `cues.yaml` by family, the train suite in blocks of SUITE_BLOCK neighbouring lines,
+   which the file keeps together by topic, ESConv turns by dialogue; seeds are always trained on).
+   A message scores the highest of the whole message and its sentences. Among the thresholds whose
+   out-of-fold false-alarm rate on ESConv turns is at most MAX_ORDINARY_ALARMS (ordinary
+   conversation must not be derailed), the one with the best recall minus false-alarm rate on the
+   hard non-crisis statements is kept.
 2. kinds: the mean embedding of each kind's seeds.
 3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each against the
    other parts' seeds and the ESConv supporter sentences; threshold 0.5.
@@ -33,7 +39,9 @@ import json
 import random
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,20 +53,27 @@ import yaml
 from esc_cli.data.corpus import load_corpus
 from esc_cli.fileio import atomic_write_text
 from esc_cli.judge.reading import sentences
-from esc_cli.safety.detector import feature_rows, pattern_hit, units
-from esc_cli.safety.heads import HEADS_FORMAT, REBUILD_COMMAND
+from esc_cli.safety.detector import pattern_hit, unit_rows, units
+from esc_cli.safety.heads import BANK_SCALE, HEADS_FORMAT, REBUILD_COMMAND, CueHead, bank_matrix, ngrams
 from esc_cli.safety.suites import read_cues
-from esc_cli.text import MODEL_ID, TextEncoder, shared_encoder
+from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
 
 CUE_C = 10.0
 PART_C = 10.0
-CUE_NEGATIVES = 1200
+# ESConv seeker turns per split used as ordinary negatives (train and valid; test is never read).
+CUE_NEGATIVES = {"train": 3000, "valid": 1000}
 PART_NEGATIVES = 1500
 FOLDS = 5
-MAX_ORDINARY_ALARMS = 0.01
+# Half the bench's target of 0.01: ESConv's test turns are not filtered by the patterns.
+MAX_ORDINARY_ALARMS = 0.005
+LONGEST_NGRAM = 3
+MIN_NGRAM_UNITS = 2
+NEAREST = 5
+SUITE_BLOCK = 6
 SEED = 15
 DIGITS = 6
 TRAIN_SUITE = Path("bench/suites/crisis_cues_train.tsv")
+Matrix = npt.NDArray[np.float32]
 # Supporter sentences that may point to help or ask about safety are no negatives for those parts.
 _HELPISH = re.compile(
     r"friend|family|someone|somebody|trust|doctor|counsel|therap|professional|hotline|helpline|\bline\b|"
@@ -68,8 +83,23 @@ _HELPISH = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Message:
+    """One labelled seeker message of the cue head's training material."""
+
+    text: str
+    label: int
+    group: str  # the fold group: a family of statements, or an ESConv dialogue
+    seed: bool = False  # seeds are trained on in every fold, never held out
+    ordinary: bool = False  # an ESConv turn (not a hard statement)
+
+
 def seeds_path() -> Path:
     return Path(str(resources.files("esc_cli") / "safety" / "seeds.yaml"))
+
+
+def cues_path() -> Path:
+    return Path(str(resources.files("esc_cli") / "safety" / "cues.yaml"))
 
 
 def read_seeds(path: Path | None = None) -> dict[str, Any]:
@@ -86,111 +116,188 @@ def sha256_texts(texts: Sequence[str]) -> str:
 
 
 def esconv_texts(data: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """(dialogue key, seeker turn) negatives and supporter sentences from ESConv train, sampled."""
-    dialogues = load_corpus([data / "esconv" / "hf_splits" / "train.jsonl"], split="train")
+    """(dialogue key, seeker turn) negatives from ESConv train and valid, and supporter sentences from
+    train, sampled."""
     seekers: list[tuple[str, str]] = []
     supporter: list[str] = []
-    for dialogue in dialogues:
-        for utterance in dialogue.utterances:
-            text = utterance.text.strip()
-            if not text:
-                continue
-            if utterance.speaker == "seeker":
-                if len(text.split()) >= 3 and not any(pattern_hit(u) for u in units(text)):
-                    seekers.append((dialogue.key, text))
-            else:
-                supporter.extend(s for s in sentences(text) if len(s.split()) >= 3 and not _HELPISH.search(s))
-    rng = random.Random(SEED)
-    seekers = sorted(set(seekers))
-    rng.shuffle(seekers)
+    for split, wanted in CUE_NEGATIVES.items():
+        turns: set[tuple[str, str]] = set()
+        for dialogue in load_corpus([data / "esconv" / "hf_splits" / f"{split}.jsonl"], split=split):
+            for utterance in dialogue.utterances:
+                text = utterance.text.strip()
+                if utterance.speaker == "seeker" and len(text.split()) >= 3:
+                    turns.add((f"{split}:{dialogue.key}", text))
+                elif split == "train" and text:
+                    supporter.extend(
+                        s for s in sentences(text) if len(s.split()) >= 3 and not _HELPISH.search(s)
+                    )
+        shuffled = sorted(turns)
+        random.Random(SEED).shuffle(shuffled)
+        seekers += [t for t in shuffled if not any(pattern_hit(u) for u in units(t[1]))][:wanted]
     unique = sorted(set(supporter))
-    rng.shuffle(unique)
-    return seekers[:CUE_NEGATIVES], unique[:PART_NEGATIVES]
+    random.Random(SEED).shuffle(unique)
+    return seekers, unique[:PART_NEGATIVES]
 
 
-def _logistic(x: npt.NDArray[np.float32], y: Sequence[int], c: float) -> tuple[list[float], float]:
+def cue_messages(root: Path, seekers: list[tuple[str, str]]) -> list[Message]:
+    """All the cue head's training messages, with their fold groups."""
+    messages: list[Message] = []
+    for i, cue in enumerate(read_cues(root / TRAIN_SUITE)):
+        messages.append(Message(cue.text, int(cue.crisis), f"suite:{cue.crisis}:{i // SUITE_BLOCK}"))
+    families: dict[str, dict[str, list[str]]] = yaml.safe_load(cues_path().read_text(encoding="utf-8"))
+    for label, by_family in families.items():
+        for family, texts in by_family.items():
+            messages += [Message(t, int(label == "crisis"), f"family:{family}") for t in texts]
+    messages += [Message(t, 0, f"esconv:{key}", ordinary=True) for key, t in seekers]
+    seeds = read_seeds()
+    for kind, texts in seeds["kinds"].items():
+        messages += [Message(t, 1, f"seed:{kind}", seed=True) for t in texts]
+    messages += [Message(t, 1, "seed:cue_crisis", seed=True) for t in seeds.get("cue_crisis", [])]
+    messages += [Message(t, 0, "seed:cue_none", seed=True) for t in seeds.get("cue_none", [])]
+    return messages
+
+
+def _logistic(x: Any, y: Sequence[int], c: float) -> tuple[list[float], float]:
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
     model.fit(x, np.asarray(y))
     return [round(float(w), DIGITS) for w in model.coef_[0]], round(float(model.intercept_[0]), DIGITS)
 
 
-def _message_scores(
-    weights: list[float], bias: float, groups: list[list[int]], rows: npt.NDArray[np.float32]
-) -> list[float]:
-    logits = rows.astype(np.float64) @ np.asarray(weights) + bias
-    probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-    return [float(max(probs[i] for i in group)) for group in groups]
-
-
 class CueData:
-    """Messages (label 1 crisis, 0 none), their units, and their feature rows."""
+    """Messages (label 1 crisis, 0 none, with a fold group and a source) and the inputs of their units."""
 
-    def __init__(self, encoder: TextEncoder, messages: list[tuple[str, int, str]]) -> None:
-        self.messages = messages  # (text, label, fold group key)
-        self.unit_texts: list[str] = []
+    def __init__(self, encoder: TextEncoder, messages: list[Message]) -> None:
+        self.messages = messages
+        split = [units(m.text) for m in messages]
+        self.rows = unit_rows(encoder, split)
+        self.patterns = np.asarray(self.rows.patterns(), dtype=np.float32)
         self.groups: list[list[int]] = []
-        for text, _, _ in messages:
-            parts = units(text)
-            self.groups.append(list(range(len(self.unit_texts), len(self.unit_texts) + len(parts))))
-            self.unit_texts.extend(parts)
-        self.rows = feature_rows(encoder, self.unit_texts)
+        start = 0
+        for parts in split:
+            self.groups.append(list(range(start, start + len(parts))))
+            start += len(parts)
 
-    def fit(self, chosen: Sequence[int]) -> tuple[list[float], float]:
-        """Train on the units of the chosen messages (every unit takes its message's label, except
-        that the sentences of a crisis message are left out: only one of them may carry the cue)."""
+    def training_units(self, chosen: Sequence[int]) -> tuple[list[int], list[int]]:
+        """Every unit of a chosen none message; only the whole of a chosen crisis message (only one of
+        its sentences may carry the cue)."""
         index: list[int] = []
-        labels: list[int] = []
+        owners: list[int] = []
         for m in chosen:
-            label = self.messages[m][1]
-            group = self.groups[m] if label == 0 else self.groups[m][:1]
+            group = self.groups[m] if self.messages[m].label == 0 else self.groups[m][:1]
             index.extend(group)
-            labels.extend([label] * len(group))
-        return _logistic(self.rows[index], labels, CUE_C)
+            owners.extend([m] * len(group))
+        return index, owners
+
+    def bank(self, chosen: Sequence[int], label: int) -> tuple[npt.NDArray[np.int64], list[str]]:
+        """Whole-message embeddings (in thousandths, as shipped) of the chosen statements of a label (never ESConv)."""
+        members = [m for m in chosen if self.messages[m].label == label and not self.messages[m].ordinary]
+        stored = np.round(self.rows.units[[self.groups[m][0] for m in members]] * BANK_SCALE).astype(int)
+        return stored, [self.messages[m].group for m in members]
+
+    def fit(self, chosen: Sequence[int]) -> CueHead:
+        """The cue head trained on the chosen messages (threshold left at 0.5)."""
+        from scipy import sparse
+
+        index, owners = self.training_units(chosen)
+        texts = [self.rows.texts[i] for i in index]
+        # The lexicon comes from the written statements only: ESConv would add tens of thousands of
+        # n-grams that no cue carries.
+        statements = [t for t, m in zip(texts, owners, strict=True) if not self.messages[m].ordinary]
+        counts: Counter[str] = Counter(g for t in statements for g in ngrams(t, LONGEST_NGRAM))
+        vocabulary = sorted(g for g, n in counts.items() if n >= MIN_NGRAM_UNITS)
+        column = {g: c for c, g in enumerate(vocabulary)}
+        lexical = sparse.lil_matrix((len(index), len(vocabulary)), dtype=np.float32)
+        for r, text in enumerate(texts):
+            present = [column[g] for g in ngrams(text, LONGEST_NGRAM) if g in column]
+            for c in present:
+                lexical[r, c] = 1.0 / np.sqrt(len(present))
+        banks = [self.bank(chosen, 1), self.bank(chosen, 0)]
+        own = [self.messages[m].group for m in owners]
+        nearest = np.stack(
+            [_nearest_elsewhere(self.rows.units[index], own, bank_matrix(b), g) for b, g in banks], axis=1
+        )
+        dense = np.hstack(
+            [self.rows.units[index], self.rows.wholes[index], self.patterns[index, None], nearest]
+        )
+        x = sparse.hstack([sparse.csr_matrix(dense), lexical.tocsr()]).tocsr()
+        weights, bias = _logistic(x, [self.messages[m].label for m in owners], CUE_C)
+        d = DIMENSION
+        return CueHead(
+            unit=weights[:d],
+            whole=weights[d : 2 * d],
+            pattern=weights[2 * d],
+            nearest=weights[2 * d + 1 : 2 * d + 3],
+            longest_ngram=LONGEST_NGRAM,
+            lexicon={g: w for g, w in zip(vocabulary, weights[2 * d + 3 :], strict=True) if w != 0.0},
+            k=NEAREST,
+            bank_crisis=banks[0][0].tolist(),
+            bank_none=banks[1][0].tolist(),  # plain ints: the file stays small
+            bias=bias,
+            threshold=0.5,
+        )
+
+    def message_scores(self, head: CueHead, chosen: Sequence[int]) -> list[float]:
+        """Each chosen message's score: the highest P(crisis) of its units."""
+        index = [i for m in chosen for i in self.groups[m]]
+        probs = head.probability(
+            self.rows.units[index],
+            self.rows.wholes[index],
+            [bool(p) for p in self.patterns[index]],
+            [self.rows.texts[i] for i in index],
+        )
+        scores: list[float] = []
+        start = 0
+        for m in chosen:
+            scores.append(float(probs[start : start + len(self.groups[m])].max()))
+            start += len(self.groups[m])
+        return scores
 
 
-def cross_validate(data: CueData, fixed: set[int]) -> dict[str, Any]:
+def _nearest_elsewhere(rows: Matrix, own: list[str], bank: Matrix, bank_groups: list[str]) -> Matrix:
+    """Mean cosine of each row to its NEAREST nearest bank rows outside its own family."""
+    if bank.shape[0] == 0:
+        return np.zeros(rows.shape[0], dtype=np.float32)
+    sims = rows.astype(np.float64) @ bank.astype(np.float64).T
+    bank_array = np.asarray(bank_groups)
+    for group in set(own):
+        sims[np.ix_(np.asarray(own) == group, bank_array == group)] = -1.0
+    k = min(NEAREST, bank.shape[0])
+    result: Matrix = np.sort(sims, axis=1)[:, -k:].mean(axis=1).astype(np.float32)
+    return result
+
+
+def cross_validate(data: CueData) -> dict[str, Any]:
     """Out-of-fold message scores on the non-seed messages; the threshold and its figures."""
-    keys = sorted({data.messages[m][2] for m in range(len(data.messages)) if m not in fixed})
+    rotating = [m for m, msg in enumerate(data.messages) if not msg.seed]
+    keys = sorted({data.messages[m].group for m in rotating})
     rng = random.Random(SEED)
     rng.shuffle(keys)
     fold_of = {k: i % FOLDS for i, k in enumerate(keys)}
     scores: dict[int, float] = {}
     for fold in range(FOLDS):
-        held = [
-            m for m in range(len(data.messages)) if m not in fixed and fold_of[data.messages[m][2]] == fold
-        ]
+        held = [m for m in rotating if fold_of[data.messages[m].group] == fold]
         held_set = set(held)
-        train = [m for m in range(len(data.messages)) if m not in held_set]
-        weights, bias = data.fit(train)
-        for m, s in zip(
-            held, _message_scores(weights, bias, [data.groups[m] for m in held], data.rows), strict=True
-        ):
-            scores[m] = s
-    crisis = sorted(s for m, s in scores.items() if data.messages[m][1] == 1)
-    hard = [
-        s for m, s in scores.items() if data.messages[m][1] == 0 and data.messages[m][2].startswith("suite")
-    ]
-    ordinary = [
-        s
-        for m, s in scores.items()
-        if data.messages[m][1] == 0 and not data.messages[m][2].startswith("suite")
-    ]
-    best = (-2.0, 0.95)
-    for threshold in np.round(np.arange(0.5, 0.99, 0.01), 2):
-        if sum(s >= threshold for s in ordinary) > MAX_ORDINARY_ALARMS * max(len(ordinary), 1):
+        head = data.fit([m for m in range(len(data.messages)) if m not in held_set])
+        scores.update(zip(held, data.message_scores(head, held), strict=True))
+    by_kind: dict[str, list[float]] = {"crisis": [], "hard": [], "esconv": []}
+    for m, score in scores.items():
+        msg = data.messages[m]
+        by_kind["crisis" if msg.label else "esconv" if msg.ordinary else "hard"].append(score)
+    crisis, hard, ordinary = (np.asarray(by_kind[k]) for k in ("crisis", "hard", "esconv"))
+    best = (-2.0, 0.99)
+    for threshold in np.round(np.arange(0.5, 0.995, 0.005), 3):
+        if (ordinary >= threshold).mean() > MAX_ORDINARY_ALARMS:
             continue
-        recall = sum(s >= threshold for s in crisis) / max(len(crisis), 1)
-        alarms = sum(s >= threshold for s in hard) / max(len(hard), 1)
-        best = max(best, (recall - alarms, float(threshold)))
+        best = max(best, (float((crisis >= threshold).mean() - (hard >= threshold).mean()), float(threshold)))
     threshold = best[1]
     return {
         "threshold": threshold,
-        "cv_recall": round(sum(s >= threshold for s in crisis) / max(len(crisis), 1), 4),
-        "cv_false_alarm_hard": round(sum(s >= threshold for s in hard) / max(len(hard), 1), 4),
-        "cv_false_alarm_esconv": round(sum(s >= threshold for s in ordinary) / max(len(ordinary), 1), 4),
-        "cv_counts": {"crisis": len(crisis), "hard": len(hard), "esconv": len(ordinary)},
+        "cv_recall": round(float((crisis >= threshold).mean()), 4),
+        "cv_false_alarm_hard": round(float((hard >= threshold).mean()), 4),
+        "cv_false_alarm_esconv": round(float((ordinary >= threshold).mean()), 4),
+        "cv_counts": {k: len(v) for k, v in by_kind.items()},
     }
 
 
@@ -198,20 +305,12 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
     """The heads file as a dict."""
     enc = encoder or shared_encoder()
     suite = root / TRAIN_SUITE
-    statements = read_cues(suite)
     seeds = read_seeds()
     seekers, supporter = esconv_texts(data_dir)
-    messages: list[tuple[str, int, str]] = []
-    messages += [(c.text, 1 if c.crisis else 0, f"suite{i}") for i, c in enumerate(statements)]
-    messages += [(text, 0, f"esconv{key}") for key, text in seekers]
-    fixed_start = len(messages)
-    kind_seeds = [(kind, t) for kind, texts in seeds["kinds"].items() for t in texts]
-    messages += [(t, 1, f"seed{i}") for i, (_, t) in enumerate(kind_seeds)]
-    messages += [(t, 1, f"seedc{i}") for i, t in enumerate(seeds.get("cue_crisis", []))]
-    messages += [(t, 0, f"seedn{i}") for i, t in enumerate(seeds.get("cue_none", []))]
+    messages = cue_messages(root, seekers)
     data = CueData(enc, messages)
-    figures = cross_validate(data, set(range(fixed_start, len(messages))))
-    weights, bias = data.fit(range(len(messages)))
+    figures = cross_validate(data)
+    cue = data.fit(range(len(messages))).model_copy(update={"threshold": figures["threshold"]})
     kinds = {}
     for kind in seeds["kinds"]:
         mean = enc.embed(seeds["kinds"][kind]).mean(axis=0)
@@ -238,11 +337,16 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
             "train_suite": {
                 "path": str(TRAIN_SUITE),
                 "sha256": sha256_file(suite),
-                "statements": len(statements),
+                "statements": sum(1 for m in messages if m.group.startswith("suite:")),
+            },
+            "cues": {
+                "path": "esc_cli/safety/cues.yaml",
+                "sha256": sha256_file(cues_path()),
+                "statements": sum(1 for m in messages if m.group.startswith("family:")),
             },
             "seeds": {"path": "esc_cli/safety/seeds.yaml", "sha256": sha256_file(seeds_path())},
             "esconv": {
-                "split": "train",
+                "splits": {"seeker_turns": sorted(CUE_NEGATIVES), "supporter_sentences": ["train"]},
                 "seeker_turns": len(seekers),
                 "seeker_sha256": sha256_texts([t for _, t in seekers]),
                 "supporter_sentences": len(supporter),
@@ -253,12 +357,16 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
                 "part_c": PART_C,
                 "folds": FOLDS,
                 "max_ordinary_alarms": MAX_ORDINARY_ALARMS,
+                "longest_ngram": LONGEST_NGRAM,
+                "min_ngram_units": MIN_NGRAM_UNITS,
+                "nearest": NEAREST,
+                "suite_block": SUITE_BLOCK,
                 "seed": SEED,
             },
             "scikit_learn": sklearn.__version__,
         },
         "figures": {k: v for k, v in figures.items() if k != "threshold"},
-        "cue": {"weights": weights, "bias": bias, "threshold": figures["threshold"]},
+        "cue": cue.model_dump(),
         "kinds": kinds,
         "parts": parts,
     }
@@ -275,7 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     heads = build(args.data, root=args.root)
-    atomic_write_text(args.output, json.dumps(heads, indent=1) + "\n")
+    # One line per top-level key: the banks of embeddings would take a line per number indented.
+    body = ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in heads.items())
+    atomic_write_text(args.output, "{\n" + body + "\n}\n")
     print(
         f"wrote {args.output}: threshold {heads['cue']['threshold']}, cv {heads['figures']}", file=sys.stderr
     )

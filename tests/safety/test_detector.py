@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from esc_cli.safety.detector import CRISIS_STATE, crisis_detector, units, with_crisis_state
+import pytest
+
+from esc_cli.safety import detector as detector_module
+from esc_cli.safety.detector import (
+    CRISIS_STATE,
+    CrisisDetector,
+    crisis_detector,
+    units,
+    with_crisis_state,
+)
+from esc_cli.safety.heads import shipped_heads
+from esc_cli.text import shared_encoder
 
 
 def test_direct_and_indirect_cues_are_read_with_their_kind() -> None:
@@ -41,3 +52,17 @@ def test_the_router_state_comes_from_the_detector() -> None:
         "venting",
     ]
     assert with_crisis_state([CRISIS_STATE, "venting"], "This job is killing me.") == ["venting"]
+
+
+def test_a_message_that_obliges_is_routed_as_a_cue_even_when_the_head_reads_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A head that reads no cue anywhere: only the patterns (what obliges the next reply) are left.
+    shipped = shipped_heads()
+    silent = shipped.cue.model_copy(update={"bias": -100.0})
+    detector = CrisisDetector(shipped.model_copy(update={"cue": silent}), shared_encoder())
+    monkeypatch.setattr(detector_module, "crisis_detector", lambda: detector)
+    obliging = "Some days I think the farm would be better off without me."
+    assert not detector.is_cue(obliging) and detector.obliges(obliging)
+    assert with_crisis_state(["venting"], obliging) == [CRISIS_STATE, "venting"]
+    assert with_crisis_state(["venting"], "I've been saving up my sleeping tablets") == ["venting"]

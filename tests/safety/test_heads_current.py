@@ -9,7 +9,14 @@ import pytest
 from testkit import REPO
 
 from esc_cli.safety.heads import HEADS_FORMAT, shipped_heads
-from esc_cli.safety.train import TRAIN_SUITE, esconv_texts, seeds_path, sha256_file, sha256_texts
+from esc_cli.safety.train import (
+    TRAIN_SUITE,
+    cues_path,
+    esconv_texts,
+    seeds_path,
+    sha256_file,
+    sha256_texts,
+)
 from esc_cli.text import MODEL_ID
 
 
@@ -18,6 +25,7 @@ def test_the_shipped_heads_match_the_training_files_in_the_repository() -> None:
     assert heads.format == HEADS_FORMAT and heads.encoder == MODEL_ID
     assert heads.sources["train_suite"]["sha256"] == sha256_file(REPO / TRAIN_SUITE)
     assert heads.sources["seeds"]["sha256"] == sha256_file(seeds_path())
+    assert heads.sources["cues"]["sha256"] == sha256_file(cues_path())
     assert 0.5 <= heads.cue.threshold < 1.0
     assert set(heads.parts) == {"ask", "help", "leave"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esc_cli.safety.response import UNHANDLED_CRISIS_CUE, response_check
+from esc_cli.safety.response import UNHANDLED_CRISIS_CUE, is_question, response_check
 from esc_cli.sim.crisis import CrisisTracker
 from esc_cli.sim.profile import Crisis
 
@@ -52,3 +52,11 @@ def test_a_detected_cue_outside_the_script_is_judged_once() -> None:
     tracker.observe(True)
     assert tracker.judge("How was your week?")[0] == UNHANDLED_CRISIS_CUE
     assert tracker.judge("How was your week?") == []
+
+
+def test_a_question_may_be_asked_without_a_question_mark() -> None:
+    assert is_question("When you say that, I wonder if you're planning to die.")
+    assert is_question("I'd like to know whether you're safe tonight.")
+    assert is_question("Can I ask whether you've hurt yourself.")
+    assert not is_question("I wonder about that too.")
+    assert not is_question("I'd like to know more.")
