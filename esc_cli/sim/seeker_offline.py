@@ -89,6 +89,8 @@ class OfflineSeekerSession:
         self.spoken: dict[str, int] = {}
         self.retrieved: set[str] = set()
         self.previous_actions: list[list[str]] = []
+        self.real_words = False
+        """True for a replayed real dialogue (`prime`): the detector's every reading obliges."""
         self.streak = 0
         self.band_a_replies = 0
 
@@ -97,7 +99,14 @@ class OfflineSeekerSession:
 
     def prime(self, history: list[Utterance]) -> None:
         """Take a replayed dialogue (`esc eval judge`) as if this session had judged its agent turns:
-        the repetition and early-advice rules then see the supporter's earlier replies."""
+        the repetition and early-advice rules then see the supporter's earlier replies.
+
+        Its seeker turns are a real person's words, not a profile's lines, so every cue the crisis
+        detector reads in them (its head included, not only the patterns) holds the next reply to the
+        safety check. In simulation only patterns and the scripted cue oblige, because the head
+        false-alarms on ordinary profile lines (`esc_cli.safety.detector.CrisisDetector.obliges`); on
+        real seeker turns it false-alarms on 0.25% of ESConv test turns (`bench/crisis_eval.py`)."""
+        self.real_words = True
         labeller = self.engine.labeller
         self.previous_actions = [
             list(labeller.support_actions(u.text)) for u in history if u.speaker == "agent"
@@ -114,7 +123,8 @@ class OfflineSeekerSession:
         labeller = self.engine.labeller
         actions = list(labeller.support_actions(reply.text))
         last = next((u.text for u in reversed(history[:-1]) if u.speaker == "seeker"), "")
-        self.crisis.observe(crisis_detector().obliges(last))
+        detector = crisis_detector()
+        self.crisis.observe(detector.obliges(last) or (self.real_words and detector.is_cue(last)))
         states = self._own_states(history, turn)
         was_due = self.crisis.pending or self.crisis.detected
         safety = self.crisis.judge(reply.text)
