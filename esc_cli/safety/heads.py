@@ -17,6 +17,7 @@ rebuilds it (`REBUILD_COMMAND`). Never a pickle: the file is JSON checked by pyd
 from __future__ import annotations
 
 import math
+from functools import cached_property
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -67,7 +68,7 @@ def nearest_similarity(rows: Matrix, bank: Matrix, k: int) -> npt.NDArray[np.flo
     """Mean cosine of each row to its k nearest bank rows (0 for an empty bank)."""
     if bank.shape[0] == 0 or rows.shape[0] == 0:
         return np.zeros(rows.shape[0])
-    sims = rows.astype(np.float64) @ bank.astype(np.float64).T
+    sims = rows.astype(np.float32) @ bank.astype(np.float32, copy=False).T
     k = min(k, bank.shape[0])
     result: npt.NDArray[np.float64] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
     return result
@@ -107,10 +108,14 @@ class CueHead(BaseModel):
         present = [self.lexicon[g] for g in ngrams(text, self.longest_ngram) if g in self.lexicon]
         return sum(present) / math.sqrt(len(present)) if present else 0.0
 
+    @cached_property
+    def banks(self) -> tuple[Matrix, Matrix]:
+        """The crisis and none banks as matrices, built once (the file stores them as integer lists)."""
+        return bank_matrix(self.bank_crisis), bank_matrix(self.bank_none)
+
     def similarity(self, rows: Matrix) -> Matrix:
         """Each row's similarity to the crisis bank and to the none bank (two columns)."""
-        banks = (bank_matrix(self.bank_crisis), bank_matrix(self.bank_none))
-        columns = [nearest_similarity(rows, bank.reshape(-1, rows.shape[1]), self.k) for bank in banks]
+        columns = [nearest_similarity(rows, bank.reshape(-1, rows.shape[1]), self.k) for bank in self.banks]
         stacked: Matrix = np.stack(columns, axis=1).astype(np.float32)
         return stacked
 

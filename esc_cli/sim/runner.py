@@ -28,6 +28,7 @@ from esc_cli.sim.profile import Profile
 from esc_cli.sim.protocol import ERROR
 from esc_cli.sim.records import Dialogue, dialogue_key
 from esc_cli.sim.summary import summarise
+from esc_cli.sim.warmup import warm_up
 
 Progress = Callable[[int, int, Dialogue], None]
 """Called as each dialogue finishes: (finished so far, total to run, the dialogue)."""
@@ -131,6 +132,7 @@ async def simulate(
             on_dialogue=on_dialogue,
         )
     agent, seeker = build_engines(skills, opts)
+    warm_up(skills, [p for p, _ in todo], opts)
     results: list[Dialogue | None] = [None] * len(todo)
     state = {"done": 0, "emitted": 0, "started": 0}
     # Batch mode: every dialogue is a member of the round, so each step goes out as one batch.
