@@ -17,10 +17,9 @@ rebuilds it (`REBUILD_COMMAND`). Never a pickle: the file is JSON checked by pyd
 from __future__ import annotations
 
 import math
-from functools import cached_property
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
