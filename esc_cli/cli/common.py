@@ -30,8 +30,17 @@ class State:
 
 
 def get_bank(ctx: click.Context) -> Bank:
-    """The bank of this invocation, found by walking up from the cwd or given by --bank."""
-    return ctx.ensure_object(State).bank
+    """The bank of this invocation, found by walking up from the cwd or given by --bank. The first
+    call also names the bank's embedding store (`esc_cli.text.store`), written back on exit."""
+    state = ctx.ensure_object(State)
+    first = state._bank is None
+    bank = state.bank
+    if first:
+        from esc_cli.text.store import STORE_NAME, save_if_used, use_store
+
+        use_store(bank.cache_path.parent / STORE_NAME)
+        ctx.find_root().call_on_close(save_if_used)
+    return bank
 
 
 F = TypeVar("F", bound=Callable[..., Any])

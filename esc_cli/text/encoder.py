@@ -133,9 +133,7 @@ class TextEncoder:
 
     def save_memo(self, path: Path) -> None:
         """Write every embedding computed so far to an .npz file (a rebuild can start from it)."""
-        with self._lock:
-            texts = list(self._memo)
-            rows = np.stack([self._memo[t] for t in texts]) if texts else np.zeros((0, DIMENSION), np.float32)
+        texts, rows = self.memo_rows()
         np.savez(path, texts=np.array(texts, dtype=object), vectors=rows)
 
     def load_memo(self, path: Path) -> int:
@@ -148,6 +146,20 @@ class TextEncoder:
             for text, row in zip(texts, rows, strict=True):
                 self._memo[str(text)] = row.astype(np.float32)
         return len(texts)
+
+    def take(self, texts: Sequence[str], rows: npt.NDArray[np.float32]) -> int:
+        """Put known embeddings into the memo (the embedding store's); returns how many."""
+        with self._lock:
+            for text, row in zip(texts, rows, strict=True):
+                self._memo.setdefault(text, row)
+        return len(texts)
+
+    def memo_rows(self) -> tuple[list[str], npt.NDArray[np.float32]]:
+        """Every memoised text and its embedding, in the order they were first embedded."""
+        with self._lock:
+            texts = list(self._memo)
+            rows = np.stack([self._memo[t] for t in texts]) if texts else np.zeros((0, DIMENSION), np.float32)
+        return texts, rows
 
     def vector(self, text: str) -> Vector:
         """The embedding of one text."""
@@ -162,5 +174,10 @@ def cosine(a: Vector, b: Vector) -> float:
 
 @cache
 def shared_encoder() -> TextEncoder:
-    """The process-wide encoder, loaded (and its files checked) on first use."""
-    return TextEncoder(_model_file(), _vocab_file())
+    """The process-wide encoder, loaded (and its files checked) on first use, with the embedding
+    store's texts when one is named (`esc_cli.text.store`)."""
+    from esc_cli.text.store import read_store
+
+    encoder = TextEncoder(_model_file(), _vocab_file())
+    read_store(encoder)
+    return encoder

@@ -1,0 +1,86 @@
+"""The embedding store (`.esc/embeddings.npz`): a fresh process starts warm, and a bad file is ignored."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from testkit import EscRunner
+
+from esc_cli.text import store
+from esc_cli.text.encoder import TextEncoder, _model_file, _vocab_file
+
+
+@pytest.fixture
+def encoder() -> TextEncoder:
+    return TextEncoder(_model_file(), _vocab_file())
+
+
+def test_a_saved_store_fills_a_new_encoder_with_the_same_vectors(
+    tmp_path: Path, encoder: TextEncoder
+) -> None:
+    store.use_store(tmp_path / ".esc" / store.STORE_NAME)
+    try:
+        rows = encoder.embed(["I lost my job.", "That sounds hard."])
+        assert store.save_store(encoder)
+        assert not store.save_store(encoder)  # nothing new: not written again
+        fresh = TextEncoder(_model_file(), _vocab_file())
+        assert store.read_store(fresh) == 2 and len(fresh) == 2
+        assert np.array_equal(fresh.embed(["I lost my job.", "That sounds hard."]), rows)
+    finally:
+        store.use_store(None)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not an npz", b"", pickle.dumps({"texts": ["x"]})],
+    ids=["garbage", "empty", "pickle"],
+)
+def test_a_bad_store_file_is_ignored(tmp_path: Path, encoder: TextEncoder, content: bytes) -> None:
+    path = tmp_path / store.STORE_NAME
+    path.write_bytes(content)
+    store.use_store(path)
+    try:
+        assert store.read_store(encoder) == 0 and len(encoder) == 0
+    finally:
+        store.use_store(None)
+
+
+def test_a_store_that_needs_pickle_or_names_another_model_is_ignored(
+    tmp_path: Path, encoder: TextEncoder
+) -> None:
+    path = tmp_path / store.STORE_NAME
+    np.savez(
+        path,
+        model=np.frombuffer(b"x" * 64, np.uint8),
+        texts=np.array(["a"], dtype=object),
+        vectors=np.zeros((1, 384)),
+    )
+    store.use_store(path)
+    try:
+        assert store.read_store(encoder) == 0  # object arrays need pickle: never loaded
+        np.savez(
+            path,
+            model=np.frombuffer(b"0" * 64, np.uint8),
+            texts=np.frombuffer(b'["a"]', np.uint8),
+            vectors=np.zeros((1, 384), np.float32),
+        )
+        assert store.read_store(encoder) == 0  # another model's vectors
+    finally:
+        store.use_store(None)
+
+
+def test_sim_run_writes_the_store_and_a_damaged_one_does_not_stop_it(esc: EscRunner, seed_bank: Path) -> None:
+    path = seed_bank / ".esc" / store.STORE_NAME
+    first = esc("sim", "run", "--seeds", "1", "--out", "runs/a", cwd=seed_bank)
+    assert first.code == 0, first.err
+    assert path.is_file() and path.stat().st_size > 0
+    path.write_bytes(b"\x00damaged")
+    second = esc("sim", "run", "--seeds", "1", "--out", "runs/b", cwd=seed_bank)
+    assert second.code == 0, second.err
+    a = (seed_bank / "runs" / "a" / "dialogues.jsonl").read_text(encoding="utf-8")
+    b = (seed_bank / "runs" / "b" / "dialogues.jsonl").read_text(encoding="utf-8")
+    assert a == b
+    assert path.read_bytes()[:2] == b"PK"  # rewritten as a valid store
