@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from testkit import EscRunner
 
 from esc_cli.text import store
 from esc_cli.text.encoder import TextEncoder, _model_file, _vocab_file
@@ -72,15 +73,32 @@ def test_a_store_that_needs_pickle_or_names_another_model_is_ignored(
         store.use_store(None)
 
 
-def test_sim_run_writes_the_store_and_a_damaged_one_does_not_stop_it(esc: EscRunner, seed_bank: Path) -> None:
+def _esc(bank: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """esc in a fresh process: the store is read when a process makes its encoder."""
+    command = [sys.executable, "-c", "from esc_cli.cli.main import entry; entry()", *args]
+    return subprocess.run(command, cwd=bank, capture_output=True, text=True, check=False)
+
+
+def test_sim_run_writes_the_store_and_a_damaged_one_does_not_stop_it(seed_bank: Path) -> None:
     path = seed_bank / ".esc" / store.STORE_NAME
-    first = esc("sim", "run", "--seeds", "1", "--out", "runs/a", cwd=seed_bank)
-    assert first.code == 0, first.err
-    assert path.is_file() and path.stat().st_size > 0
+    first = _esc(seed_bank, "sim", "run", "--seeds", "1", "--out", "runs/a")
+    assert first.returncode == 0, first.stderr
+    assert path.is_file() and path.read_bytes()[:2] == b"PK"
     path.write_bytes(b"\x00damaged")
-    second = esc("sim", "run", "--seeds", "1", "--out", "runs/b", cwd=seed_bank)
-    assert second.code == 0, second.err
+    second = _esc(seed_bank, "sim", "run", "--seeds", "1", "--out", "runs/b")
+    assert second.returncode == 0, second.stderr
     a = (seed_bank / "runs" / "a" / "dialogues.jsonl").read_text(encoding="utf-8")
     b = (seed_bank / "runs" / "b" / "dialogues.jsonl").read_text(encoding="utf-8")
     assert a == b
     assert path.read_bytes()[:2] == b"PK"  # rewritten as a valid store
+    third = _esc(seed_bank, "sim", "run", "--seeds", "1", "--out", "runs/c")  # read from the store
+    assert third.returncode == 0, third.stderr
+    assert (seed_bank / "runs" / "c" / "dialogues.jsonl").read_text(encoding="utf-8") == a
+
+
+def test_a_store_path_that_is_a_folder_is_a_warning_not_a_failure(seed_bank: Path) -> None:
+    (seed_bank / ".esc" / store.STORE_NAME).mkdir(parents=True)
+    result = _esc(seed_bank, "sim", "run", "--seeds", "1", "--out", "runs/a")
+    assert result.returncode == 0, result.stderr
+    assert "the embedding store was not saved" in result.stderr and "Traceback" not in result.stderr
+    assert (seed_bank / "runs" / "a" / "summary.json").is_file()

@@ -31,16 +31,33 @@ class State:
 
 def get_bank(ctx: click.Context) -> Bank:
     """The bank of this invocation, found by walking up from the cwd or given by --bank. The first
-    call also names the bank's embedding store (`esc_cli.text.store`), written back on exit."""
+    call also names the bank's embedding store (`esc_cli.text.store`), written back when the command
+    succeeds (`save_embedding_store`)."""
     state = ctx.ensure_object(State)
     first = state._bank is None
     bank = state.bank
     if first:
-        from esc_cli.text.store import STORE_NAME, save_if_used, use_store
+        from esc_cli.text.store import STORE_NAME, use_store
 
         use_store(bank.cache_path.parent / STORE_NAME)
-        ctx.find_root().call_on_close(save_if_used)
     return bank
+
+
+def save_embedding_store() -> None:
+    """Write the embedding store back; a store that cannot be written costs the next run time, never
+    this run its result, so it is a warning and not an error."""
+    from esc_cli.errors import EscError
+    from esc_cli.text.store import save_if_used, store_path
+
+    try:
+        save_if_used()
+    except (EscError, OSError) as exc:
+        reason = " ".join(str(exc).split())
+        click.echo(
+            f"warning: {store_path()}: the embedding store was not saved ({reason}); remove that path "
+            "and the next run writes a new one",
+            err=True,
+        )
 
 
 F = TypeVar("F", bound=Callable[..., Any])

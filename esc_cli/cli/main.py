@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from esc_cli import __version__
-from esc_cli.cli.common import State
+from esc_cli.cli.common import State, save_embedding_store
 from esc_cli.cli.groups import ROOT, LazyGroup, load_all
 from esc_cli.errors import EscError
 from esc_cli.secrets import scrub
@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         # Without standalone mode, click returns the code given to ctx.exit() instead of raising.
         try:
             returned = cli.main(args=argv, prog_name="esc", standalone_mode=False)
+            save_embedding_store()
         except BaseExceptionGroup as group:
             # Concurrent work (asyncio task groups) raises groups; the user sees its first esc error.
             raise _unwrap(group) from None

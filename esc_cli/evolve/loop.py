@@ -209,14 +209,15 @@ class Evolver:
         if problems:
             return dropped(f"fails lint: {problems[0]}"), None, None
         seeds = self.settings.seeds
+        rule = self.settings.looked_rule()
         after = self.simulate(active(candidate), seeds)
-        result = check(proposal.id, dialogues, after, self.settings.acceptance)
-        while _undecided(result, self.settings.acceptance) and seeds < self.settings.max_seeds:
+        result = check(proposal.id, dialogues, after, rule)
+        while _undecided(result, rule) and seeds < self.settings.max_seeds:
             more = min(2 * seeds, self.settings.max_seeds)
             self._say(f"  {proposal.id}: {result.reason} at {seeds} seeds; checking again at {more}")
             seeds = more
             after = self.simulate(active(candidate), seeds)
-            result = check(proposal.id, self.simulate(active(bank), seeds), after, self.settings.acceptance)
+            result = check(proposal.id, self.simulate(active(bank), seeds), after, rule)
         # The round goes on with the evolution's own seeds, so every check stays paired.
         after = [d for d in after if d.seed < self.settings.seeds]
         versions = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from esc_cli.verify.stats import DEFAULT_LEVEL, DEFAULT_RESAMPLES
 
@@ -57,3 +57,13 @@ class EvolveSettings:
     max_proposals: int = DEFAULT_MAX_PROPOSALS
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     acceptance: AcceptanceRule = field(default_factory=AcceptanceRule)
+
+    def looked_rule(self) -> AcceptanceRule:
+        """The acceptance rule at the level each check is taken at. A proposal may be checked once per
+        doubling of the seeds and kept at the first check it passes, so each check's interval is
+        taken at the Bonferroni level over the checks it may get (2, 4, 8 seeds: 3 checks, 98.3%):
+        being kept by luck at one of them stays as unlikely as at a single check at `level`."""
+        from esc_cli.verify.seeds import bonferroni_level, looks
+
+        count = looks(self.seeds, self.max_seeds)
+        return replace(self.acceptance, level=bonferroni_level(self.acceptance.level, count))

@@ -31,9 +31,19 @@ _state: dict[str, object] = {"path": None, "loaded": 0}
 
 
 def use_store(path: Path | None) -> None:
-    """Name the store file for this process (None: no store)."""
+    """Name the store file for this process (None: no store). An encoder already made keeps its memo;
+    the store is then written only if this invocation embeds something new."""
     _state["path"] = path
-    _state["loaded"] = 0
+    encoder = _made()
+    _state["loaded"] = len(encoder) if encoder is not None else 0
+
+
+def _made() -> TextEncoder | None:
+    module = sys.modules.get("esc_cli.text.encoder")
+    if module is None or module.shared_encoder.cache_info().currsize == 0:
+        return None
+    encoder: TextEncoder = module.shared_encoder()
+    return encoder
 
 
 def store_path() -> Path | None:
@@ -96,8 +106,7 @@ def save_store(encoder: TextEncoder) -> bool:
 
 
 def save_if_used() -> bool:
-    """`save_store` of the shared encoder, if this process made one (the CLI calls it on exit)."""
-    module = sys.modules.get("esc_cli.text.encoder")
-    if module is None or module.shared_encoder.cache_info().currsize == 0:
-        return False
-    return save_store(module.shared_encoder())
+    """`save_store` of the shared encoder, if this process made one (the CLI calls it when a command
+    succeeds)."""
+    encoder = _made()
+    return save_store(encoder) if encoder is not None else False

@@ -56,6 +56,15 @@ def bonferroni_level(level: float, groups: int) -> float:
     return 1 - (1 - level) / max(groups, 1)
 
 
+def looks(seeds: int, max_seeds: int) -> int:
+    """How many times a decision can be taken while the seeds double from `seeds` up to `max_seeds`."""
+    count, current = 1, seeds
+    while current < max_seeds:
+        current = min(max_seeds, current * 2)
+        count += 1
+    return count
+
+
 def overall_decision(pairs: Sequence[Pair], floor: float, level: float, rule: str) -> ScoreDecision:
     interval = paired_bootstrap([p.change for p in pairs], level=level)
     if interval.low > floor:

@@ -108,10 +108,8 @@ def test_the_offline_judge_on_fixtures_prints_every_figure_beside_its_baselines(
     better, worse = changes[: len(PAIRS)], changes[len(PAIRS) :]
     wins = [1.0 if b > w else 0.5 if b == w else 0.0 for b, w in zip(better, worse, strict=True)]
     assert pairs["overall"]["judge"] == sum(wins) / len(wins)
-    # The dismissive and off-topic replies are blatant, and read so (harm, fit): the judge prefers
-    # the better reply in both. (The blaming one is worded unlike the harm seeds.)
-    assert pairs["kinds"]["dismissive"]["judge"] == 1.0
-    assert pairs["kinds"]["off-topic"]["judge"] == 1.0
+    # (How good the judge is at these kinds is measured on the frozen pair suite, and its properties
+    # are tested in test_judge_reading.py; here the figure must be exactly what the judge said.)
     assert {k: v["items"] for k, v in pairs["kinds"].items()} == {
         "blaming": 1,
         "dismissive": 1,

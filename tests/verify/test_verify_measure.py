@@ -195,10 +195,9 @@ def test_allow_unmeasured_passes_with_a_warning_at_the_top(esc: EscRunner, repo:
 
 
 def test_adaptive_seeds_stop_at_max_seeds(esc: EscRunner, repo: Path) -> None:
-    # A small priority on offer-one-option moves a few dialogues of negative seekers down, so at one
-    # seed that type's interval straddles its threshold (with the judge v3.1; validate-normalise,
-    # the bench's sample change, now passes outright at one seed).
-    edit(repo, "offer-one-option", "\nstrategies:", "\npriority: 5\nstrategies:")
+    # The bench's sample change: a small priority on validate-normalise moves some dialogues each
+    # way, so at one seed its intervals straddle their thresholds.
+    edit(repo, "validate-normalise", "\nstrategies:", "\npriority: 5\nstrategies:")
     result = esc("skill", "verify", "--seeds", "1", "--max-seeds", "2", cwd=repo)
     assert "undecided at 1 seed: running seeds 1-1 (offline: no model calls)" in result.err
     assert "undecided at 2 seeds" not in result.err
