@@ -63,11 +63,11 @@ def ngrams(text: str, longest: int) -> set[str]:
     return {" ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
 
 
-def nearest_similarity(rows: Matrix, bank: Matrix, k: int) -> npt.NDArray[np.float64]:
+def nearest_similarity(rows: Matrix, bank: npt.NDArray[np.floating[Any]], k: int) -> npt.NDArray[np.float64]:
     """Mean cosine of each row to its k nearest bank rows (0 for an empty bank)."""
     if bank.shape[0] == 0 or rows.shape[0] == 0:
         return np.zeros(rows.shape[0])
-    sims = rows.astype(np.float32) @ bank.astype(np.float32, copy=False).T
+    sims = rows.astype(np.float64) @ bank.astype(np.float64, copy=False).T
     k = min(k, bank.shape[0])
     result: npt.NDArray[np.float64] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
     return result
@@ -108,9 +108,12 @@ class CueHead(BaseModel):
         return sum(present) / math.sqrt(len(present)) if present else 0.0
 
     @cached_property
-    def banks(self) -> tuple[Matrix, Matrix]:
-        """The crisis and none banks as matrices, built once (the file stores them as integer lists)."""
-        return bank_matrix(self.bank_crisis), bank_matrix(self.bank_none)
+    def banks(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The crisis and none banks as float64 matrices, built once (the file stores integer lists)."""
+        return (
+            bank_matrix(self.bank_crisis).astype(np.float64),
+            bank_matrix(self.bank_none).astype(np.float64),
+        )
 
     def similarity(self, rows: Matrix) -> Matrix:
         """Each row's similarity to the crisis bank and to the none bank (two columns)."""
