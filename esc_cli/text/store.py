@@ -80,15 +80,16 @@ def read_store(encoder: TextEncoder) -> int:
     return count
 
 
-def save_store(encoder: TextEncoder) -> bool:
-    """Write the encoder's memo to the store when it holds texts the store did not; True if written."""
+def save_store(encoder: TextEncoder, known: int | None = None) -> bool:
+    """Write the encoder's memo to the store when it holds more than `known` texts (default: as many
+    as were read or written last); True if written."""
     import numpy as np
 
     from esc_cli.fileio import atomic_write_bytes
     from esc_cli.text.encoder import MODEL_SHA256
 
     path = store_path()
-    if path is None or len(encoder) <= int(str(_state["loaded"])):
+    if path is None or len(encoder) <= (known if known is not None else int(str(_state["loaded"]))):
         return False
     texts, rows = encoder.memo_rows()
     texts, rows = texts[-STORE_MAX:], rows[-STORE_MAX:]
