@@ -89,11 +89,16 @@ def relevance_figure(
     )
 
 
-def _dialogue_means(turns: Sequence[JudgedTurn], scores: Sequence[float]) -> list[float]:
+def dialogue_means(keys: Sequence[str], scores: Sequence[float]) -> list[float]:
+    """The mean score of each dialogue, in order of first appearance (one key per scored turn)."""
     grouped: dict[str, list[float]] = defaultdict(list)
-    for turn, score in zip(turns, scores, strict=True):
-        grouped[turn.dialogue].append(score)
+    for key, score in zip(keys, scores, strict=True):
+        grouped[key].append(score)
     return [sum(v) / len(v) for v in grouped.values()]
+
+
+def _dialogue_means(turns: Sequence[JudgedTurn], scores: Sequence[float]) -> list[float]:
+    return dialogue_means([t.dialogue for t in turns], scores)
 
 
 def dialogue_figure(

@@ -50,6 +50,7 @@ import numpy as np
 import yaml
 
 from esc_cli.data.corpus import load_corpus
+from esc_cli.judge.evaluate import dialogue_means
 from esc_cli.judge.features import affect_reader, pair_features, reading_features
 from esc_cli.judge.heads import HEADS_FORMAT, REBUILD_COMMAND, TRAINED_DIALOGUES, Combine
 from esc_cli.judge.reading import NO_HARM, sentences
@@ -210,13 +211,6 @@ class Material:
     failed_dialogues: list[str]
 
 
-def _means(keys: Sequence[str], scores: np.ndarray) -> list[float]:
-    grouped: dict[str, list[float]] = {}
-    for key, score in zip(keys, scores.tolist(), strict=True):
-        grouped.setdefault(key, []).append(score)
-    return [sum(v) / len(v) for v in grouped.values()]
-
-
 def _join(m: Material) -> tuple[dict[str, Any], tuple[float, float, float]]:
     """The Combine fields (less the thresholds) that agree best with the valid feedback, prefer real
     replies over foreign ones, and tell valid dialogues from the trained half of the failed ones."""
@@ -229,7 +223,10 @@ def _join(m: Material) -> tuple[dict[str, Any], tuple[float, float, float]]:
         figures[setting] = (
             spearman([float(real[i]) for i in m.rated], m.ratings),
             preference(real.tolist(), other.tolist()),
-            auc(_means(m.valid_dialogues, real), _means(m.failed_dialogues, bad)),
+            auc(
+                dialogue_means(m.valid_dialogues, real.tolist()),
+                dialogue_means(m.failed_dialogues, bad.tolist()),
+            ),
         )
     best = max(figures, key=lambda s: (round(sum(figures[s]), 6), s))
     return _combine(best, means, deviations).model_dump(), figures[best]
