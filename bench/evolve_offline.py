@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from esc_cli.bank.model import Skill
@@ -59,8 +60,8 @@ def evolve(
     profiles = load_profile_set(REPO / "profiles" / "train")
     labeller = options.labeller
 
-    def simulate(skills: list[Skill], count: int) -> list[Dialogue]:
-        return simulate_sync(skills, profiles, count, options)
+    def simulate(skills: list[Skill], indices: Sequence[int]) -> list[Dialogue]:
+        return simulate_sync(skills, profiles, indices, options)
 
     evolver = Evolver(
         simulate=simulate,

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from esc_cli.bank.load import load_skills
-from esc_cli.cli.common import get_bank
+from esc_cli.cli.common import get_bank, safety_net_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import aclose_all
@@ -75,12 +75,9 @@ async def _converse(agent: Agent, seed: int, locale: str | None) -> None:
     help="ius.jsonl: the offline agent speaks with real ESConv lines.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the conversation.")
-@click.option(
-    "--safety-net",
-    type=click.Choice(["on", "off"]),
-    default="on",
-    show_default=True,
-    help="When the crisis detector reads a cue in your message and the reply does not ask about "
+@safety_net_option(
+    "on",
+    "When the crisis detector reads a cue in your message and the reply does not ask about "
     "safety, point to help and stay, add the crisis skill's safety response (noted on stderr).",
 )
 @click.option(

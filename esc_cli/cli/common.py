@@ -21,6 +21,11 @@ class State:
         self._bank: Bank | None = None
 
     @property
+    def found(self) -> bool:
+        """Whether the bank has been looked up yet."""
+        return self._bank is not None
+
+    @property
     def bank(self) -> Bank:
         if self._bank is None:
             from esc_cli.config import load_bank
@@ -34,7 +39,7 @@ def get_bank(ctx: click.Context) -> Bank:
     call also names the bank's embedding store (`esc_cli.text.store`), written back when the command
     succeeds (`save_embedding_store`)."""
     state = ctx.ensure_object(State)
-    first = state._bank is None
+    first = not state.found
     bank = state.bank
     if first:
         from esc_cli.text.store import STORE_NAME, use_store
@@ -93,6 +98,13 @@ def max_seeds_option(default: int, help_text: str) -> Callable[[F], F]:
     """`--max-seeds N`: how far adaptive seeds may grow (verify and evolve share it)."""
     return click.option(
         "--max-seeds", type=click.IntRange(1, 1000), default=default, show_default=True, help=help_text
+    )
+
+
+def safety_net_option(default: str, help_text: str) -> Callable[[F], F]:
+    """`--safety-net on|off` (chat and sim run share it; see `esc_cli.safety.net`)."""
+    return click.option(
+        "--safety-net", type=click.Choice(["on", "off"]), default=default, show_default=True, help=help_text
     )
 
 

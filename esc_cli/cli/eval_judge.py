@@ -28,6 +28,7 @@ from esc_cli.judge.evaluate import (
 from esc_cli.judge.heads import default_heads
 from esc_cli.judge.material import dialogue_turns, held_out, read_pairs
 from esc_cli.judge.replay import DEFAULT_INTENTION, DEFAULT_PERSONALITY, Item, eval_profile, judged_changes
+from esc_cli.judge.turns import JudgedTurn
 from esc_cli.llm.client import aclose_all
 from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.options import SimOptions, build_seeker
@@ -130,25 +131,26 @@ def judge(
         raise InputError(
             feedback, "holds no rated seeker turn", fix="pass dialogues with per-turn `feedback` (1-5)"
         )
-    good = dialogue_turns(succeeded) if succeeded is not None else None
-    bad = dialogue_turns(failed) if failed is not None else None
     # Dialogues the shipped heads were trained on (half of FailedESConv) are left out for every
     # engine, so the figures of all judges are on the same held-out material.
     trained = default_heads().trained_dialogues()
     left_out = 0
-    if rated is not None:
-        rated, n = held_out(rated, trained)
-        left_out += n
-    if good is not None:
-        good, n = held_out(good, trained)
-        left_out += n
-    if bad is not None:
-        bad, n = held_out(bad, trained)
-        left_out += n
-        if not bad:
-            raise InputError(
-                failed, "holds only dialogues the offline judge was trained on", fix="pass held-out dialogues"
-            )
+
+    def held(turns: list[JudgedTurn] | None) -> list[JudgedTurn] | None:
+        nonlocal left_out
+        if turns is None:
+            return None
+        kept, dropped = held_out(turns, trained)
+        left_out += dropped
+        return kept
+
+    rated = held(rated)
+    good = held(dialogue_turns(succeeded) if succeeded is not None else None)
+    bad = held(dialogue_turns(failed) if failed is not None else None)
+    if bad is not None and not bad:
+        raise InputError(
+            failed, "holds only dialogues the offline judge was trained on", fix="pass held-out dialogues"
+        )
     suite = read_pairs(pairs) if pairs is not None else None
     bank = get_bank(ctx)
     clients = llm.clients(bank, ["seeker"])

@@ -13,7 +13,7 @@ from esc_cli.bank.load import load_skills
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.bank.model import Skill
 from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
-from esc_cli.cli.common import OutputFile, format_option, get_bank, seeds_option
+from esc_cli.cli.common import OutputFile, format_option, get_bank, safety_net_option, seeds_option
 from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import call_status, console, print_usage, progress_bar, table
@@ -145,12 +145,9 @@ async def _run(
     type=click.Path(path_type=Path),
     help="Outcome table from `esc sim calibrate` for the offline seeker. Default: the packaged one.",
 )
-@click.option(
-    "--safety-net",
-    type=click.Choice(["on", "off"]),
-    default="off",
-    show_default=True,
-    help="Add the crisis skill's safety response to replies that leave a detected crisis cue unhandled "
+@safety_net_option(
+    "off",
+    "Add the crisis skill's safety response to replies that leave a detected crisis cue unhandled "
     "(recorded in run.json and on each turn). Off so the run shows the agent's own behaviour.",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")

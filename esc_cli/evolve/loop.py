@@ -32,8 +32,8 @@ from esc_cli.evolve.traces import TurnView, evidence_of
 from esc_cli.sim.records import Dialogue, SkillCredit
 from esc_cli.sim.summary import skill_credit
 
-Simulate = Callable[[list[Skill], int], list[Dialogue]]
-"""Dialogues of these skills on the evolution's profiles, seeds 0..n-1."""
+Simulate = Callable[[list[Skill], Sequence[int]], list[Dialogue]]
+"""Dialogues of these skills on the evolution's profiles, one per profile and seed index given."""
 """Runs the active skills on the fixed train profiles and seeds; the same call pairs every run."""
 Events = Callable[[str], None]
 OnRound = Callable[[int, list[Skill], list[Dialogue]], None]
@@ -128,7 +128,7 @@ class Evolver:
     def run(self, bank: BankState) -> tuple[Evolution, BankState]:
         """Evolve `bank` for the configured rounds; returns the record and the evolved bank."""
         self._tried, self._rejected, self._generation = {}, {}, 0
-        dialogues = self.simulate(active(bank), self.settings.seeds)
+        dialogues = self.simulate(active(bank), range(self.settings.seeds))
         rounds = [RoundReport(round=0, figures=figures_of(dialogues))]
         self._say(f"round 0: {_figures_text(rounds[0].figures)}")
         if self.on_round is not None:
@@ -210,14 +210,17 @@ class Evolver:
             return dropped(f"fails lint: {problems[0]}"), None, None
         seeds = self.settings.seeds
         rule = self.settings.looked_rule()
-        after = self.simulate(active(candidate), seeds)
-        result = check(proposal.id, dialogues, after, rule)
+        base, after = dialogues, self.simulate(active(candidate), range(seeds))
+        result = check(proposal.id, base, after, rule)
         while _undecided(result, rule) and seeds < self.settings.max_seeds:
             more = min(2 * seeds, self.settings.max_seeds)
             self._say(f"  {proposal.id}: {result.reason} at {seeds} seeds; checking again at {more}")
+            # Only the new seeds run, on both sides; the dialogues of the earlier ones stay, in the
+            # (profile, seed) order a run of all the seeds gives, so the bootstrap sees the same pairs.
+            base = _in_run_order([*base, *self.simulate(active(bank), range(seeds, more))])
+            after = _in_run_order([*after, *self.simulate(active(candidate), range(seeds, more))])
             seeds = more
-            after = self.simulate(active(candidate), seeds)
-            result = check(proposal.id, self.simulate(active(bank), seeds), after, rule)
+            result = check(proposal.id, base, after, rule)
         # The round goes on with the evolution's own seeds, so every check stays paired.
         after = [d for d in after if d.seed < self.settings.seeds]
         versions = {
@@ -235,6 +238,14 @@ class Evolver:
             after=_same_turns(finding, after),
         )
         return decision, candidate, after
+
+
+def _in_run_order(dialogues: list[Dialogue]) -> list[Dialogue]:
+    """Dialogues by profile (in order of first appearance), then seed: the order of one run."""
+    first: dict[str, int] = {}
+    for dialogue in dialogues:
+        first.setdefault(dialogue.profile, len(first))
+    return sorted(dialogues, key=lambda d: (first[d.profile], d.seed))
 
 
 def _undecided(result: Check, rule: AcceptanceRule) -> bool:

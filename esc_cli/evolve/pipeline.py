@@ -13,7 +13,7 @@ temporary worktree).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -86,10 +86,12 @@ def check_branch_name(name: str) -> None:
         )
 
 
-def simulator(profiles: list[Profile], options: SimOptions) -> Callable[[list[Skill], int], list[Dialogue]]:
-    """The Evolver's simulate(): these profiles, seeds 0..n-1, so runs are paired."""
+def simulator(
+    profiles: list[Profile], options: SimOptions
+) -> Callable[[list[Skill], Sequence[int]], list[Dialogue]]:
+    """The Evolver's simulate(): these profiles at the seed indices given, so runs are paired."""
 
-    def run(skills: list[Skill], seeds: int) -> list[Dialogue]:
+    def run(skills: list[Skill], seeds: Sequence[int]) -> list[Dialogue]:
         return simulate_sync(skills, profiles, seeds, options)
 
     return run

@@ -19,6 +19,7 @@ import io
 import json
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,15 +28,25 @@ if TYPE_CHECKING:
 
 STORE_NAME = "embeddings.npz"
 STORE_MAX = 50_000
-_state: dict[str, object] = {"path": None, "loaded": 0}
+
+
+@dataclass
+class _Store:
+    """This process's store: its file, and how many texts it held when last read or written."""
+
+    path: Path | None = None
+    loaded: int = 0
+
+
+_state = _Store()
 
 
 def use_store(path: Path | None) -> None:
     """Name the store file for this process (None: no store). An encoder already made keeps its memo;
     the store is then written only if this invocation embeds something new."""
-    _state["path"] = path
+    _state.path = path
     encoder = _made()
-    _state["loaded"] = len(encoder) if encoder is not None else 0
+    _state.loaded = len(encoder) if encoder is not None else 0
 
 
 def _made() -> TextEncoder | None:
@@ -47,8 +58,7 @@ def _made() -> TextEncoder | None:
 
 
 def store_path() -> Path | None:
-    path = _state["path"]
-    return path if isinstance(path, Path) else None
+    return _state.path
 
 
 def read_store(encoder: TextEncoder) -> int:
@@ -76,7 +86,7 @@ def read_store(encoder: TextEncoder) -> int:
     ):
         return 0
     count = encoder.take(texts, rows)
-    _state["loaded"] = count
+    _state.loaded = count
     return count
 
 
@@ -89,7 +99,7 @@ def save_store(encoder: TextEncoder, known: int | None = None) -> bool:
     from esc_cli.text.encoder import MODEL_SHA256
 
     path = store_path()
-    if path is None or len(encoder) <= (known if known is not None else int(str(_state["loaded"]))):
+    if path is None or len(encoder) <= (known if known is not None else _state.loaded):
         return False
     texts, rows = encoder.memo_rows()
     texts, rows = texts[-STORE_MAX:], rows[-STORE_MAX:]
@@ -102,7 +112,7 @@ def save_store(encoder: TextEncoder, known: int | None = None) -> bool:
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, buffer.getvalue())
-    _state["loaded"] = len(texts)
+    _state.loaded = len(texts)
     return True
 
 

@@ -60,7 +60,7 @@ def test_a_zero_lower_end_is_rejected_and_the_proposal_is_not_retried() -> None:
     bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
     calls: list[tuple[int, int]] = []
 
-    def simulate(skills: list[Skill], seeds: int) -> list[Dialogue]:
+    def simulate(skills: list[Skill], seeds: Sequence[int]) -> list[Dialogue]:
         by_id = {s.id: s for s in skills}
         noisy = by_id[NOISY].meta.applies_when.min_turn >= 6
         helpful = by_id[HELPFUL].meta.applies_when.min_turn >= 6
@@ -101,13 +101,13 @@ class OneProposer:
         return [proposal(HELPFUL, 6)] if bank[HELPFUL].meta.applies_when.min_turn < 6 else []
 
 
-def _uneven_gain(asked: list[int]) -> Callable[[list[Skill], int], list[Dialogue]]:
+def _uneven_gain(asked: list[int]) -> Callable[[list[Skill], Sequence[int]], list[Dialogue]]:
     """A simulation where the edit lifts one dialogue in three by 12 and lowers the others by 1: a
     mean of +3.3, whose interval reaches below 0 on 6 dialogues and not on 12. Records each seed count."""
 
-    def simulate(skills: list[Skill], seeds: int) -> list[Dialogue]:
+    def simulate(skills: list[Skill], seeds: Sequence[int]) -> list[Dialogue]:
         edited = {s.id: s for s in skills}[HELPFUL].meta.applies_when.min_turn >= 6
-        asked.append(seeds)
+        asked.append(max(seeds) + 1)  # the seed count reached
         return [
             dialogue(
                 f"p{i}",
@@ -115,7 +115,7 @@ def _uneven_gain(asked: list[int]) -> Callable[[list[Skill], int], list[Dialogue
                 seed=s,
             )
             for i in range(3)
-            for s in range(seeds)
+            for s in seeds
         ]
 
     return simulate
