@@ -10,22 +10,32 @@ build objects) the loader refuses:
 - integers longer than `MAX_INT_DIGITS` digits (Python refuses to convert 4,300 and more) and lone
   surrogates in strings (`"\\ud800"`, which no UTF-8 file can hold and which would crash every writer).
 
-It stays on the pure-Python loader: the C loader composes nodes in C, where none of these checks can
-hook in. Errors are `YamlRefused`, which `fileio.load_yaml` turns into one line naming file and line.
+The checks live in the composer and the constructor, which stay in Python. Where PyYAML was built
+with libyaml, the scanning and parsing (most of the time) run in C: `StrictCLoader` takes libyaml's
+events and composes them with the same checks; the pure-Python `StrictSafeLoader` is the fallback and
+gives the same data (the tests compare both on every shipped file and on hostile ones). Errors are `YamlRefused`, which `fileio.load_yaml` turns into one line naming file and line.
+What a text loads to is memoised (a deep copy goes to each caller): the verify gate reads the same
+skills and profiles on base and head.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.resolver import Resolver
 
 MAX_DEPTH = 50
 MAX_NODES = 20_000
 MAX_INT_DIGITS = 100
 _SURROGATES = re.compile("[\ud800-\udfff]")
+MEMO_TEXTS = 1024
+_memo: dict[str, Any] = {}
 
 
 class YamlRefused(yaml.YAMLError):
@@ -43,16 +53,15 @@ class YamlRefused(yaml.YAMLError):
         self.other_line = other_line
 
 
-class StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys, anchors, aliases, deep nesting and huge documents."""
+class _Strict(Composer, SafeConstructor):
+    """The checks, in front of the composer and the safe constructor of a loader that also has a
+    parser (Python's or libyaml's) and a resolver."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
+    _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]  # the parser is the loader's other base
         line = event.start_mark.line if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
             raise YamlRefused(
@@ -113,14 +122,53 @@ class StrictSafeLoader(yaml.SafeLoader):
         return value
 
 
-StrictSafeLoader.add_constructor("tag:yaml.org,2002:int", StrictSafeLoader.construct_yaml_int)
-StrictSafeLoader.add_constructor("tag:yaml.org,2002:str", StrictSafeLoader.construct_yaml_str)
+class StrictSafeLoader(_Strict, yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys, anchors, aliases, deep nesting and huge documents."""
 
 
-def safe_load(text: str) -> Any:
-    """Load one YAML document with the strict loader (raises `yaml.YAMLError` subclasses)."""
-    loader = StrictSafeLoader(text)
+StrictSafeLoader.add_constructor("tag:yaml.org,2002:int", StrictSafeLoader.construct_yaml_int)  # type: ignore[type-var]
+StrictSafeLoader.add_constructor("tag:yaml.org,2002:str", StrictSafeLoader.construct_yaml_str)  # type: ignore[type-var]
+Loader: type[Any] = StrictSafeLoader
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML without libyaml: the pure-Python loader does it all
+    pass
+else:
+
+    class StrictCLoader(_Strict, CParser, Resolver):
+        """libyaml's scanner and parser, with Python's composer (holding the checks) in front of its own."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+
+    StrictCLoader.yaml_constructors = dict(StrictSafeLoader.yaml_constructors)
+    Loader = StrictCLoader
+
+
+def _load(loader_class: type[Any], text: str) -> Any:
+    loader = loader_class(text)
     try:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def safe_load(text: str) -> Any:
+    """Load one YAML document with the strict loader (raises `yaml.YAMLError` subclasses). A text
+    libyaml refuses is read again by the Python loader, so that errors read the same everywhere."""
+    if text not in _memo:
+        try:
+            data = _load(Loader, text)
+        except yaml.YAMLError:
+            if Loader is StrictSafeLoader:
+                raise
+            data = _load(StrictSafeLoader, text)  # raises its own error; if not, libyaml's stands
+            raise
+        if len(_memo) >= MEMO_TEXTS:
+            _memo.clear()
+        _memo[text] = data
+    return copy.deepcopy(_memo[text])

@@ -84,9 +84,11 @@ def _content_words(norm: str) -> set[str]:
     return {w for w in _WORD.findall(norm) if len(w) > 3 and w not in _STOPWORDS}
 
 
-def content_words(text: str) -> set[str]:
-    """The words of a text that carry its topic (longer than 3 letters, not stop words)."""
-    return _content_words(normalise(text))
+@functools.lru_cache(maxsize=20_000)
+def content_words(text: str) -> frozenset[str]:
+    """The words of a text that carry its topic (longer than 3 letters, not stop words); memoised,
+    as the judge reads the same lines of a dialogue at every turn."""
+    return frozenset(_content_words(normalise(text)))
 
 
 def harmful(text: str) -> list[str]:

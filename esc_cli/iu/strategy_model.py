@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -78,6 +79,9 @@ class ScaledRows(Mapping[str, tuple[float, ...]]):
         return len(self._raw)
 
 
+MEMO_TEXTS = 50_000
+
+
 @dataclass(frozen=True)
 class StrategyModel:
     """Scores the 8 ESConv strategies for an utterance; weights[feature][k] and intercepts[k] go with
@@ -87,9 +91,19 @@ class StrategyModel:
     weights: Mapping[str, tuple[float, ...]]
     version: str
     intercepts: tuple[float, ...] = ()
+    _memo: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def scores(self, text: str) -> list[float]:
-        """Raw linear scores (SVM margins), one per label."""
+        """Raw linear scores (SVM margins), one per label. Memoised per text: the simulator reads
+        the same skill lines again and again."""
+        known = self._memo.get(text)
+        if known is None:
+            if len(self._memo) >= MEMO_TEXTS:
+                self._memo.clear()
+            known = self._memo[text] = tuple(self._score(text))
+        return list(known)
+
+    def _score(self, text: str) -> list[float]:
         features = strategy_features(text)
         total = [0.0] * len(self.labels)
         for row in map(self.weights.get, features):
@@ -158,9 +172,18 @@ def parse_weights(text: str, origin: str, *, trusted: bool = False) -> StrategyM
 
 
 def load_strategy_model(path: Path | None = None) -> StrategyModel:
-    """The shipped model, or the one at `path`."""
+    """The shipped model (read once per process, shared), or the one at `path`."""
     if path is not None:
         return parse_weights(read_text(path, max_bytes=None, what="weights file"), str(path))
+    return _shipped_model()
+
+
+@cache
+def _shipped_model() -> StrategyModel:
+    resource = resources.files("esc_cli").joinpath("assets", WEIGHTS_RESOURCE)
+    return parse_weights(
+        resource.read_text(encoding="utf-8"), f"esc_cli/assets/{WEIGHTS_RESOURCE}", trusted=True
+    )
     resource = resources.files("esc_cli").joinpath("assets", WEIGHTS_RESOURCE)
     return parse_weights(
         resource.read_text(encoding="utf-8"), f"esc_cli/assets/{WEIGHTS_RESOURCE}", trusted=True

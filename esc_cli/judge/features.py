@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import cache
 
 import numpy as np
@@ -55,7 +56,7 @@ def seeker_text(context: Sequence[Said]) -> str:
     return next((s.text for s in reversed(context) if s.speaker == SEEKER), "")
 
 
-def _overlap(reply: set[str], other: set[str]) -> list[float]:
+def _overlap(reply: AbstractSet[str], other: AbstractSet[str]) -> list[float]:
     shared = len(reply & other)
     return [shared / math.sqrt(1 + len(reply)), 1.0 if shared else 0.0]
 

@@ -73,20 +73,36 @@ def _vocab_file() -> Path:
 
 
 class TextEncoder:
-    """Sentence embeddings (unit vectors of DIMENSION floats), memoised per text."""
+    """Sentence embeddings (unit vectors of DIMENSION floats), memoised per text.
 
-    def __init__(self, model: Path, vocab: Path, *, threads: int = THREADS) -> None:
+    The model and its tokenizer load on the first text that is not memoised yet: a run whose texts
+    all come from the embedding store (`esc_cli.text.store`) never starts onnxruntime. Without
+    `model` and `vocab`, the shipped files are used, checked against their pinned hashes when loaded.
+    """
+
+    def __init__(
+        self, model: Path | None = None, vocab: Path | None = None, *, threads: int = THREADS
+    ) -> None:
+        self._files = (model, vocab)
+        self._threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._memo: dict[str, Vector] = {}
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        """Start onnxruntime and the tokenizer (called under the lock, once)."""
         import onnxruntime
         from tokenizers import BertWordPieceTokenizer
 
+        model = self._files[0] or _model_file()
+        vocab = self._files[1] or _vocab_file()
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         try:
-            self._session = onnxruntime.InferenceSession(
-                str(model), options, providers=["CPUExecutionProvider"]
-            )
+            session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own classes, not subclasses of one base
             raise ConfigError(
                 f"{model}: onnxruntime {onnxruntime.__version__} cannot load the encoder model "
@@ -95,15 +111,20 @@ class TextEncoder:
         tokenizer = BertWordPieceTokenizer(str(vocab), lowercase=True)
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self._tokenizer: Any = tokenizer
-        self._memo: dict[str, Vector] = {}
-        self._lock = threading.Lock()
+        self._session, self._tokenizer = session, tokenizer
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been started (some text needed encoding)."""
+        return self._session is not None
 
     def __len__(self) -> int:
         """How many texts have been embedded so far."""
         return len(self._memo)
 
     def _run(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if self._session is None:
+            self._load()
         encoded = self._tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
@@ -174,10 +195,10 @@ def cosine(a: Vector, b: Vector) -> float:
 
 @cache
 def shared_encoder() -> TextEncoder:
-    """The process-wide encoder, loaded (and its files checked) on first use, with the embedding
-    store's texts when one is named (`esc_cli.text.store`)."""
+    """The process-wide encoder, with the embedding store's texts when one is named
+    (`esc_cli.text.store`); its model loads (and its files are checked) on the first new text."""
     from esc_cli.text.store import read_store
 
-    encoder = TextEncoder(_model_file(), _vocab_file())
+    encoder = TextEncoder()
     read_store(encoder)
     return encoder

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from testkit import REPO
 
+from esc_cli import yamlsafe
 from esc_cli.bank import files
 from esc_cli.bank.files import dump_skill, load_skill, split_front_matter
 from esc_cli.bank.load import load_skills, skill_hash
@@ -26,15 +27,51 @@ def _documents() -> list[tuple[Path, str]]:
 def test_the_c_loader_is_used_when_pyyaml_has_it() -> None:
     # PyYAML wheels ship libyaml; this machine's does, so the fast path is the one tested below.
     assert yaml.__with_libyaml__
-    assert yaml_loader() is yaml.CSafeLoader
+    assert yaml_loader() is yamlsafe.StrictCLoader
     assert SafeDumper is yaml.CSafeDumper
+
+
+def _strict(loader: type, text: str) -> object:
+    made = loader(text)
+    try:
+        return made.get_single_data()
+    finally:
+        made.dispose()
 
 
 def test_every_profile_and_skill_loads_the_same_with_both_loaders() -> None:
     documents = _documents()
     assert len(documents) > 40
     for path, text in documents:
-        assert yaml.load(text, Loader=yaml_loader()) == yaml.load(text, Loader=yaml.SafeLoader), path
+        fast = _strict(yaml_loader(), text)
+        assert fast == _strict(yamlsafe.StrictSafeLoader, text) == yaml.load(text, Loader=yaml.SafeLoader), path
+
+
+HOSTILE = {
+    "duplicate key": ("a: 1\nb: 2\na: 3\n", "duplicate key 'a'", 2),
+    "anchor": ("a: &x 1\nb: 2\n", "YAML anchor '&x' not allowed", 0),
+    "alias": ("a: [1]\nb: *x\n", "YAML alias '*x' not allowed", 1),
+    "deep flow": ("[" * 60 + "]" * 60, "nested more than 50 levels", 0),
+    "deep block": ("- " * 80 + "x\n", "nested more than 50 levels", 0),
+    "long integer": ("n: " + "9" * 200 + "\n", "a 200-digit integer is too long", 0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_both_strict_loaders_refuse_hostile_yaml_alike(case: str) -> None:
+    text, problem, line = HOSTILE[case]
+    for loader in (yamlsafe.StrictCLoader, yamlsafe.StrictSafeLoader):
+        with pytest.raises(yamlsafe.YamlRefused) as caught:
+            _strict(loader, text)
+        assert problem in caught.value.problem, loader
+        assert caught.value.line == line, loader
+
+
+def test_a_loaded_document_is_never_shared_between_callers(tmp_path: Path) -> None:
+    text = "steps:\n  - one\n  - two\n"
+    first = load_yaml(text, tmp_path / "a.yaml")
+    first["steps"].append("three")
+    assert load_yaml(text, tmp_path / "b.yaml") == {"steps": ["one", "two"]}
 
 
 def test_every_skill_dumps_the_same_with_both_emitters() -> None:

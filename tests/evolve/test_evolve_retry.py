@@ -101,9 +101,10 @@ class OneProposer:
         return [proposal(HELPFUL, 6)] if bank[HELPFUL].meta.applies_when.min_turn < 6 else []
 
 
-def _uneven_gain(asked: list[int]) -> Callable[[list[Skill], Sequence[int]], list[Dialogue]]:
-    """A simulation where the edit lifts one dialogue in three by 12 and lowers the others by 1: a
-    mean of +3.3, whose interval reaches below 0 on 6 dialogues and not on 12. Records each seed count."""
+def _uneven_gain(asked: list[int], every: int = 2) -> Callable[[list[Skill], Sequence[int]], list[Dialogue]]:
+    """A simulation where the edit lifts one dialogue in `every` by 12 and lowers the others by 1.
+    Every other: a mean of +5.5, whose interval reaches below 0 on 6 dialogues and not on 12. One in
+    three: a mean of +3.3, whose interval still reaches below 0 on 9. Records each seed count."""
 
     def simulate(skills: list[Skill], seeds: Sequence[int]) -> list[Dialogue]:
         edited = {s.id: s for s in skills}[HELPFUL].meta.applies_when.min_turn >= 6
@@ -111,7 +112,7 @@ def _uneven_gain(asked: list[int]) -> Callable[[list[Skill], Sequence[int]], lis
         return [
             dialogue(
                 f"p{i}",
-                [turn(0, ["venting"], emotion=40 + (12 if (i + s) % 3 == 0 else -1) * edited)],
+                [turn(0, ["venting"], emotion=40 + (12 if (i + s) % every == 0 else -1) * edited)],
                 seed=s,
             )
             for i in range(3)
@@ -143,7 +144,7 @@ def test_an_undecided_proposal_is_checked_again_on_more_seeds_and_kept_on_eviden
 def test_adaptive_seeds_stop_at_max_seeds_and_drop_the_proposal_as_noise() -> None:
     bank = {s.id: s for s in load_skills(REPO / "skills", include_inactive=True)}
     asked: list[int] = []
-    simulate = _uneven_gain(asked)
+    simulate = _uneven_gain(asked, every=3)
     settings = EvolveSettings(rounds=1, seeds=2, max_seeds=3)
     evolution, _ = Evolver(simulate, FixedAnalyst(), OneProposer(), settings).run(bank)
     decision = evolution.rounds[1].decisions[0]
