@@ -44,7 +44,9 @@ def test_every_profile_and_skill_loads_the_same_with_both_loaders() -> None:
     assert len(documents) > 40
     for path, text in documents:
         fast = _strict(yaml_loader(), text)
-        assert fast == _strict(yamlsafe.StrictSafeLoader, text) == yaml.load(text, Loader=yaml.SafeLoader), path
+        assert fast == _strict(yamlsafe.StrictSafeLoader, text) == yaml.load(text, Loader=yaml.SafeLoader), (
+            path
+        )
 
 
 HOSTILE = {
