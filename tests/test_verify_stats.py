@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from esc_cli.sim.pairing import Pair
+from esc_cli.sim.records import Dialogue
+from esc_cli.verify.seeds import FAILED, bonferroni_level, group_decisions, looks
 from esc_cli.verify.stats import paired_bootstrap
 
 
@@ -35,3 +38,44 @@ def test_bad_arguments() -> None:
         paired_bootstrap([])
     with pytest.raises(ValueError, match="between 0 and 1"):
         paired_bootstrap([1.0], level=1.5)
+
+
+def _dialogue(personality: str, seed: int, final: int) -> Dialogue:
+    return Dialogue(
+        profile=f"{personality}-p",
+        seed=seed,
+        personality=personality,
+        intention="be-heard",
+        first_message="hi",
+        turns=[],
+        final_emotion=final,
+        outcome="max-turns",
+    )
+
+
+def _pairs(changes: dict[str, list[int]]) -> list[Pair]:
+    """Paired dialogues whose head ends `change` above base, one personality per key."""
+    return [
+        Pair(
+            f"{personality}/{seed}",
+            _dialogue(personality, seed, 40),
+            _dialogue(personality, seed, 40 + change),
+        )
+        for personality, values in changes.items()
+        for seed, change in enumerate(values)
+    ]
+
+
+def test_each_look_of_the_adaptive_seeds_widens_every_interval() -> None:
+    # 3 seeds doubling to 12: three looks, so each decision is taken at the Bonferroni level over them.
+    assert looks(3, 12) == 3 and looks(3, 3) == 1 and looks(2, 8) == 3
+    changes = [-6, -1, -5, 0, -7, -2, -4, 1, -6, -3, -5, -2]
+    pairs = _pairs({"negative": changes, "passive": [0] * 12, "avoidant": [1] * 12})
+    once = {d.name: d for d in group_decisions(pairs, -3.0, 0.95)}
+    looked = {d.name: d for d in group_decisions(pairs, -3.0, 0.95, looked=3)}
+    single, corrected = once["score[negative]"], looked["score[negative]"]
+    assert single.state == FAILED
+    assert corrected.interval.level == bonferroni_level(0.95, 9) > single.interval.level
+    assert corrected.interval.low < single.interval.low and corrected.interval.high > single.interval.high
+    assert "99.4% (Bonferroni, k=3 types x 3 looks)" in corrected.rule
+    assert "(Bonferroni, k=3)" in single.rule

@@ -168,13 +168,15 @@ def verify_command(
     Materialises BASE and HEAD without touching your checkout, lints HEAD, requires a version bump on
     every changed skill, then runs both banks on the same verify profiles and seeds (paired). It passes
     when the lower end of the bootstrap interval on the paired score change is above -MARGIN, no
-    personality type shows a drop beyond the noise (Bonferroni over the types), no safety violation
-    is new, every changed skill was exercised on --min-coverage turns, the change touches a part the
+    personality type shows a drop beyond the noise (Bonferroni over the types and the looks), no
+    safety violation is new, every changed skill was exercised on --min-coverage turns and none was
+    taken out of every profile's reach (criterion 'reach'), the change touches a part the
     agent reads (with the offline agent, Guidance, Pitfalls, risks, titles and descriptions are
     unmeasured), no changed guidance step or example reply reads as harmful (criterion 'text'), and
     no changed skill is newly routed to seeker states two helping stages before its own stage (an
     action skill for opening or venting seekers; criterion 'routing').
-    While a score interval straddles its threshold, seeds double up to --max-seeds.
+    While a score interval straddles its threshold, seeds double up to --max-seeds; each interval is
+    corrected for the looks this may take.
     Reports go to OUT: verify.md (a pull-request comment, also appended to $GITHUB_STEP_SUMMARY),
     verify.json, verify.xml (JUnit) and with --html verify.html.
 

@@ -1,10 +1,11 @@
-"""The gate's criteria about what it measured: `coverage`, `unmeasured`, `text` and `routing`.
+"""The gate's criteria about what it measured: `coverage`, `reach`, `unmeasured`, `text` and `routing`.
 
 They answer "could this verify see the change?" next to "did the change do harm?": a changed skill the
-run hardly exercised, a change confined to parts the offline agent does not read, changed lines
-that read as harmful, and routing that sends a skill to seekers two helping stages early. With
-`allow_unmeasured`, coverage and unmeasured pass as warnings, which the reports show at the top; the
-screens are never waived.
+run hardly exercised, a skill the change took out of every profile's reach (base used it, head never
+does), a change confined to parts the offline agent does not read, changed lines that read as harmful,
+and routing that sends a skill to seekers two helping stages early. With `allow_unmeasured`,
+coverage and unmeasured pass as warnings, which the reports show at the top; reach and the screens
+are never waived.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from esc_cli.bank.model import Skill
 from esc_cli.config import Bank
 from esc_cli.sim.options import OFFLINE
 from esc_cli.sim.records import Dialogue
-from esc_cli.verify.coverage import coverage_detail, skill_coverage
+from esc_cli.verify.coverage import coverage_detail, reach_detail, skill_coverage, unreachable
 from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.parts import changed_parts, unmeasured_detail
 from esc_cli.verify.routing import RoutedChange, routing_detail, screen_routing
@@ -74,7 +75,8 @@ def measure_criteria(
     bank: Bank,
     profile_set: str,
 ) -> list[Criterion]:
-    """Criteria coverage, unmeasured (offline agent only), text and routing; fills the outcome's tables."""
+    """Criteria coverage, reach, unmeasured (offline agent only), text and routing; fills the outcome's
+    tables."""
     options = request.options
     by_routing = outcome.model_agent = options.engine_of("agent") != OFFLINE
     ids = [c.id for c in outcome.skill_changes]
@@ -91,6 +93,8 @@ def measure_criteria(
             request.allow_unmeasured,
         )
     ]
+    lost = unreachable(outcome.coverage, {s.id for s in runs[1][0]}, request.min_coverage)
+    criteria.append(Criterion("reach", not lost, reach_detail(lost, profile_set)))
     if not by_routing:
         bases = {s.id: s for s in skills[0]}
         heads = {s.id: s for s in skills[1]}

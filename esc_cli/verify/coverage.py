@@ -95,6 +95,8 @@ def _count(skill_id: str, skills: Sequence[Skill], dialogues: Sequence[Dialogue]
 
 def _window(conditions: Conditions, max_turns: int) -> str:
     last = conditions.max_turn if conditions.max_turn is not None else max_turns - 1
+    if conditions.min_turn > min(last, max_turns - 1):
+        return f"turns from {conditions.min_turn}, past the dialogues' last turn ({max_turns - 1})"
     return f"turns {conditions.min_turn}-{last}"
 
 
@@ -137,6 +139,28 @@ def skill_coverage(
             )
         )
     return found
+
+
+def unreachable(rows: Sequence[SkillCoverage], active: set[str], minimum: int) -> list[SkillCoverage]:
+    """Changed skills, still active on head, that base exercised on at least `minimum` turns and whose
+    conditions held on no turn of head's run: the change took them out of every verify profile's
+    reach (retiring a skill is `status: deprecated`, which this does not count). A skill narrowed to
+    turns where other skills rank first is still reachable: coverage speaks for it."""
+    return [r for r in rows if r.skill in active and r.on(r.base) >= minimum and r.head.eligible == 0]
+
+
+def reach_detail(lost: Sequence[SkillCoverage], profile_set: str) -> str:
+    """The `reach` criterion's message: each skill the change made unreachable, and what to do."""
+    if not lost:
+        return "no changed skill lost every turn it had on base"
+    verb = "routed" if lost[0].by_routing else "spoken"
+    return " | ".join(
+        f"{row.skill} {verb} on {row.on(row.base)} turn(s) on base; on head its conditions held on no "
+        f"turn: the change leaves it out of reach of every profile in {profile_set} (it now needs "
+        f"{row.conditions}). To retire "
+        "a skill, set status: deprecated; to keep it, widen its applies_when"
+        for row in lost
+    )
 
 
 def coverage_detail(short: Sequence[SkillCoverage], minimum: int, profile_set: str) -> str:

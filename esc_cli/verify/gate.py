@@ -12,6 +12,8 @@ The gate passes only when every criterion holds:
 - profile-set: both sides meet the base's verify profiles, so the change cannot rewrite what it is
   measured with; the head's edits to that set are listed for review, and fewer crisis profiles fail.
 - coverage: every changed skill was exercised on at least `min_coverage` turns (coverage.py);
+- reach: no changed skill that base exercised on `min_coverage` turns or more is never used on head
+  (the change took it out of every profile's reach; retiring a skill is `status: deprecated`);
 - unmeasured: with the offline agent, no skill's change is confined to parts it does not read
   (parts.py); with a model agent this criterion does not apply;
 - text: no changed guidance step or example reply reads as harmful (screen.py).
@@ -48,14 +50,17 @@ from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.profileset import diff_sets, profile_set_criterion, read_set
 from esc_cli.verify.safety import SafetyFinding, base_unhandled_count, safety_findings
 from esc_cli.verify.seeds import (
+    CORRECTION,
     DEFAULT_MAX_SEEDS,
     FAILED,
     PASSED,
     UNDECIDED,
     ScoreDecision,
+    bonferroni_level,
     cost_notice,
     coverage_undecided,
     group_decisions,
+    looks,
     next_seed_count,
     overall_decision,
     seeds_text,
@@ -121,11 +126,16 @@ def _lint_criterion(head_root: Path, bank: Bank, skills_dir: Path | None = None)
 
 
 def _score_decisions(request: VerifyRequest, pairs: list[Pair]) -> list[ScoreDecision]:
+    """The score criteria at this look; intervals are corrected for the looks the seeds may take."""
     floor = 0.0 if request.require_improvement else -request.margin
+    looked = looks(request.seeds, request.max_seeds)
+    overall_level = bonferroni_level(request.level, looked)
     rule = "> 0" if request.require_improvement else f"> -{request.margin:g}"
+    if looked > 1:
+        rule += f" at {overall_level:.1%} ({CORRECTION}, {looked} looks)"
     return [
-        overall_decision(pairs, floor, request.level, rule),
-        *group_decisions(pairs, floor, request.level),
+        overall_decision(pairs, floor, overall_level, rule),
+        *group_decisions(pairs, floor, request.level, looked),
     ]
 
 

@@ -14,7 +14,7 @@ from esc_cli.errors import InputError
 from esc_cli.sim.pairing import Pair
 from esc_cli.verify.outcome import FAIL, PASS, Criterion, VerifyOutcome
 from esc_cli.verify.screen import TextFinding
-from esc_cli.verify.seeds import CORRECTION, seeds_text
+from esc_cli.verify.seeds import CORRECTION, looks, seeds_text
 from esc_cli.verify.stats import Interval
 
 TOP_CHANGED = 5
@@ -27,6 +27,11 @@ MODEL_READS_ALL = "none: the model agent reads every part of a skill"
 
 def _mark(criterion: Criterion) -> str:
     return "⚠️" if criterion.warning else "✅" if criterion.passed else "❌"
+
+
+def _looks(outcome: VerifyOutcome) -> int:
+    """How many looks the adaptive seeds could take (each interval is corrected for them)."""
+    return looks(outcome.first_seeds or outcome.seeds, max(outcome.max_seeds, outcome.seeds))
 
 
 def seeds_line(outcome: VerifyOutcome) -> str:
@@ -260,8 +265,8 @@ def render_markdown(outcome: VerifyOutcome) -> str:
         lines += _group_table("personality", outcome.by_personality, outcome.pairs, "personality", gates)
         lines += [
             f"_Personality intervals are at the {CORRECTION} level 1 − (1 − {outcome.level:g}) / "
-            f"{len(outcome.by_personality)}; a type fails only when its interval lies wholly below 0 "
-            "and reaches the floor._",
+            f"({len(outcome.by_personality)} types × {_looks(outcome)} looks); a type fails only when its "
+            "interval lies wholly below 0 and reaches the floor._",
             "",
         ]
         lines += _group_table("intention", outcome.by_intention, outcome.pairs, "intention", None)

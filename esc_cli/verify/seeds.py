@@ -12,7 +12,12 @@ groups together, where k separate tests at `level` would each add their own chan
 undecided while its interval holds both the floor and zero.
 
 Adaptive seeds: verify starts at `--seeds` and, while any criterion is undecided, doubles the seeds
-(capped at `--max-seeds`), running only the new seeds on both sides. Coverage counts as undecided
+(capped at `--max-seeds`), running only the new seeds on both sides. Each doubling is one more look
+at the same criteria, and stopping at the first look that settles a criterion would raise its error
+beyond 1 - level (optional stopping). So every interval is taken at the Bonferroni level over the
+looks the run may take as well: with 3 to 12 seeds there are 3 looks, the overall interval is taken
+at 1 - 0.05 / 3 (98.3%) and each of 3 personality types at 1 - 0.05 / 9 (99.4%). The chance that a
+harmless change fails some criterion by luck at any look stays within 1 - level. Coverage counts as undecided
 when a changed skill was exercised on some turns but fewer than `--min-coverage`, at a rate that would
 reach it by `--max-seeds`. Undecided at `--max-seeds`, the
 overall criterion fails (not shown safe) and a group passes (not shown harmed); the report says so.
@@ -76,11 +81,15 @@ def overall_decision(pairs: Sequence[Pair], floor: float, level: float, rule: st
     return ScoreDecision("score", interval, state, rule)
 
 
-def group_decisions(pairs: Sequence[Pair], floor: float, level: float) -> list[ScoreDecision]:
-    """One decision per personality type, at the Bonferroni level (see the module docstring)."""
+def group_decisions(
+    pairs: Sequence[Pair], floor: float, level: float, looked: int = 1
+) -> list[ScoreDecision]:
+    """One decision per personality type, at the Bonferroni level over the types and the `looked`
+    looks the adaptive seeds may take (see the module docstring)."""
     groups = group_pairs(pairs, lambda d: d.personality)
-    corrected = bonferroni_level(level, len(groups))
-    rule = f"wholly below 0 reaching {floor:+g} at {corrected:.1%} ({CORRECTION}, k={len(groups)})"
+    corrected = bonferroni_level(level, len(groups) * looked)
+    over = f"k={len(groups)}" if looked == 1 else f"k={len(groups)} types x {looked} looks"
+    rule = f"wholly below 0 reaching {floor:+g} at {corrected:.1%} ({CORRECTION}, {over})"
     found: list[ScoreDecision] = []
     for name, members in groups.items():
         interval = paired_bootstrap([p.change for p in members], level=corrected)

@@ -271,3 +271,41 @@ def test_a_routing_change_one_stage_early_passes_the_screen(esc: EscRunner, repo
     }
     assert payload["routing_findings"] == []
     assert "No changed skill is routed to seekers two helping stages before its own stage." in markdown
+
+
+REFLECT_WHEN = "  seeker_states: [venting, emotion-unnamed]\n  min_turn: 1"
+LATE_REFLECT = "  seeker_states: [venting, emotion-unnamed]\n  min_turn: 40"
+
+
+def test_a_skill_taken_out_of_every_profiles_reach_fails_reach(esc: EscRunner, repo: Path) -> None:
+    # A turn window no dialogue reaches: base speaks the skill on many turns, and on head its
+    # conditions never hold. Coverage alone would pass (it counts the busier side).
+    edit(repo, "reflect-feelings", REFLECT_WHEN, LATE_REFLECT)
+    result = esc("skill", "verify", "--seeds", "1", "--max-seeds", "1", "--allow-unmeasured", cwd=repo)
+    assert result.code == 1, result.out + result.err
+    _, payload, junit = reports(repo)
+    found = criteria(payload)
+    assert found["coverage"]["passed"] is True
+    spoken = found["reach"]["detail"].split(" turn(s)")[0]
+    assert found["reach"] == {
+        "name": "reach",
+        "passed": False,
+        "warning": False,
+        "detail": (
+            f"{spoken} turn(s) on base; on head its conditions held on no turn: the change leaves it out "
+            "of reach of every profile in profiles/verify (it now needs seeker states venting, "
+            "emotion-unnamed in turns from 40, past the dialogues' last turn (9), not when crisis-risk, "
+            "closing). To retire a skill, set "
+            "status: deprecated; to keep it, widen its applies_when"
+        ),
+    }
+    assert spoken.startswith("reflect-feelings spoken on ") and int(spoken.split()[-1]) >= 10
+    failed = {case.get("name") for case in junit.iter("testcase") if case.find("failure") is not None}
+    assert "reach" in failed
+
+
+def test_deprecating_a_skill_is_not_a_loss_of_reach(esc: EscRunner, repo: Path) -> None:
+    edit(repo, "reflect-feelings", "status: active", "status: deprecated")
+    esc("skill", "verify", "--seeds", "1", "--max-seeds", "1", "--allow-unmeasured", cwd=repo)
+    _, payload, _ = reports(repo)
+    assert criteria(payload)["reach"]["passed"] is True
