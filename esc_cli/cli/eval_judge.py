@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from esc_cli import aio
 from esc_cli.cli.common import format_option, get_bank
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, print_usage, progress_bar, table
@@ -190,7 +190,7 @@ def judge(
         finally:
             await aclose_all(list(clients.values()))
 
-    judged = dict(zip(order, asyncio.run(judge_all()), strict=True))
+    judged = dict(zip(order, aio.run(judge_all()), strict=True))
     figures, suite_figures = compute(lambda items: [judged[i] for i in items])
     engine = options.engine_of("seeker")
     if fmt == "json":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections import Counter
@@ -13,6 +12,7 @@ import click
 from rich import box
 from rich.table import Table as RichTable
 
+from esc_cli import aio
 from esc_cli.cli.common import OutputFile, format_option, get_bank
 from esc_cli.cli.deprecated import renamed_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
@@ -101,7 +101,7 @@ def _write_llm(
                 task = bar.add_task("label", total=len(offline))
                 return list(await labeller.label_all(offline, progress=lambda n: bar.advance(task, n)))
 
-    labelled = asyncio.run(relabel())
+    labelled = aio.run(relabel())
     with atomic_writer(out) as handle:
         for item in labelled:
             handle.write(item.model_dump_json() + "\n")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from esc_cli import aio
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.bank.model import Skill
@@ -241,7 +241,7 @@ def run(
         from esc_cli.sim.workers import worker_count
 
         options.workers = bank.settings.workers or worker_count(llm.concurrency or bank.settings.concurrency)
-    config, _dialogues, summary = asyncio.run(_run(folder, skills, profiles, seeds, options, config, resume))
+    config, _dialogues, summary = aio.run(_run(folder, skills, profiles, seeds, options, config, resume))
     if fmt == "json":
         payload = {"run": str(folder), "config": config.model_dump(mode="json")}
         payload["summary"] = summary.model_dump(mode="json")
@@ -271,7 +271,7 @@ def simulate_folder(bank: Bank, skills_dir: Path, seeds: int = 3) -> Path:
         skills, profiles, seeds, options, profile_set=str(profiles_dir), labeller=options.labeller
     )
     folder = bank.runs_dir / config.run_id
-    asyncio.run(_run(folder, skills, profiles, seeds, options, config, False))
+    aio.run(_run(folder, skills, profiles, seeds, options, config, False))
     return folder
 
 

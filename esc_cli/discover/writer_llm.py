@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from esc_cli import taxonomy
+from esc_cli import aio, taxonomy
 from esc_cli.bank.model import ID_PATTERN, MAX_ID_LENGTH, Risk, Skill
 from esc_cli.discover.config import DiscoveryConfig
 from esc_cli.discover.excerpts import examples_section, last_seeker_text, shorten
@@ -133,4 +133,4 @@ class LLMWriter:
         self.config = config
 
     def __call__(self, plans: Sequence[SkillPlan], routing: dict[str, Routing]) -> list[Skill]:
-        return asyncio.run(_write_all(plans, routing, self.client, self.prompts_dir, self.config))
+        return aio.run(_write_all(plans, routing, self.client, self.prompts_dir, self.config))

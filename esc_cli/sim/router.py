@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from esc_cli import taxonomy
-from esc_cli.bank.model import Conditions, Skill
+from esc_cli.bank.model import Conditions, Skill, SkillMeta
 
 CRISIS_STATE = "crisis-risk"
 STAGE_WEIGHT = 3
@@ -47,19 +47,27 @@ def _in_window(conditions: Conditions, turn: int) -> bool:
 
 def applies(skill: Skill, states: Sequence[str], turn: int) -> bool:
     """True when the skill's `applies_when` holds and its `avoid_when` does not."""
-    when = skill.meta.applies_when
-    if not set(when.seeker_states) & set(states) or not _in_window(when, turn):
+    return _applies(skill.meta, frozenset(states), turn)
+
+
+def _applies(meta: SkillMeta, states: frozenset[str], turn: int) -> bool:
+    when = meta.applies_when
+    if states.isdisjoint(when.seeker_states) or not _in_window(when, turn):
         return False
-    return not avoided(skill, states, turn)
+    return not _avoided(meta, states, turn)
 
 
 def avoided(skill: Skill, states: Sequence[str], turn: int) -> bool:
     """True when the skill's `avoid_when` holds at this turn for these states."""
-    avoid = skill.meta.avoid_when
+    return _avoided(skill.meta, frozenset(states), turn)
+
+
+def _avoided(meta: SkillMeta, states: frozenset[str], turn: int) -> bool:
+    avoid = meta.avoid_when
     if not _in_window(avoid, turn):
         return False
     if avoid.seeker_states:
-        return bool(set(avoid.seeker_states) & set(states))
+        return not states.isdisjoint(avoid.seeker_states)
     return avoid.min_turn > 0 or avoid.max_turn is not None
 
 
@@ -91,12 +99,26 @@ def route_skills(
     `states` are the seeker state ids read in the seeker's last message, `turn` the 0-based supporter
     turn, and `recent` the ids of skills the agent used in its last two turns.
     """
-    crisis = [s for s in skills if s.meta.crisis] if CRISIS_STATE in states else []
-    crisis.sort(key=lambda s: (-s.meta.priority, s.id))
-    first = {s.id for s in crisis}
-    candidates = [s for s in skills if s.id not in first and applies(s, states, turn)]
+    shown = frozenset(states)
+    crisis = [s for s in skills if s.meta.crisis] if CRISIS_STATE in shown else []
+    crisis.sort(key=lambda s: (-s.meta.priority, s.meta.id))
+    first = {s.meta.id for s in crisis}
+    candidates = [s for s in skills if s.meta.id not in first and _applies(s.meta, shown, turn)]
     avoid = set(recent)
-    fresh = [s for s in candidates if s.id not in avoid]
+    fresh = [s for s in candidates if s.meta.id not in avoid]
     pool = fresh or candidates
-    pool.sort(key=lambda s: (-fit_score(s, states, turn), s.id))
+    if len(pool) > 1:
+        stages = {
+            stage: STAGE_WEIGHT * stage_fit(stage, states, turn) for stage in {s.meta.stage for s in pool}
+        }
+        pool.sort(
+            key=lambda s: (
+                -(
+                    stages[s.meta.stage]
+                    + len(shown.intersection(s.meta.applies_when.seeker_states))
+                    + s.meta.priority
+                ),
+                s.meta.id,
+            )
+        )
     return (crisis + pool)[: max(limit, 0)]

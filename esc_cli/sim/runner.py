@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Callable, Collection, Sequence
 from contextlib import nullcontext
 
+from esc_cli import aio
 from esc_cli.bank.model import Skill
 from esc_cli.errors import EscError, IncompleteRun
 from esc_cli.sim.dialogue import run_dialogue
@@ -182,6 +183,6 @@ def simulate_sync(
     skip: Collection[str] = (),
 ) -> list[Dialogue]:
     """`simulate` for callers without an event loop (it starts one; do not call it from async code)."""
-    return asyncio.run(
+    return aio.run(
         simulate(skills, profiles, seeds, options, progress=progress, on_dialogue=on_dialogue, skip=skip)
     )

@@ -22,14 +22,13 @@ Coverage and unmeasured become warnings with `allow_unmeasured`; the reports sho
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esc_cli import gitops
+from esc_cli import aio, gitops
 from esc_cli.bank.lint import lint_bank
 from esc_cli.bank.load import load_skills
 from esc_cli.bank.model import Skill
@@ -401,7 +400,7 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
             ("head", head_root, [s for s in head_skills if s.meta.status == "active"]),
         )
         changed = [c.id for c in outcome.skill_changes]
-        simulated = asyncio.run(_simulate_both(sides, bank, profiles, request, progress, changed))
+        simulated = aio.run(_simulate_both(sides, bank, profiles, request, progress, changed))
         (base_dialogues, outcome.base_summary), (head_dialogues, outcome.head_summary) = (
             simulated.base,
             simulated.head,
