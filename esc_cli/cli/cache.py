@@ -1,4 +1,5 @@
-"""`esc cache`: look at and empty the call cache of model replies (`.esc/cache.sqlite` in the bank)."""
+"""`esc cache`: look at and empty the call cache of model replies (`.esc/cache.sqlite` in the bank),
+and the embedding store beside it (`.esc/embeddings.npz`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import click
 
 from esc_cli.cli.common import format_option, get_bank
 from esc_cli.llm.cache import clear_cache, read_stats
+from esc_cli.text.store import STORE_NAME
 
 
 def _size(count: int) -> str:
@@ -24,7 +26,8 @@ def cache() -> None:
     """The call cache: every model reply, keyed on everything that can change it.
 
     A repeated identical call is answered from the cache and costs nothing. Commands that call
-    models take --no-cache to bypass it.
+    models take --no-cache to bypass it. Beside it, the embedding store keeps the text encoder's
+    vectors between runs (it only saves time: a vector read from it equals one computed anew).
     """
 
 
@@ -37,9 +40,14 @@ def stats(ctx: click.Context, fmt: str) -> None:
     Only replies that passed the schema check are stored, and each entry is kept under its backend,
     server (base URL) and model: a reply from one server never answers a call to another.
     """
-    found = read_stats(get_bank(ctx).cache_path)
+    bank = get_bank(ctx)
+    found = read_stats(bank.cache_path)
+    store = bank.cache_path.parent / STORE_NAME
+    store_bytes = store.stat().st_size if store.is_file() else 0
     if fmt == "json":
-        click.echo(json.dumps(found.model_dump(mode="json"), indent=2))
+        payload = found.model_dump(mode="json")
+        payload["embedding_store"] = {"path": str(store), "size_bytes": store_bytes}
+        click.echo(json.dumps(payload, indent=2))
         return
     rows = (
         ("cache", found.path),
@@ -48,6 +56,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
         ("misses", f"{found.misses:,}"),
         ("tokens saved", f"{found.tokens_saved:,}"),
         ("size", _size(found.size_bytes)),
+        ("embeddings", f"{store} ({_size(store_bytes)})" if store_bytes else f"{store} (none yet)"),
     )
     for name, value in rows:
         click.echo(f"{name:<13} {value}")
@@ -60,10 +69,29 @@ def stats(ctx: click.Context, fmt: str) -> None:
 
 
 @cache.command("clear")
+@click.option(
+    "--embeddings",
+    is_flag=True,
+    help="Also delete the embedding store (.esc/embeddings.npz); the next run embeds its texts again.",
+)
 @click.pass_context
-def clear(ctx: click.Context) -> None:
-    """Delete every cached reply and reset the counters; a damaged cache file is deleted."""
-    path = get_bank(ctx).cache_path
+def clear(ctx: click.Context, embeddings: bool) -> None:
+    """Delete every cached reply and reset the counters; a damaged cache file is deleted.
+
+    \b
+    Examples:
+      esc cache clear                # model replies only
+      esc cache clear --embeddings   # and the text encoder's vectors
+    """
+    bank = get_bank(ctx)
+    path = bank.cache_path
+    if embeddings:
+        store = path.parent / STORE_NAME
+        if store.is_file():
+            store.unlink()
+            click.echo(f"deleted {store}")
+        else:
+            click.echo(f"no embedding store to delete: {store} does not exist")
     if not path.exists():
         click.echo(f"nothing to clear: {path} does not exist")
         return

@@ -59,6 +59,28 @@ def test_cache_stats_and_clear(esc: EscRunner, tmp_path: Path) -> None:
     assert "entries       0\n" in after.out and "hits          0\n" in after.out
 
 
+def test_cache_clear_embeddings_deletes_the_store_too(
+    esc: EscRunner, seed_bank: Path, tmp_path: Path
+) -> None:
+    bank_dir = seed_bank
+    ran = esc("--bank", str(bank_dir), "sim", "run", "--seeds", "1", "--out", str(tmp_path / "run"))
+    assert ran.code == 0, ran.err
+    store = bank_dir / ".esc" / "embeddings.npz"
+    assert store.is_file()  # the run left its embeddings for the next one
+    stats = esc("--bank", str(bank_dir), "cache", "stats")
+    assert f"embeddings    {store} (" in stats.out and "(none yet)" not in stats.out
+    kept = esc("--bank", str(bank_dir), "cache", "clear")
+    assert kept.code == 0 and store.is_file()  # without the flag, only model replies go
+    cleared = esc("--bank", str(bank_dir), "cache", "clear", "--embeddings")
+    assert cleared.code == 0
+    assert cleared.out.splitlines()[0] == f"deleted {store}"
+    assert not store.exists()
+    again = esc("--bank", str(bank_dir), "cache", "clear", "--embeddings")
+    assert again.out.splitlines()[0] == f"no embedding store to delete: {store} does not exist"
+    after = esc("--bank", str(bank_dir), "cache", "stats", "--format", "json")
+    assert '"size_bytes": 0' in after.out
+
+
 def test_cache_clear_without_a_cache(esc: EscRunner, tmp_path: Path) -> None:
     result = esc("--bank", str(_bank(tmp_path)), "cache", "clear")
     assert result.code == 0
