@@ -63,3 +63,12 @@ def test_a_command_imports_only_its_own_module() -> None:
     assert "esc_cli.cli.skill" in modules
     assert "esc_cli.cli.skill_verify" not in modules
     assert "esc_cli.cli.sim" not in modules
+
+
+@pytest.mark.parametrize(
+    "args", [("skill", "list"), ("skill", "show", "reflect-feelings"), ("cache", "stats")]
+)
+def test_commands_that_embed_nothing_never_load_the_encoder(args: tuple[str, ...]) -> None:
+    _, modules = _imported_after("--bank", str(REPO), *args)
+    assert "esc_cli.text.store" in modules  # the CLI names the bank's embedding store for every command
+    assert "esc_cli.text.encoder" not in modules
