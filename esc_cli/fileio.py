@@ -99,6 +99,20 @@ else:
     SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+def _constructor_problem(problem: str) -> tuple[str, str]:
+    """The one line and fix for what the safe constructor refused."""
+    if "tag:yaml.org,2002:merge" in problem:
+        return "YAML merge keys ('<<') are not allowed", "write the values out in full"
+    if "unhashable key" in problem:
+        return "a mapping key that is a list or a mapping", "use a plain word or number as the key"
+    if "constructor for the tag" in problem:
+        return (
+            f"YAML tag not allowed: {problem}",
+            "use plain YAML values; tags that build objects are refused",
+        )
+    return f"YAML value not allowed: {problem}", "use plain YAML values"
+
+
 def load_yaml(text: str, path: Path, *, line_offset: int = 0) -> Any:
     """Load YAML with the strict safe loader (`esc_cli.yamlsafe`), with errors that name the file and
     line. Python object tags, duplicate keys, anchors, aliases and deep nesting are refused."""
@@ -112,11 +126,17 @@ def load_yaml(text: str, path: Path, *, line_offset: int = 0) -> Any:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1 + line_offset}" if mark is not None else ""
+        problem, fix = _constructor_problem(str(exc.problem or ""))
+        raise InputError(path, problem, where=where, fix=fix) from exc
+    except yaml.composer.ComposerError as exc:
+        mark = exc.problem_mark
+        if "another document" not in str(exc.problem):
+            raise InputError(path, f"malformed YAML: {exc.problem}", fix="fix the YAML syntax") from exc
         raise InputError(
             path,
-            f"YAML tag not allowed: {exc.problem}",
-            where=where,
-            fix="use plain YAML values; tags that build objects are refused",
+            "a second YAML document ('---') in one file",
+            where=f"line {mark.line + 1 + line_offset}" if mark is not None else "",
+            fix="keep one document per file",
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -151,6 +171,11 @@ def validation_errors(path: Path, exc: ValidationError, *, prefix: str = "") -> 
             message, fix = "unknown key", "remove it or check its spelling"
         elif kind == "missing":
             message, fix = "required key is missing", "add it"
+        elif kind == "invalid_key":
+            shown = "~ (null)" if loc and loc[-1] == "None" else str(loc[-1]) if loc else "?"
+            where = key_path([prefix, *loc[:-1]] if prefix else loc[:-1])
+            message = f"a key that is not text: {shown}"
+            fix = "write every key as a word (quote it if it looks like a number or ~)"
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
             fix = ""

@@ -117,7 +117,7 @@ class _Strict(Composer, SafeConstructor):
             raise YamlRefused(
                 "a lone surrogate escape (like \\ud800) is not text",
                 node.start_mark.line,
-                "remove the escape",
+                "write the character itself, or one \\U escape for it (\\U0001F600, not \\ud83d\\ude00)",
             )
         return value
 

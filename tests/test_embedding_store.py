@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from esc_cli.errors import InputError
 from esc_cli.text import store
 from esc_cli.text.encoder import TextEncoder, _model_file, _vocab_file
 
@@ -102,3 +104,17 @@ def test_a_store_path_that_is_a_folder_is_a_warning_not_a_failure(seed_bank: Pat
     assert result.returncode == 0, result.stderr
     assert "the embedding store was not saved" in result.stderr and "Traceback" not in result.stderr
     assert (seed_bank / "runs" / "a" / "summary.json").is_file()
+
+
+def test_a_pipe_at_the_store_path_is_neither_read_nor_written(tmp_path: Path, encoder: TextEncoder) -> None:
+    path = tmp_path / store.STORE_NAME
+    os.mkfifo(path)  # opening it to read or write would block for ever: nobody is at the other end
+    store.use_store(path)
+    try:
+        assert store.read_store(encoder) == 0
+        encoder.embed(["I lost my job."])
+        with pytest.raises(InputError, match="is a pipe, not a file"):
+            store.save_store(encoder, known=0)
+        assert path.is_fifo()
+    finally:
+        store.use_store(None)

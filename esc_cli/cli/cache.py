@@ -8,8 +8,17 @@ import json
 import click
 
 from esc_cli.cli.common import format_option, get_bank
+from esc_cli.errors import InputError
 from esc_cli.llm.cache import clear_cache, read_stats
-from esc_cli.text.store import STORE_NAME
+from esc_cli.text.store import STORE_NAME, describe_path
+
+
+def _store_note(what: str, size: int) -> str:
+    if what == "a file":
+        return _size(size)
+    if what == "nothing":
+        return "none yet"
+    return f"{what}, not a file: it is never read or written; remove it"
 
 
 def _size(count: int) -> str:
@@ -43,10 +52,15 @@ def stats(ctx: click.Context, fmt: str) -> None:
     bank = get_bank(ctx)
     found = read_stats(bank.cache_path)
     store = bank.cache_path.parent / STORE_NAME
-    store_bytes = store.stat().st_size if store.is_file() else 0
+    what = describe_path(store)
+    store_bytes = store.stat().st_size if what == "a file" else 0
     if fmt == "json":
         payload = found.model_dump(mode="json")
-        payload["embedding_store"] = {"path": str(store), "size_bytes": store_bytes}
+        payload["embedding_store"] = {
+            "path": str(store),
+            "exists": what == "a file",
+            "size_bytes": store_bytes,
+        }
         click.echo(json.dumps(payload, indent=2))
         return
     rows = (
@@ -56,7 +70,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
         ("misses", f"{found.misses:,}"),
         ("tokens saved", f"{found.tokens_saved:,}"),
         ("size", _size(found.size_bytes)),
-        ("embeddings", f"{store} ({_size(store_bytes)})" if store_bytes else f"{store} (none yet)"),
+        ("embeddings", f"{store} ({_store_note(what, store_bytes)})"),
     )
     for name, value in rows:
         click.echo(f"{name:<13} {value}")
@@ -87,11 +101,14 @@ def clear(ctx: click.Context, embeddings: bool) -> None:
     path = bank.cache_path
     if embeddings:
         store = path.parent / STORE_NAME
-        if store.is_file():
+        what = describe_path(store)
+        if what in ("a file", "a dangling link"):
             store.unlink()
             click.echo(f"deleted {store}")
-        else:
+        elif what == "nothing":
             click.echo(f"no embedding store to delete: {store} does not exist")
+        else:
+            raise InputError(store, f"is {what}, not an embedding store", fix="remove it by hand")
     if not path.exists():
         click.echo(f"nothing to clear: {path} does not exist")
         return

@@ -101,6 +101,19 @@ def max_seeds_option(default: int, help_text: str) -> Callable[[F], F]:
     )
 
 
+def seed_cap(ctx: click.Context, seeds: int, max_seeds: int) -> int:
+    """The cap the adaptive seeds grow to: --max-seeds, raised to --seeds when the cap was left at its
+    default; a --max-seeds given below --seeds is a usage error (the seeds can only grow)."""
+    from click.core import ParameterSource
+
+    if max_seeds < seeds and ctx.get_parameter_source("max_seeds") != ParameterSource.DEFAULT:
+        raise click.UsageError(
+            f"--max-seeds {max_seeds} is below --seeds {seeds}: the seeds only grow from --seeds; "
+            f"pass --max-seeds {seeds} or more (or equal to --seeds for no adaptive seeds)"
+        )
+    return max(max_seeds, seeds)
+
+
 def safety_net_option(default: str, help_text: str) -> Callable[[F], F]:
     """`--safety-net on|off` (chat and sim run share it; see `esc_cli.safety.net`)."""
     return click.option(

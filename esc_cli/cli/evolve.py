@@ -14,7 +14,7 @@ import click
 from esc_cli.bank.load import bank_hash, load_skills
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.batch_option import batch_line, batch_option, start_batch
-from esc_cli.cli.common import format_option, get_bank, max_seeds_option, seeds_option
+from esc_cli.cli.common import format_option, get_bank, max_seeds_option, seed_cap, seeds_option
 from esc_cli.cli.hints import command, next_steps
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import console, table
@@ -173,7 +173,7 @@ def evolve(
     settings = EvolveSettings(
         rounds=rounds,
         seeds=seeds,
-        max_seeds=max(max_seeds, seeds),
+        max_seeds=seed_cap(click.get_current_context(), seeds, max_seeds),
         max_proposals=max_proposals,
         acceptance=AcceptanceRule(min_gain=min_gain),
     )

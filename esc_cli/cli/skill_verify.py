@@ -10,7 +10,7 @@ from rich.progress import TaskID
 
 from esc_cli.bank.lookup import skills_folder
 from esc_cli.cli.batch_option import batch_line, batch_option, journal_in, start_batch
-from esc_cli.cli.common import State, get_bank, max_seeds_option, seeds_option
+from esc_cli.cli.common import State, get_bank, max_seeds_option, seed_cap, seeds_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.cli.output import call_status, print_usage, progress_bar
 from esc_cli.cli.skill import skill
@@ -199,7 +199,7 @@ def verify_command(
         head=head,
         profiles=profiles,
         seeds=seeds,
-        max_seeds=max(max_seeds, seeds),
+        max_seeds=seed_cap(click.get_current_context(), seeds, max_seeds),
         min_coverage=min_coverage,
         allow_unmeasured=allow_unmeasured,
         margin=margin,

@@ -36,6 +36,8 @@ class SideCount:
     profiles: tuple[str, ...] = ()
     """Profiles where the skill was exercised."""
     eligible_profiles: tuple[str, ...] = ()
+    active: bool = False
+    """Whether the skill was active on this side (all counts are 0 when it was not)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class SkillCoverage:
     head: SideCount
     by_routing: bool
     conditions: str = ""
+    past_end: bool = False
+    """The skill's turn window (as shown in `conditions`) starts after the dialogues' last turn."""
 
     def on(self, side: SideCount) -> int:
         return side.routed if self.by_routing else side.spoken
@@ -90,12 +94,17 @@ def _count(skill_id: str, skills: Sequence[Skill], dialogues: Sequence[Dialogue]
         eligible=eligible,
         profiles=tuple(sorted(used_on)),
         eligible_profiles=tuple(sorted(eligible_on)),
+        active=True,
     )
+
+
+def _past_end(conditions: Conditions, max_turns: int) -> bool:
+    return conditions.min_turn > max_turns - 1
 
 
 def _window(conditions: Conditions, max_turns: int) -> str:
     last = conditions.max_turn if conditions.max_turn is not None else max_turns - 1
-    if conditions.min_turn > min(last, max_turns - 1):
+    if _past_end(conditions, max_turns):
         return f"turns from {conditions.min_turn}, past the dialogues' last turn ({max_turns - 1})"
     return f"turns {conditions.min_turn}-{last}"
 
@@ -136,6 +145,7 @@ def skill_coverage(
                 head=_count(skill_id, head[0], head[1], limit),
                 by_routing=by_routing,
                 conditions=conditions_text(shown, max_turns) if shown is not None else "not active",
+                past_end=shown is not None and _past_end(shown.meta.applies_when, max_turns),
             )
         )
     return found
@@ -146,13 +156,16 @@ def unreachable(rows: Sequence[SkillCoverage], active: set[str], minimum: int) -
     conditions held on no turn of head's run: the change took them out of every verify profile's
     reach (retiring a skill is `status: deprecated`, which this does not count). A skill narrowed to
     turns where other skills rank first is still reachable: coverage speaks for it."""
-    return [r for r in rows if r.skill in active and r.on(r.base) >= minimum and r.head.eligible == 0]
+    return [r for r in rows if r.skill in active and r.on(r.base) >= max(minimum, 1) and r.head.eligible == 0]
 
 
 def reach_detail(lost: Sequence[SkillCoverage], profile_set: str) -> str:
     """The `reach` criterion's message: each skill the change made unreachable, and what to do."""
     if not lost:
-        return "no changed skill lost every turn it had on base"
+        return (
+            "no changed skill lost every turn it had on base (removed and deprecated skills are "
+            "retired on purpose and not counted; they are listed under the skills that changed)"
+        )
     verb = "routed" if lost[0].by_routing else "spoken"
     return " | ".join(
         f"{row.skill} {verb} on {row.on(row.base)} turn(s) on base; on head its conditions held on no "
@@ -170,17 +183,21 @@ def coverage_detail(short: Sequence[SkillCoverage], minimum: int, profile_set: s
     parts: list[str] = []
     for row in short:
         verb = "routed" if row.by_routing else "spoken"
-        eligible = sorted(set(row.base.eligible_profiles) | set(row.head.eligible_profiles))
+        side = row.head if row.head.active else row.base  # the side whose conditions `conditions` shows
+        eligible = list(side.eligible_profiles)
         where = (
-            f"its conditions held on {max(row.base.eligible, row.head.eligible)} turn(s), in "
+            f"its conditions held on {side.eligible} turn(s), in "
             f"{', '.join(eligible[:4])}{' …' if len(eligible) > 4 else ''} (other skills ranked first there)"
             if eligible
             else f"no profile in {profile_set} reached its conditions"
         )
-        outranked = ", or raise its priority if it should win there" if eligible else ""
+        if row.past_end:
+            fix = "lower its min_turn into the dialogues' turns"
+        else:
+            outranked = ", or raise its priority if it should win there" if eligible else ""
+            fix = f"add profiles to {profile_set} whose seekers show those states in that window{outranked}"
         parts.append(
             f"{row.skill} {verb} on {row.exercised} turn(s) (< {minimum}); it needs {row.conditions}; "
-            f"{where}. To exercise it, add profiles to {profile_set} whose seekers show those states in "
-            f"that window{outranked}"
+            f"{where}. To exercise it, {fix}"
         )
     return " | ".join(parts)

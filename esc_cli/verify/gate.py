@@ -329,6 +329,30 @@ def profile_folder(bank: Bank, request: VerifyRequest) -> Path:
     return Path(request.profiles) if request.profiles else Path(bank.settings.profiles) / VERIFY_SET
 
 
+def _base_skills(base_root: Path, bank: Bank, ref: str) -> list[Skill]:
+    """The base's skills; an unreadable base file is named by its path in the repository, not in the
+    temporary folder the base was materialised into."""
+    try:
+        return load_skills(base_root / bank.settings.skills, include_inactive=True)
+    except InputError as exc:
+        inside = Path(exc.path)
+        shown = inside.relative_to(base_root) if inside.is_relative_to(base_root) else inside
+        raise InputError(
+            f"{shown} on the base ({ref})",
+            exc.problem,
+            where=exc.where,
+            fix="; ".join(
+                part
+                for part in (
+                    exc.fix,
+                    "the base must load for verify to compare against it: fix it there first, or verify "
+                    "against a base where it loads (--base)",
+                )
+                if part
+            ),
+        ) from exc
+
+
 def _gating_profiles(base_root: Path, head_root: Path, folder: Path, outcome: VerifyOutcome) -> list[Profile]:
     """Both sides meet the base's seekers, so a pull request cannot rewrite what it is measured with;
     the head's changes to the set become a criterion of their own (`verify.profileset`)."""
@@ -388,7 +412,7 @@ def verify(bank: Bank, request: VerifyRequest, progress: Progress | None = None)
     ):
         head_dir = request.head_skills or head_root / bank.settings.skills
         outcome.criteria.append(_lint_criterion(head_root, bank, head_dir))
-        base_skills = load_skills(base_root / bank.settings.skills, include_inactive=True)
+        base_skills = _base_skills(base_root, bank, request.base)
         head_skills = load_skills(head_dir, include_inactive=True)
         outcome.skill_changes = diff_banks(base_skills, head_skills)
         stale = unbumped(outcome.skill_changes, bank.settings.skills)

@@ -29,6 +29,12 @@ def _mark(criterion: Criterion) -> str:
     return "⚠️" if criterion.warning else "✅" if criterion.passed else "❌"
 
 
+def _percent(level: float) -> str:
+    """95% as '95%', a corrected 0.98333 as '98.3%' (as the criteria print it)."""
+    whole = f"{level:.0%}"
+    return whole if abs(level * 100 - round(level * 100)) < 1e-9 else f"{level:.1%}"
+
+
 def _looks(outcome: VerifyOutcome) -> int:
     """How many looks the adaptive seeds could take (each interval is corrected for them)."""
     return looks(outcome.first_seeds or outcome.seeds, max(outcome.max_seeds, outcome.seeds))
@@ -254,7 +260,7 @@ def render_markdown(outcome: VerifyOutcome) -> str:
         o = outcome.overall
         lines.append(
             f"**SAGE score** {outcome.base_summary.sage_score:.1f} → {outcome.head_summary.sage_score:.1f} "
-            f"(paired change {_signed(o.mean)}, {o.level:.0%} CI [{_signed(o.low)}, {_signed(o.high)}], "
+            f"(paired change {_signed(o.mean)}, {_percent(o.level)} CI [{_signed(o.low)}, {_signed(o.high)}], "
             f"margin {outcome.margin:g}; {outcome.profiles} profiles × {outcome.seeds} seeds). "
             f"Successes {outcome.base_summary.successes} → {outcome.head_summary.successes}, "
             f"failures {outcome.base_summary.failures} → {outcome.head_summary.failures}."

@@ -70,7 +70,10 @@ def test_anchors_and_aliases_are_refused_in_skills_and_profiles(esc: EscRunner, 
             "YAML nested more than 50 levels deep (flatten the structure)",
         ),
         ("evidence_n: " + "9" * 5000 + "\n", "a 5000-digit integer is too long (write a smaller number)"),
-        ('note: "\\ud800"\n', "a lone surrogate escape (like \\ud800) is not text (remove the escape)"),
+        (
+            'note: "\\ud800"\n',
+            "a lone surrogate escape (like \\ud800) is not text (write the character itself",
+        ),
         (
             "many: [" + "1," * 25_000 + "1]\n",
             "more than 20000 YAML values (split the file or shorten its lists)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -63,12 +65,11 @@ def test_cache_clear_embeddings_deletes_the_store_too(
     esc: EscRunner, seed_bank: Path, tmp_path: Path
 ) -> None:
     bank_dir = seed_bank
-    ran = esc("--bank", str(bank_dir), "sim", "run", "--seeds", "1", "--out", str(tmp_path / "run"))
-    assert ran.code == 0, ran.err
     store = bank_dir / ".esc" / "embeddings.npz"
-    assert store.is_file()  # the run left its embeddings for the next one
+    store.parent.mkdir()
+    store.write_bytes(b"\0" * 2048)  # what a run leaves (its content does not matter here)
     stats = esc("--bank", str(bank_dir), "cache", "stats")
-    assert f"embeddings    {store} (" in stats.out and "(none yet)" not in stats.out
+    assert f"embeddings    {store} (2.0 KiB)" in stats.out
     kept = esc("--bank", str(bank_dir), "cache", "clear")
     assert kept.code == 0 and store.is_file()  # without the flag, only model replies go
     cleared = esc("--bank", str(bank_dir), "cache", "clear", "--embeddings")
@@ -79,6 +80,22 @@ def test_cache_clear_embeddings_deletes_the_store_too(
     assert again.out.splitlines()[0] == f"no embedding store to delete: {store} does not exist"
     after = esc("--bank", str(bank_dir), "cache", "stats", "--format", "json")
     assert '"size_bytes": 0' in after.out
+
+
+def test_a_store_path_that_is_not_a_file_is_named_and_never_touched(esc: EscRunner, seed_bank: Path) -> None:
+    store = seed_bank / ".esc" / "embeddings.npz"
+    store.parent.mkdir()
+    os.mkfifo(store)
+    stats = esc("--bank", str(seed_bank), "cache", "stats")
+    assert f"embeddings    {store} (a pipe, not a file: it is never read or written; remove it)" in stats.out
+    payload = json.loads(esc("--bank", str(seed_bank), "cache", "stats", "--format", "json").out)
+    assert payload["embedding_store"] == {"path": str(store), "exists": False, "size_bytes": 0}
+    store.unlink()
+    store.mkdir()
+    refused = esc("--bank", str(seed_bank), "cache", "clear", "--embeddings")
+    assert refused.code == 2
+    assert refused.err == f"error: {store}: is a folder, not an embedding store (remove it by hand)\n"
+    assert store.is_dir()
 
 
 def test_cache_clear_without_a_cache(esc: EscRunner, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from testkit import EscRunner, commit_repo
+from testkit import EscRunner, commit_repo, git
 
 GUIDANCE_STEP = "5. Match the intensity the seeker shows, neither inflating nor shrinking it."
 HARMFUL_STEP = "5. Tell the seeker their feelings are an overreaction and that they should get over it."
@@ -309,3 +309,49 @@ def test_deprecating_a_skill_is_not_a_loss_of_reach(esc: EscRunner, repo: Path) 
     esc("skill", "verify", "--seeds", "1", "--max-seeds", "1", "--allow-unmeasured", cwd=repo)
     _, payload, _ = reports(repo)
     assert criteria(payload)["reach"]["passed"] is True
+
+
+def test_a_window_past_the_end_says_so_in_coverage_and_a_never_used_skill_is_not_a_loss(
+    esc: EscRunner, repo: Path
+) -> None:
+    # hold-hopelessness is never spoken on the verify profiles: taking it further out of reach is not
+    # a loss of reach, even at --min-coverage 0, and coverage's fix fits a window past the end.
+    edit(repo, NEVER_ROUTED, "min_turn: 1", "min_turn: 40")
+    esc("skill", "verify", "--seeds", "1", "--max-seeds", "1", "--min-coverage", "0", cwd=repo)
+    _, payload, _ = reports(repo)
+    assert criteria(payload)["reach"]["passed"] is True
+    esc("skill", "verify", "--seeds", "1", "--max-seeds", "1", cwd=repo)
+    _, payload, _ = reports(repo)
+    found = criteria(payload)
+    assert found["reach"]["passed"] is True
+    detail = str(found["coverage"]["detail"])
+    assert "turns from 40, past the dialogues' last turn (9)" in detail
+    assert "no profile in profiles/verify reached its conditions" in detail
+    assert detail.endswith("To exercise it, lower its min_turn into the dialogues' turns")
+
+
+def test_max_seeds_below_seeds_is_a_usage_error(esc: EscRunner, repo: Path) -> None:
+    edit(repo, "validate-normalise", "\nstrategies:", "\npriority: 5\nstrategies:")
+    refused = esc("skill", "verify", "--seeds", "5", "--max-seeds", "3", cwd=repo)
+    assert refused.code == 2
+    assert (
+        "--max-seeds 3 is below --seeds 5: the seeds only grow from --seeds; pass --max-seeds 5"
+        in refused.err
+    )
+    assert "Traceback" not in refused.err
+
+
+def test_an_unreadable_base_file_is_named_in_the_repository_not_a_temporary_folder(
+    esc: EscRunner, repo: Path
+) -> None:
+    path = repo / "skills" / "reflect-feelings.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("status: active", "status: active\nstatus: draft", 1), encoding="utf-8")
+    git(repo, "commit", "-qam", "a duplicate key slipped in")
+    path.write_text(good, encoding="utf-8")
+    result = esc("skill", "verify", cwd=repo)
+    assert result.code == 2
+    line = result.err.strip()
+    assert line.startswith("error: skills/reflect-feelings.md on the base (HEAD) -> line ")
+    assert "duplicate key 'status'" in line and "fix it there first" in line
+    assert "/tmp" not in line and "Traceback" not in result.err
