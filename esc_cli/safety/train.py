@@ -25,7 +25,8 @@ Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `saf
    hard non-crisis statements is kept.
 2. kinds: the mean embedding of each kind's seeds.
 3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each against the
-   other parts' seeds and the ESConv supporter sentences; threshold 0.5.
+   other parts' seeds and the ESConv supporter sentences, with the thresholds PART_THRESHOLDS; their
+   FOLDS-fold cross-validation over the seeds is recorded with the figures.
 
 The same data and library versions give the same file; `tests/safety/test_heads_current.py` checks the
 recorded sources against the files when ESC_DATA is set.
@@ -60,6 +61,16 @@ from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
 
 CUE_C = 10.0
 PART_C = 10.0
+# A reply is unhandled when any one of its sentences reads as leaving, so `leave` keeps a high
+# threshold: at 0.5 the seeds' cross-validation read 7% of stay and 9% of help sentences as leaving,
+# at 0.8 1% of each, while the explicit phrases of `response.py` still catch the plain changes of subject.
+PART_THRESHOLDS = {"ask": 0.5, "help": 0.5, "leave": 0.8}
+PART_NEGATIVES_FOR = {
+    "ask": ("help", "leave", "stay", "ask_not"),
+    "help": ("ask", "leave", "stay", "ask_not"),
+    "leave": ("ask", "help", "stay"),
+}
+SEED_GROUPS = ("ask", "help", "leave", "stay", "ask_not")
 # ESConv seeker turns per split used as ordinary negatives (train and valid; test is never read).
 CUE_NEGATIVES = {"train": 3000, "valid": 1000}
 PART_NEGATIVES = 1500
@@ -301,6 +312,41 @@ def cross_validate(data: CueData) -> dict[str, Any]:
     }
 
 
+def train_parts(
+    encoder: TextEncoder, seeds: dict[str, Any], supporter: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The ask, help and leave heads, and their FOLDS-fold cross-validated figures: for each head, the
+    share of held-out seeds of every group that it reads as its part (each group's seeds are dealt into
+    folds; the ESConv supporter sentences are always negatives)."""
+    groups = {name: list(seeds[name]) for name in SEED_GROUPS}
+    rows = {name: encoder.embed(texts) for name, texts in groups.items()}
+    ordinary = encoder.embed(supporter)
+    rng = random.Random(SEED)
+    fold_of = {name: [i % FOLDS for i in rng.sample(range(len(t)), len(t))] for name, t in groups.items()}
+
+    def fit(part: str, keep: Any) -> tuple[list[float], float]:
+        names = [part, *PART_NEGATIVES_FOR[part]]
+        chosen = [[i for i in range(len(groups[n])) if keep(n, i)] for n in names]
+        x = np.vstack([rows[n][c] for n, c in zip(names, chosen, strict=True)] + [ordinary])
+        y = [int(n == part) for n, c in zip(names, chosen, strict=True) for _ in c] + [0] * len(supporter)
+        return _logistic(x, y, PART_C)
+
+    heads: dict[str, dict[str, Any]] = {}
+    figures: dict[str, Any] = {}
+    for part in PART_NEGATIVES_FOR:
+        read: dict[str, list[bool]] = {name: [] for name in SEED_GROUPS}
+        for fold in range(FOLDS):
+            w, b = fit(part, lambda n, i, f=fold: fold_of[n][i] != f)
+            for name in SEED_GROUPS:
+                held = [i for i in range(len(groups[name])) if fold_of[name][i] == fold]
+                logits = rows[name][held].astype(np.float64) @ np.asarray(w) + b
+                read[name] += list(1.0 / (1.0 + np.exp(-logits)) >= PART_THRESHOLDS[part])
+        figures[part] = {name: round(float(np.mean(r)), 4) for name, r in read.items()}
+        w, b = fit(part, lambda n, i: True)
+        heads[part] = {"weights": w, "bias": b, "threshold": PART_THRESHOLDS[part]}
+    return heads, figures
+
+
 def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> dict[str, Any]:
     """The heads file as a dict."""
     enc = encoder or shared_encoder()
@@ -315,18 +361,7 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
     for kind in seeds["kinds"]:
         mean = enc.embed(seeds["kinds"][kind]).mean(axis=0)
         kinds[kind] = [round(float(v), DIGITS) for v in mean / np.linalg.norm(mean)]
-    parts = {}
-    groups = {name: list(seeds[name]) for name in ("ask", "help", "leave", "stay", "ask_not")}
-    negatives_for = {
-        "ask": ["help", "leave", "stay", "ask_not"],
-        "help": ["ask", "leave", "stay", "ask_not"],
-        "leave": ["ask", "help", "stay"],
-    }
-    for part, others in negatives_for.items():
-        negatives = [t for g in others for t in groups[g]] + supporter
-        texts = groups[part] + negatives
-        w, b = _logistic(enc.embed(texts), [1] * len(groups[part]) + [0] * len(negatives), PART_C)
-        parts[part] = {"weights": w, "bias": b, "threshold": 0.5}
+    parts, part_figures = train_parts(enc, seeds, supporter)
     import sklearn
 
     return {
@@ -355,6 +390,7 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
             "settings": {
                 "cue_c": CUE_C,
                 "part_c": PART_C,
+                "part_thresholds": PART_THRESHOLDS,
                 "folds": FOLDS,
                 "max_ordinary_alarms": MAX_ORDINARY_ALARMS,
                 "longest_ngram": LONGEST_NGRAM,
@@ -365,7 +401,7 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
             },
             "scikit_learn": sklearn.__version__,
         },
-        "figures": {k: v for k, v in figures.items() if k != "threshold"},
+        "figures": {**{k: v for k, v in figures.items() if k != "threshold"}, "parts_cv": part_figures},
         "cue": cue.model_dump(),
         "kinds": kinds,
         "parts": parts,
