@@ -15,7 +15,9 @@ Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `saf
 1. cue head: logistic regression (C = CUE_C, balanced classes) over each unit's embedding, its
    message's embedding, the pattern input, its word n-grams (those in at least MIN_NGRAM_UNITS
    training units, up to LONGEST_NGRAM words) and its mean cosine to the NEAREST nearest crisis and
-   hard non-crisis training statements (a training unit is never compared with its own family).
+   hard non-crisis training statements (a training unit is never compared with its own family); the
+   similarity and n-gram inputs are scaled up while fitting (NEAREST_SCALE, LEXICON_SCALE), a weaker
+   penalty on those weights, which family-held-out cross-validation preferred.
    The threshold comes from FOLDS-fold cross-validation that holds out whole families (the
    statements of `cues.yaml` by family, the train suite in blocks of SUITE_BLOCK neighbouring lines,
    which the file keeps together by topic, ESConv turns by dialogue; seeds are always trained on).
@@ -80,6 +82,10 @@ MAX_ORDINARY_ALARMS = 0.005
 LONGEST_NGRAM = 3
 MIN_NGRAM_UNITS = 2
 NEAREST = 5
+# Scales of the similarity and n-gram inputs while the head is fitted (the weights are scaled back, so
+# the head reads the inputs as they are): a larger scale is a weaker penalty on that block's weights.
+NEAREST_SCALE = 5.0
+LEXICON_SCALE = 2.0
 SUITE_BLOCK = 6
 SEED = 15
 DIGITS = 6
@@ -223,14 +229,19 @@ class CueData:
         for r, text in enumerate(texts):
             present = [column[g] for g in ngrams(text, LONGEST_NGRAM) if g in column]
             for c in present:
-                lexical[r, c] = 1.0 / np.sqrt(len(present))
+                lexical[r, c] = LEXICON_SCALE / np.sqrt(len(present))
         banks = [self.bank(chosen, 1), self.bank(chosen, 0)]
         own = [self.messages[m].group for m in owners]
         nearest = np.stack(
             [_nearest_elsewhere(self.rows.units[index], own, bank_matrix(b), g) for b, g in banks], axis=1
         )
         dense = np.hstack(
-            [self.rows.units[index], self.rows.wholes[index], self.patterns[index, None], nearest]
+            [
+                self.rows.units[index],
+                self.rows.wholes[index],
+                self.patterns[index, None],
+                nearest * NEAREST_SCALE,
+            ]
         )
         x = sparse.hstack([sparse.csr_matrix(dense), lexical.tocsr()]).tocsr()
         weights, bias = _logistic(x, [self.messages[m].label for m in owners], CUE_C)
@@ -239,9 +250,13 @@ class CueData:
             unit=weights[:d],
             whole=weights[d : 2 * d],
             pattern=weights[2 * d],
-            nearest=weights[2 * d + 1 : 2 * d + 3],
+            nearest=[round(w * NEAREST_SCALE, DIGITS) for w in weights[2 * d + 1 : 2 * d + 3]],
             longest_ngram=LONGEST_NGRAM,
-            lexicon={g: w for g, w in zip(vocabulary, weights[2 * d + 3 :], strict=True) if w != 0.0},
+            lexicon={
+                g: round(w * LEXICON_SCALE, DIGITS)
+                for g, w in zip(vocabulary, weights[2 * d + 3 :], strict=True)
+                if w != 0.0
+            },
             k=NEAREST,
             bank_crisis=banks[0][0].tolist(),
             bank_none=banks[1][0].tolist(),  # plain ints: the file stays small
@@ -396,6 +411,8 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
                 "longest_ngram": LONGEST_NGRAM,
                 "min_ngram_units": MIN_NGRAM_UNITS,
                 "nearest": NEAREST,
+                "nearest_scale": NEAREST_SCALE,
+                "lexicon_scale": LEXICON_SCALE,
                 "suite_block": SUITE_BLOCK,
                 "seed": SEED,
             },
