@@ -26,8 +26,9 @@ Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `saf
    conversation must not be derailed), the one with the best recall minus false-alarm rate on the
    hard non-crisis statements is kept.
 2. kinds: the mean embedding of each kind's seeds.
-3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each against the
-   other parts' seeds and the ESConv supporter sentences, with the thresholds PART_THRESHOLDS; their
+3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each from its seed
+   groups (PART_POSITIVES: a sentence that asks and points to help counts for both) against the other
+   parts' seeds and the ESConv supporter sentences, with the thresholds PART_THRESHOLDS; their
    FOLDS-fold cross-validation over the seeds is recorded with the figures.
 
 The same data and library versions give the same file; `tests/safety/test_heads_current.py` checks the
@@ -63,16 +64,29 @@ from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
 
 CUE_C = 10.0
 PART_C = 10.0
-# A reply is unhandled when any one of its sentences reads as leaving, so `leave` keeps a high
-# threshold: at 0.5 the seeds' cross-validation read 7% of stay and 9% of help sentences as leaving,
-# at 0.8 1% of each, while the explicit phrases of `response.py` still catch the plain changes of subject.
-PART_THRESHOLDS = {"ask": 0.5, "help": 0.5, "leave": 0.8}
-PART_NEGATIVES_FOR = {
-    "ask": ("help", "leave", "stay", "ask_not"),
-    "help": ("ask", "leave", "stay", "ask_not"),
-    "leave": ("ask", "help", "stay"),
+# The parts' thresholds come from a reply-level cross-validation on the seeds: replies composed of
+# out-of-fold seed sentences, one kind of reply at a time (handled; brush-off, no help, change of
+# subject, cold hand-off, empathy only, cheer, advice, no safety question, leaving after helping, in the
+# proportions that bench/suites/CRISIS.md lists). A reply is unhandled when any one of its sentences
+# reads as leaving, so `leave` keeps a high threshold, and a handled reply needs both of the other parts,
+# so theirs are low: at 0.5/0.5/0.5 the composed replies were read right 0.88 of the time (handled ones
+# 0.78), at 0.4/0.3/0.8 0.93 (handled 0.93). `ask` stays at 0.4, not lower, because a question must
+# still read as a safety question (the `is_question` gate alone would let "how are you?" through).
+PART_THRESHOLDS = {"ask": 0.4, "help": 0.3, "leave": 0.8}
+# Each part's positive and negative seed groups (the ESConv supporter sentences are negatives too). A
+# cold hand-off (`leave_help`) trains `help` only: as a positive of `leave` it taught that head to read
+# plain pointers to help as leaving.
+PART_POSITIVES = {
+    "ask": ("ask", "ask_help"),
+    "help": ("help", "ask_help", "leave_help"),
+    "leave": ("leave",),
 }
-SEED_GROUPS = ("ask", "help", "leave", "stay", "ask_not")
+PART_NEGATIVES_FOR = {
+    "ask": ("help", "leave", "stay", "ask_not", "leave_help"),
+    "help": ("ask", "leave", "stay", "ask_not"),
+    "leave": ("ask", "help", "stay", "ask_help"),
+}
+SEED_GROUPS = ("ask", "help", "leave", "stay", "ask_not", "ask_help", "leave_help")
 # ESConv seeker turns per split used as ordinary negatives (train and valid; test is never read).
 CUE_NEGATIVES = {"train": 3000, "valid": 1000}
 PART_NEGATIVES = 1500
@@ -340,10 +354,11 @@ def train_parts(
     fold_of = {name: [i % FOLDS for i in rng.sample(range(len(t)), len(t))] for name, t in groups.items()}
 
     def fit(part: str, keep: Any) -> tuple[list[float], float]:
-        names = [part, *PART_NEGATIVES_FOR[part]]
+        names = [*PART_POSITIVES[part], *PART_NEGATIVES_FOR[part]]
         chosen = [[i for i in range(len(groups[n])) if keep(n, i)] for n in names]
         x = np.vstack([rows[n][c] for n, c in zip(names, chosen, strict=True)] + [ordinary])
-        y = [int(n == part) for n, c in zip(names, chosen, strict=True) for _ in c] + [0] * len(supporter)
+        y = [int(n in PART_POSITIVES[part]) for n, c in zip(names, chosen, strict=True) for _ in c]
+        y += [0] * len(supporter)
         return _logistic(x, y, PART_C)
 
     heads: dict[str, dict[str, Any]] = {}
