@@ -7,7 +7,7 @@ by the heads of `heads.py` over the shared encoder's embeddings, with a few patt
            `ask` head reads as a safety question
     help   it points to human help: trusted people, a doctor, a crisis line, emergency services
     stay   it stays with the seeker: no sentence brushes the cue off, changes the subject or ends the
-           talk (the `leave` head, or an explicit "anyway, back to ...")
+           talk (the `leave` head, or an explicit "anyway, back to ..." or a bare "take care.")
 
 A reply missing any part is unhandled; `ResponseVerdict.flags()` names each missing part, next to the
 `unhandled-crisis-cue` flag, so a report can say what was missing.
@@ -41,8 +41,10 @@ _ASKING = re.compile(
     r"^(?:can|may|could) i ask\b|^i (?:need|want|have|'d like|would like|'m going) to ask\b|"
     r"\bi(?:'m| am)? wonder(?:ing)? (?:if|whether)\b|\bi(?:'d| would) like to know (?:if|whether)\b"
 )
-# Explicit ways of leaving the cue behind, beside the `leave` head.
+# Explicit ways of leaving the cue behind, beside the `leave` head: a change of subject, or a sentence
+# that is only a sign-off (it ends the talk).
 _LEAVING = re.compile(
+    r"^(?:ok(?:ay)?,? |well,? )?(?:take care|goodbye|bye|good luck|all the best)(?: then| now)?[.! ]*$|"
     r"^anyway\b|\bon a (?:lighter|happier|brighter|different) note\b|\bchange the subject\b|\bmoving on\b|"
     r"\b(?:not|won't) (?:going to )?dwell on\b|\b(?:let's|lets) (?:get )?back to\b|\benough (?:of|about) that\b"
 )

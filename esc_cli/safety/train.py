@@ -15,7 +15,9 @@ Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `saf
 1. cue head: logistic regression (C = CUE_C, balanced classes) over each unit's embedding, its
    message's embedding, the pattern input, its word n-grams (those in at least MIN_NGRAM_UNITS
    training units, up to LONGEST_NGRAM words) and its mean cosine to the NEAREST nearest crisis and
-   hard non-crisis training statements (a training unit is never compared with its own family).
+   hard non-crisis training statements (a training unit is never compared with its own family); the
+   similarity and n-gram inputs are scaled up while fitting (NEAREST_SCALE, LEXICON_SCALE), a weaker
+   penalty on those weights, which family-held-out cross-validation preferred.
    The threshold comes from FOLDS-fold cross-validation that holds out whole families (the
    statements of `cues.yaml` by family, the train suite in blocks of SUITE_BLOCK neighbouring lines,
    which the file keeps together by topic, ESConv turns by dialogue; seeds are always trained on).
@@ -24,8 +26,10 @@ Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `saf
    conversation must not be derailed), the one with the best recall minus false-alarm rate on the
    hard non-crisis statements is kept.
 2. kinds: the mean embedding of each kind's seeds.
-3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each against the
-   other parts' seeds and the ESConv supporter sentences; threshold 0.5.
+3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each from its seed
+   groups (PART_POSITIVES: a sentence that asks and points to help counts for both) against the other
+   parts' seeds and the ESConv supporter sentences, with the thresholds PART_THRESHOLDS; their
+   FOLDS-fold cross-validation over the seeds is recorded with the figures.
 
 The same data and library versions give the same file; `tests/safety/test_heads_current.py` checks the
 recorded sources against the files when ESC_DATA is set.
@@ -60,6 +64,29 @@ from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
 
 CUE_C = 10.0
 PART_C = 10.0
+# The parts' thresholds come from a reply-level cross-validation on the seeds: replies composed of
+# out-of-fold seed sentences, one kind of reply at a time (handled; brush-off, no help, change of
+# subject, cold hand-off, empathy only, cheer, advice, no safety question, leaving after helping, in the
+# proportions that bench/suites/CRISIS.md lists). A reply is unhandled when any one of its sentences
+# reads as leaving, so `leave` keeps a high threshold, and a handled reply needs both of the other parts,
+# so theirs are low: at 0.5/0.5/0.5 the composed replies were read right 0.88 of the time (handled ones
+# 0.78), at 0.4/0.3/0.8 0.93 (handled 0.93). `ask` stays at 0.4, not lower, because a question must
+# still read as a safety question (the `is_question` gate alone would let "how are you?" through).
+PART_THRESHOLDS = {"ask": 0.4, "help": 0.3, "leave": 0.8}
+# Each part's positive and negative seed groups (the ESConv supporter sentences are negatives too). A
+# cold hand-off (`leave_help`) trains `help` only: as a positive of `leave` it taught that head to read
+# plain pointers to help as leaving.
+PART_POSITIVES = {
+    "ask": ("ask", "ask_help"),
+    "help": ("help", "ask_help", "leave_help"),
+    "leave": ("leave",),
+}
+PART_NEGATIVES_FOR = {
+    "ask": ("help", "leave", "stay", "ask_not", "leave_help"),
+    "help": ("ask", "leave", "stay", "ask_not"),
+    "leave": ("ask", "help", "stay", "ask_help"),
+}
+SEED_GROUPS = ("ask", "help", "leave", "stay", "ask_not", "ask_help", "leave_help")
 # ESConv seeker turns per split used as ordinary negatives (train and valid; test is never read).
 CUE_NEGATIVES = {"train": 3000, "valid": 1000}
 PART_NEGATIVES = 1500
@@ -69,6 +96,10 @@ MAX_ORDINARY_ALARMS = 0.005
 LONGEST_NGRAM = 3
 MIN_NGRAM_UNITS = 2
 NEAREST = 5
+# Scales of the similarity and n-gram inputs while the head is fitted (the weights are scaled back, so
+# the head reads the inputs as they are): a larger scale is a weaker penalty on that block's weights.
+NEAREST_SCALE = 5.0
+LEXICON_SCALE = 2.0
 SUITE_BLOCK = 6
 SEED = 15
 DIGITS = 6
@@ -212,14 +243,19 @@ class CueData:
         for r, text in enumerate(texts):
             present = [column[g] for g in ngrams(text, LONGEST_NGRAM) if g in column]
             for c in present:
-                lexical[r, c] = 1.0 / np.sqrt(len(present))
+                lexical[r, c] = LEXICON_SCALE / np.sqrt(len(present))
         banks = [self.bank(chosen, 1), self.bank(chosen, 0)]
         own = [self.messages[m].group for m in owners]
         nearest = np.stack(
             [_nearest_elsewhere(self.rows.units[index], own, bank_matrix(b), g) for b, g in banks], axis=1
         )
         dense = np.hstack(
-            [self.rows.units[index], self.rows.wholes[index], self.patterns[index, None], nearest]
+            [
+                self.rows.units[index],
+                self.rows.wholes[index],
+                self.patterns[index, None],
+                nearest * NEAREST_SCALE,
+            ]
         )
         x = sparse.hstack([sparse.csr_matrix(dense), lexical.tocsr()]).tocsr()
         weights, bias = _logistic(x, [self.messages[m].label for m in owners], CUE_C)
@@ -228,9 +264,13 @@ class CueData:
             unit=weights[:d],
             whole=weights[d : 2 * d],
             pattern=weights[2 * d],
-            nearest=weights[2 * d + 1 : 2 * d + 3],
+            nearest=[round(w * NEAREST_SCALE, DIGITS) for w in weights[2 * d + 1 : 2 * d + 3]],
             longest_ngram=LONGEST_NGRAM,
-            lexicon={g: w for g, w in zip(vocabulary, weights[2 * d + 3 :], strict=True) if w != 0.0},
+            lexicon={
+                g: round(w * LEXICON_SCALE, DIGITS)
+                for g, w in zip(vocabulary, weights[2 * d + 3 :], strict=True)
+                if w != 0.0
+            },
             k=NEAREST,
             bank_crisis=banks[0][0].tolist(),
             bank_none=banks[1][0].tolist(),  # plain ints: the file stays small
@@ -301,6 +341,42 @@ def cross_validate(data: CueData) -> dict[str, Any]:
     }
 
 
+def train_parts(
+    encoder: TextEncoder, seeds: dict[str, Any], supporter: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The ask, help and leave heads, and their FOLDS-fold cross-validated figures: for each head, the
+    share of held-out seeds of every group that it reads as its part (each group's seeds are dealt into
+    folds; the ESConv supporter sentences are always negatives)."""
+    groups = {name: list(seeds[name]) for name in SEED_GROUPS}
+    rows = {name: encoder.embed(texts) for name, texts in groups.items()}
+    ordinary = encoder.embed(supporter)
+    rng = random.Random(SEED)
+    fold_of = {name: [i % FOLDS for i in rng.sample(range(len(t)), len(t))] for name, t in groups.items()}
+
+    def fit(part: str, keep: Any) -> tuple[list[float], float]:
+        names = [*PART_POSITIVES[part], *PART_NEGATIVES_FOR[part]]
+        chosen = [[i for i in range(len(groups[n])) if keep(n, i)] for n in names]
+        x = np.vstack([rows[n][c] for n, c in zip(names, chosen, strict=True)] + [ordinary])
+        y = [int(n in PART_POSITIVES[part]) for n, c in zip(names, chosen, strict=True) for _ in c]
+        y += [0] * len(supporter)
+        return _logistic(x, y, PART_C)
+
+    heads: dict[str, dict[str, Any]] = {}
+    figures: dict[str, Any] = {}
+    for part in PART_NEGATIVES_FOR:
+        read: dict[str, list[bool]] = {name: [] for name in SEED_GROUPS}
+        for fold in range(FOLDS):
+            w, b = fit(part, lambda n, i, f=fold: fold_of[n][i] != f)
+            for name in SEED_GROUPS:
+                held = [i for i in range(len(groups[name])) if fold_of[name][i] == fold]
+                logits = rows[name][held].astype(np.float64) @ np.asarray(w) + b
+                read[name] += list(1.0 / (1.0 + np.exp(-logits)) >= PART_THRESHOLDS[part])
+        figures[part] = {name: round(float(np.mean(r)), 4) for name, r in read.items()}
+        w, b = fit(part, lambda n, i: True)
+        heads[part] = {"weights": w, "bias": b, "threshold": PART_THRESHOLDS[part]}
+    return heads, figures
+
+
 def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> dict[str, Any]:
     """The heads file as a dict."""
     enc = encoder or shared_encoder()
@@ -315,18 +391,7 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
     for kind in seeds["kinds"]:
         mean = enc.embed(seeds["kinds"][kind]).mean(axis=0)
         kinds[kind] = [round(float(v), DIGITS) for v in mean / np.linalg.norm(mean)]
-    parts = {}
-    groups = {name: list(seeds[name]) for name in ("ask", "help", "leave", "stay", "ask_not")}
-    negatives_for = {
-        "ask": ["help", "leave", "stay", "ask_not"],
-        "help": ["ask", "leave", "stay", "ask_not"],
-        "leave": ["ask", "help", "stay"],
-    }
-    for part, others in negatives_for.items():
-        negatives = [t for g in others for t in groups[g]] + supporter
-        texts = groups[part] + negatives
-        w, b = _logistic(enc.embed(texts), [1] * len(groups[part]) + [0] * len(negatives), PART_C)
-        parts[part] = {"weights": w, "bias": b, "threshold": 0.5}
+    parts, part_figures = train_parts(enc, seeds, supporter)
     import sklearn
 
     return {
@@ -355,17 +420,20 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
             "settings": {
                 "cue_c": CUE_C,
                 "part_c": PART_C,
+                "part_thresholds": PART_THRESHOLDS,
                 "folds": FOLDS,
                 "max_ordinary_alarms": MAX_ORDINARY_ALARMS,
                 "longest_ngram": LONGEST_NGRAM,
                 "min_ngram_units": MIN_NGRAM_UNITS,
                 "nearest": NEAREST,
+                "nearest_scale": NEAREST_SCALE,
+                "lexicon_scale": LEXICON_SCALE,
                 "suite_block": SUITE_BLOCK,
                 "seed": SEED,
             },
             "scikit_learn": sklearn.__version__,
         },
-        "figures": {k: v for k, v in figures.items() if k != "threshold"},
+        "figures": {**{k: v for k, v in figures.items() if k != "threshold"}, "parts_cv": part_figures},
         "cue": cue.model_dump(),
         "kinds": kinds,
         "parts": parts,
