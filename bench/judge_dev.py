@@ -38,7 +38,7 @@ HARM_PAIRS = {"dismissive", "blaming", "toxic-positivity", "sarcasm", "lecturing
 
 
 def refit_harm(data: Path, out: Path, memo: Path | None) -> Heads:
-    from esc_cli.judge.train import TRAIN_FILES, VALID_FILES, _turns, fit_harm
+    from esc_cli.judge.train import TRAIN_FILES, VALID_FILES, _turns, dumps, fit_harm
 
     encoder = shared_encoder()
     if memo is not None and memo.is_file():
@@ -51,7 +51,7 @@ def refit_harm(data: Path, out: Path, memo: Path | None) -> Heads:
     heads = json.loads(default_heads().model_dump_json())
     heads["harm"] = harm.head
     heads["combine"]["harm_above"] = harm.above
-    out.write_text(json.dumps(heads, indent=1) + "\n", encoding="utf-8")
+    out.write_text(dumps(heads), encoding="utf-8")
     print(f"refit harm: threshold {harm.above:.3f}, valid false-harm {harm.false_rate:.4f}")
     return load_heads(out)
 

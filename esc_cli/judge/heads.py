@@ -15,13 +15,17 @@ checked by pydantic.
                over the same features: what kind of supporter says this, here
     success    logit that the reply comes from a conversation that helped (ESConv) rather than one
                that failed (FailedESConv, the half of it the file records), over the same features
-    harm       one logit per harm kind and `none`, per sentence of the reply, over its embedding
+    harm       one logit per harm kind and `none`, per sentence of the reply, over its embedding, its
+               word n-grams (a shipped lexicon of weights) and its similarity to the seed sentences
+               of each label (banks of their embeddings): `HarmHead`
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cache
+import json
+import math
+from collections.abc import Mapping, Sequence
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,8 +36,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
+from esc_cli.safety.heads import bank_matrix, nearest_similarity, ngrams
 
-HEADS_FORMAT = "esc-judge-heads/2"
+HEADS_FORMAT = "esc-judge-heads/3"
 SIDE_HEADS: tuple[str, ...] = ("outlook", "rapport", "success")
 """The heads over `features.reading_features`, in the order the file and the reading use."""
 TRAINED_DIALOGUES = "trained_dialogues"
@@ -45,6 +50,8 @@ HEADS_ASSET = "judge_heads.json"
 HEADS_MAX_BYTES = 4 << 20
 REBUILD_COMMAND = "python -m esc_cli.judge.train --data $ESC_DATA -o esc_cli/assets/judge_heads.json"
 Vector = npt.NDArray[np.float32]
+Matrix = npt.NDArray[np.float64]
+Rows = npt.NDArray[np.floating[Any]]
 
 
 class Linear(BaseModel):
@@ -59,14 +66,80 @@ class Linear(BaseModel):
         return np.asarray(self.weights, dtype=np.float32)
 
 
-class Multi(BaseModel):
-    """One linear score per label."""
+class HarmHead(BaseModel):
+    """One logit per label (the harm kinds and `none`) of one sentence, from three kinds of input:
+
+    - the sentence's embedding (`weights`, one row per label);
+    - its word n-grams (`lexicon`: one weight per label for each n-gram of up to `longest_ngram`
+      words; a sentence's present n-grams count 1/sqrt(how many));
+    - how close it is to the seed sentences of each label (the mean cosine of the `k` nearest in each
+      of the shipped `banks`, in `labels` order; `nearest` weighs them, one row per label).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     labels: list[str]
     weights: list[list[float]]
     bias: list[float]
+    longest_ngram: int = Field(ge=1)
+    lexicon: dict[str, list[float]] = Field(description="Weights of each word n-gram, one per label.")
+    k: int = Field(ge=1, description="How many nearest seeds the similarity inputs average.")
+    nearest: list[list[float]] = Field(
+        description="Weights of the similarity to each bank, one row per label."
+    )
+    banks: list[list[list[int]]] = Field(
+        description="Embeddings of each label's seed sentences (labels order), in thousandths."
+    )
+
+    @cached_property
+    def _arrays(self) -> tuple[Matrix, Matrix, Matrix, list[Matrix], dict[str, Matrix]]:
+        banks = [bank_matrix(b).reshape(-1, self.dimension).astype(np.float64) for b in self.banks]
+        lexicon = {g: np.asarray(w, dtype=np.float64) for g, w in self.lexicon.items()}
+        return (
+            np.asarray(self.weights, dtype=np.float64),
+            np.asarray(self.bias, dtype=np.float64),
+            np.asarray(self.nearest, dtype=np.float64),
+            banks,
+            lexicon,
+        )
+
+    @property
+    def dimension(self) -> int:
+        return len(self.weights[0]) if self.weights else 0
+
+    def lexical(self, texts: Sequence[str]) -> Matrix:
+        """The lexicon's contribution to each label's logit, one row per text."""
+        lexicon = self._arrays[4]
+        rows = np.zeros((len(texts), len(self.labels)))
+        for i, text in enumerate(texts):
+            present = [lexicon[g] for g in ngrams(text, self.longest_ngram) if g in lexicon]
+            if present:
+                rows[i] = np.sum(present, axis=0) / math.sqrt(len(present))
+        return rows
+
+    def similarity(self, rows: Rows) -> Matrix:
+        """Each row's similarity to each label's bank (one column per bank)."""
+        return np.stack(
+            [nearest_similarity(rows.astype(np.float32), bank, self.k) for bank in self._arrays[3]], axis=1
+        )
+
+    def logits(self, rows: Rows, texts: Sequence[str]) -> Matrix:
+        """One logit per label for each sentence, from its embedding row and its text."""
+        weights, bias, nearest, _, _ = self._arrays
+        if rows.shape[0] == 0:
+            return np.zeros((0, len(self.labels)))
+        embedded = rows.astype(np.float64)
+        lexical, similar = self.lexical(texts), self.similarity(rows)
+        result: Matrix = embedded @ weights.T + bias + lexical + similar @ nearest.T
+        return result
+
+    def probabilities(self, rows: Rows, texts: Sequence[str]) -> Matrix:
+        """Softmax of `logits`."""
+        logits = self.logits(rows, texts)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        result: Matrix = exp / exp.sum(axis=1, keepdims=True)
+        return result
 
 
 class Combine(BaseModel):
@@ -124,7 +197,7 @@ class Heads(BaseModel):
     outlook: Linear
     rapport: Linear
     success: Linear
-    harm: Multi
+    harm: HarmHead
     combine: Combine
     meta: dict[str, object] = Field(description="Sources, splits, valid figures, rebuild command.")
 
@@ -140,8 +213,15 @@ class Heads(BaseModel):
                 raise InputError(
                     where, f"head {name} has the wrong width", fix=f"rebuild it: {REBUILD_COMMAND}"
                 )
-        rows = self.harm.weights
-        if len(rows) != len(self.harm.labels) or any(len(row) != dimension for row in rows):
+        harm, labels = self.harm, len(self.harm.labels)
+        shapes = [
+            len(harm.weights) == labels and all(len(row) == dimension for row in harm.weights),
+            len(harm.bias) == labels,
+            len(harm.nearest) == labels and all(len(row) == len(harm.banks) for row in harm.nearest),
+            len(harm.banks) == labels and all(len(row) == dimension for b in harm.banks for row in b),
+            all(len(w) == labels for w in harm.lexicon.values()),
+        ]
+        if not all(shapes):
             raise InputError(where, "head harm has the wrong shape", fix=f"rebuild it: {REBUILD_COMMAND}")
 
 
@@ -151,15 +231,20 @@ def parse_heads(text: str, where: str) -> Heads:
     from esc_cli.text import DIMENSION
 
     try:
-        heads = Heads.model_validate_json(text)
+        found = json.loads(text)
+    except ValueError as exc:
+        raise InputError(where, f"not JSON ({exc})", fix=f"rebuild it: {REBUILD_COMMAND}") from None
+    stated = found.get("format") if isinstance(found, dict) else None
+    if stated != HEADS_FORMAT:
+        raise InputError(
+            where, f"format {stated!r} is not {HEADS_FORMAT}", fix=f"rebuild it: {REBUILD_COMMAND}"
+        )
+    try:
+        heads = Heads.model_validate(found)
     except ValidationError as exc:
         first = exc.errors()[0]
         place = ".".join(str(p) for p in first["loc"])
         raise InputError(where, f"{place}: {first['msg']}", fix=f"rebuild it: {REBUILD_COMMAND}") from None
-    if heads.format != HEADS_FORMAT:
-        raise InputError(
-            where, f"format {heads.format!r} is not {HEADS_FORMAT}", fix=f"rebuild it: {REBUILD_COMMAND}"
-        )
     heads.check(where, {"relevance": WIDTH, **dict.fromkeys(SIDE_HEADS, READING_WIDTH)}, DIMENSION)
     heads.combine.check(where)
     return heads

@@ -96,16 +96,12 @@ class ReplyJudge:
         self._relevance = (h.relevance.vector(), h.relevance.bias)
         self._side = np.vstack([getattr(h, name).vector() for name in SIDE_HEADS])
         self._side_bias = np.asarray([getattr(h, name).bias for name in SIDE_HEADS], dtype=np.float32)
-        self._harm_w = np.asarray(h.harm.weights, dtype=np.float32)
-        self._harm_b = np.asarray(h.harm.bias, dtype=np.float32)
         self._memo: dict[tuple[tuple[Said, ...], str], Reading] = {}
 
     def harm_of(self, text: str) -> tuple[HarmRead, ...]:
         """Harmful sentences of a text, each with its most likely kind."""
         parts = sentences(text)
-        logits = self.encoder.embed(parts) @ self._harm_w.T + self._harm_b
-        logits = logits - logits.max(axis=1, keepdims=True)
-        probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        probabilities = self.heads.harm.probabilities(self.encoder.embed(parts), parts)
         labels = self.heads.harm.labels
         found: list[HarmRead] = []
         for sentence, row in zip(parts, probabilities, strict=True):

@@ -17,10 +17,13 @@ of FailedESConv, are the reported figures (`esc eval judge`).
    rating of the supporter's relevance (1-5) from each of the supporter's replies in context.
 4. success: logistic regression (C = SUCCESS_C, balanced) of ESConv train replies against the
    replies of the trained half of FailedESConv.
-5. harm: multinomial logistic regression (C = HARM_C) on sentence embeddings: the seeds of each harm
+5. harm: multinomial logistic regression (C = HARM_C) over each sentence's embedding, its word
+   n-grams (up to HARM_LONGEST_NGRAM words, those in at least HARM_MIN_NGRAM_LINES seed lines; the
+   weights ship as a lexicon) and its mean cosine to the HARM_NEAREST nearest seed lines of each label
+   (the banks ship too; a seed sentence is never compared with its own line): the seeds of each harm
    kind against the benign seeds and HARM_NEGATIVES sentences of train supporter replies; the harm
    kinds weigh the same as each other and `none` HARM_NONE_RATIO times all of them together. The
-   seeds' second batches and these settings were tuned on the dev pair suite
+   seeds' later batches and these settings were tuned on the dev pair suite
    (bench/suites/judge_pairs_dev.jsonl, bench/judge_dev.py), never on the frozen one.
 6. joining: on valid, every head's value is standardised over real replies; the weights of rapport
    and success (WEIGHTS; outlook weighs 1), the relevance weight, the hinge and its point (see
@@ -40,6 +43,7 @@ import hashlib
 import itertools
 import random
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -52,20 +56,24 @@ import yaml
 from esc_cli.data.corpus import load_corpus
 from esc_cli.judge.evaluate import dialogue_means
 from esc_cli.judge.features import affect_reader, pair_features, reading_features
-from esc_cli.judge.heads import HEADS_FORMAT, REBUILD_COMMAND, TRAINED_DIALOGUES, Combine
+from esc_cli.judge.heads import HEADS_FORMAT, REBUILD_COMMAND, TRAINED_DIALOGUES, Combine, HarmHead
 from esc_cli.judge.reading import NO_HARM, sentences
 from esc_cli.judge.turns import JudgedTurn, fingerprints, foreign_replies, judged_turns
 from esc_cli.judge.validity import auc, preference, spearman
-from esc_cli.text import MODEL_ID, TextEncoder, shared_encoder
+from esc_cli.safety.heads import BANK_SCALE, bank_matrix, ngrams
+from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
 
 RELEVANCE_C = 0.3
 OUTLOOK_ALPHA = 100.0
 RAPPORT_ALPHA = 300.0
 SUCCESS_C = 0.01
 SUCCESS_FOLDS = 5
-HARM_C = 3.0
-HARM_NONE_RATIO: float | None = 3.0
+HARM_C = 30.0
+HARM_NONE_RATIO: float | None = 1.0
 HARM_NEGATIVES = 6000
+HARM_LONGEST_NGRAM = 3
+HARM_MIN_NGRAM_LINES = 2
+HARM_NEAREST = 5
 NEGATIVE_SEED = 1
 VALID_SEED = 2
 WEIGHTS = (0.0, 0.5, 1.0)
@@ -95,7 +103,23 @@ def _turns(paths: Sequence[Path]) -> list[JudgedTurn]:
     return [t for d in load_corpus(paths) for t in judged_turns(d)]
 
 
-def harm_examples(texts_of_supporters: Sequence[str]) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class HarmExamples:
+    """The harm head's training sentences, their labels and where each came from.
+
+    `lines[i]` is the seed line a sentence was expanded from (its index in `seed_lines`), or -1 for a
+    real supporter sentence; `seed_lines` are the seed lines of every label, `{x}` filled with the
+    first filler (the banks), and `segments` their words around `{x}` (the lexicon's source)."""
+
+    texts: list[str]
+    labels: list[str]
+    lines: list[int]
+    seed_lines: list[str]
+    seed_labels: list[str]
+    segments: list[list[str]]
+
+
+def harm_examples(texts_of_supporters: Sequence[str]) -> HarmExamples:
     """Sentences and labels for the harm head: seeds of every kind, benign seeds, real sentences."""
     seeds = yaml.safe_load(resources.files("esc_cli").joinpath("judge", "harm_seeds.yaml").read_text("utf-8"))
     fillers: list[str] = seeds["fillers"]
@@ -103,22 +127,23 @@ def harm_examples(texts_of_supporters: Sequence[str]) -> tuple[list[str], list[s
     def expand(line: str) -> list[str]:
         return [line.replace("{x}", f) for f in fillers] if "{x}" in line else [line]
 
-    texts: list[str] = []
-    labels: list[str] = []
-    for kind, lines in seeds["kinds"].items():
-        for line in lines:
-            for text in expand(line):
-                texts.append(text)
-                labels.append(kind)
-    for line in seeds["benign"]:
+    found = HarmExamples([], [], [], [], [], [])
+    written = [(kind, line) for kind, lines in seeds["kinds"].items() for line in lines]
+    written += [(NO_HARM, line) for line in seeds["benign"]]
+    for kind, line in written:
         for text in expand(line):
-            texts.append(text)
-            labels.append(NO_HARM)
+            found.texts.append(text)
+            found.labels.append(kind)
+            found.lines.append(len(found.seed_lines))
+        found.seed_lines.append(line.replace("{x}", fillers[0]))
+        found.seed_labels.append(kind)
+        found.segments.append(line.split("{x}"))
     real = sorted({s for text in texts_of_supporters for s in sentences(text) if len(s.split()) >= 3})
     for text in random.Random(NEGATIVE_SEED).sample(real, min(HARM_NEGATIVES, len(real))):
-        texts.append(text)
-        labels.append(NO_HARM)
-    return texts, labels
+        found.texts.append(text)
+        found.labels.append(NO_HARM)
+        found.lines.append(-1)
+    return found
 
 
 def _rounded(values: Any) -> list[float]:
@@ -147,6 +172,44 @@ def _harm_weights(labels: Sequence[str]) -> dict[str, float] | str:
     return weights
 
 
+def _harm_lexicon(examples: HarmExamples) -> list[str]:
+    """The n-grams (up to HARM_LONGEST_NGRAM words) found in at least HARM_MIN_NGRAM_LINES seed lines,
+    never across a `{x}` (the fillers are the same for every label)."""
+    counts: Counter[str] = Counter()
+    for parts in examples.segments:
+        counts.update(set().union(*(ngrams(part, HARM_LONGEST_NGRAM) for part in parts)))
+    return sorted(g for g, n in counts.items() if n >= HARM_MIN_NGRAM_LINES)
+
+
+def _harm_inputs(
+    rows: np.ndarray,
+    texts: Sequence[str],
+    lines: Sequence[int],
+    banks: Sequence[np.ndarray],
+    bank_lines: Sequence[np.ndarray],
+    vocabulary: Sequence[str],
+) -> Any:
+    """The head's training inputs: [embedding | similarity to each bank | n-grams]. A seed sentence's
+    similarity leaves out the bank row of its own seed line."""
+    from scipy import sparse
+
+    own = np.asarray(lines)
+    columns = []
+    for bank, members in zip(banks, bank_lines, strict=True):
+        sims = rows.astype(np.float64) @ bank.T
+        sims[own[:, None] == members[None, :]] = -1.0
+        k = min(HARM_NEAREST, bank.shape[0])
+        columns.append(np.sort(sims, axis=1)[:, -k:].mean(axis=1))
+    column = {g: c for c, g in enumerate(vocabulary)}
+    lexical = sparse.lil_matrix((len(texts), len(vocabulary)), dtype=np.float64)
+    for r, text in enumerate(texts):
+        present = [column[g] for g in ngrams(text, HARM_LONGEST_NGRAM) if g in column]
+        for c in present:
+            lexical[r, c] = 1.0 / np.sqrt(len(present))
+    dense = np.hstack([rows.astype(np.float64), np.stack(columns, axis=1)])
+    return sparse.hstack([sparse.csr_matrix(dense), lexical.tocsr()]).tocsr()
+
+
 def fit_harm(encoder: TextEncoder, train_replies: Sequence[str], valid_replies: Sequence[str]) -> HarmFit:
     """Fit the harm head on the seeds and train sentences; set its threshold on valid sentences.
 
@@ -154,29 +217,42 @@ def fit_harm(encoder: TextEncoder, train_replies: Sequence[str], valid_replies: 
     likely label is a harm kind and 1 - p(none) is over the threshold."""
     from sklearn.linear_model import LogisticRegression
 
-    texts, labels = harm_examples(train_replies)
-    harm = LogisticRegression(C=HARM_C, max_iter=5000, class_weight=_harm_weights(labels)).fit(
-        encoder.embed(texts), np.array(labels)
+    examples = harm_examples(train_replies)
+    labels = sorted(set(examples.labels))
+    seed_rows = encoder.embed(examples.seed_lines)
+    kept = [np.asarray([i for i, lab in enumerate(examples.seed_labels) if lab == label]) for label in labels]
+    stored = [np.round(seed_rows[members] * BANK_SCALE).astype(int) for members in kept]
+    banks = [bank_matrix(b).astype(np.float64) for b in stored]
+    vocabulary = _harm_lexicon(examples)
+    x = _harm_inputs(encoder.embed(examples.texts), examples.texts, examples.lines, banks, kept, vocabulary)
+    harm = LogisticRegression(C=HARM_C, max_iter=5000, class_weight=_harm_weights(examples.labels)).fit(
+        x, np.array(examples.labels)
     )
-    weights = np.array([_rounded(row) for row in harm.coef_])
-    bias = np.array(_rounded(harm.intercept_))
+    assert [str(c) for c in harm.classes_] == labels
+    d, b = DIMENSION, len(banks)
+    coef = harm.coef_
+    lexicon = {}
+    for c, gram in enumerate(vocabulary):
+        weights = _rounded(coef[:, d + b + c])
+        if any(weights):
+            lexicon[gram] = weights
+    head = HarmHead(
+        labels=labels,
+        weights=[_rounded(row) for row in coef[:, :d]],
+        bias=_rounded(harm.intercept_),
+        longest_ngram=HARM_LONGEST_NGRAM,
+        lexicon=lexicon,
+        k=HARM_NEAREST,
+        nearest=[_rounded(row) for row in coef[:, d : d + b]],
+        banks=[bank.tolist() for bank in stored],
+    )
     found = sorted({s for text in valid_replies for s in sentences(text)})
-    logits = encoder.embed(found) @ weights.T + bias
-    logits -= logits.max(axis=1, keepdims=True)
-    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    none = list(harm.classes_).index(NO_HARM)
+    probabilities = head.probabilities(encoder.embed(found), found)
+    none = labels.index(NO_HARM)
     harm_probability = 1.0 - probabilities[:, none]
     above = round(max(HARM_FLOOR, float(np.quantile(harm_probability, HARM_QUANTILE))), DIGITS)
     flagged = (probabilities.argmax(axis=1) != none) & (harm_probability > above)
-    return HarmFit(
-        {
-            "labels": [str(c) for c in harm.classes_],
-            "weights": weights.tolist(),
-            "bias": bias.tolist(),
-        },
-        above,
-        float(flagged.mean()) if len(found) else 0.0,
-    )
+    return HarmFit(head.model_dump(), above, float(flagged.mean()) if len(found) else 0.0)
 
 
 def trained_half(key: str) -> bool:
@@ -376,6 +452,16 @@ def fit(data: Path, encoder: TextEncoder) -> dict[str, Any]:
     }
 
 
+def dumps(heads: dict[str, Any]) -> str:
+    """The file's text: one number a line, but the harm head on one line (its banks and lexicon are
+    tens of thousands of numbers)."""
+    import json
+
+    marker = "\u0000harm\u0000"
+    text = json.dumps({**heads, "harm": marker}, indent=1)
+    return text.replace(json.dumps(marker), json.dumps(heads["harm"], separators=(",", ":"))) + "\n"
+
+
 def _sklearn_version() -> str:
     import sklearn
 
@@ -383,7 +469,6 @@ def _sklearn_version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import json
 
     parser = argparse.ArgumentParser(
         prog="python -m esc_cli.judge.train",
@@ -408,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         encoder.save_memo(args.memo)
     from esc_cli.iu.train_strategy import write_asset
 
-    write_asset(args.out, json.dumps(heads, indent=1) + "\n")
+    write_asset(args.out, dumps(heads))
     _say(f"wrote {args.out}")
     return 0
 

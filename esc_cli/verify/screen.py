@@ -20,9 +20,10 @@ Each line goes through a `LineReader`, a callable `read_line(text) -> reason | N
 2. the judge's harm reading (`esc_cli.judge.reading.ReplyJudge.harm_of`, a head over sentence
    embeddings of the shared encoder), counted only above JUDGE_HARM_ABOVE and only for sentences not
    advised against. The judge was trained on what supporters say, not on instructions to them: at its
-   own threshold it reads 7 of the 262 guidance steps and example replies of the shipped bank as
-   harmful, all wrongly ("being blamed in public for something you didn't do" as blaming). No shipped
-   line reaches JUDGE_HARM_ABOVE, so the shipped bank screens clean.
+   own threshold it reads 13 of the 262 guidance steps and example replies of the shipped bank as
+   harmful, all wrongly ("you stood up for yourself while still caring about the friendship" as
+   blaming). No shipped line reaches JUDGE_HARM_ABOVE (the highest reads 0.95), so the shipped bank
+   screens clean.
 
 In a crisis skill, every changed reply must also read as a safety check.
 """

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from testkit import require_data
 
@@ -26,6 +27,10 @@ def test_the_shipped_heads_are_rebuilt_by_the_documented_command(tmp_path: Path)
         new, old = getattr(rebuilt, name), getattr(shipped, name)
         assert max(abs(a - b) for a, b in zip(new.weights, old.weights, strict=True)) < TOLERANCE, stale
     assert rebuilt.harm.labels == shipped.harm.labels, stale
+    assert rebuilt.harm.lexicon.keys() == shipped.harm.lexicon.keys(), stale
+    for new_bank, old_bank in zip(rebuilt.harm.banks, shipped.harm.banks, strict=True):
+        assert len(new_bank) == len(old_bank), stale
+        assert np.abs(np.asarray(new_bank) - np.asarray(old_bank)).max() <= 1, stale
     for key, value in shipped.combine.model_dump().items():
         assert getattr(rebuilt.combine, key) == pytest.approx(value, abs=10 * TOLERANCE), (key, stale)
     assert json.loads(out.read_text())["meta"]["trained_on"] == shipped.meta["trained_on"], stale

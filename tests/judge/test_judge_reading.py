@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import numpy as np
 from testkit import REPO
 
 from esc_cli.iu.labeller import default_labeller
@@ -94,3 +95,35 @@ def test_a_damaged_heads_file_is_one_error_naming_it(tmp_path: Path) -> None:
         assert str(broken) in str(exc) and "rebuild it" in str(exc)
     else:
         raise AssertionError("a damaged heads file was accepted")
+
+
+def test_a_harm_head_of_the_wrong_shape_is_one_error_naming_the_file(tmp_path: Path) -> None:
+    import json
+
+    from esc_cli import __file__ as package
+    from esc_cli.errors import InputError
+    from esc_cli.judge.heads import HEADS_ASSET, load_heads
+
+    shipped = json.loads((Path(package).parent / "assets" / HEADS_ASSET).read_text(encoding="utf-8"))
+    gram = next(iter(shipped["harm"]["lexicon"]))
+    shipped["harm"]["lexicon"][gram] = shipped["harm"]["lexicon"][gram][:-1]
+    broken = tmp_path / "judge_heads.json"
+    broken.write_text(json.dumps(shipped), encoding="utf-8")
+    try:
+        load_heads(broken)
+    except InputError as exc:
+        assert str(broken) in str(exc) and "head harm has the wrong shape" in str(exc)
+    else:
+        raise AssertionError("a harm head of the wrong shape was accepted")
+
+
+def test_the_harm_head_reads_the_words_beside_the_embedding() -> None:
+    harm = default_heads().harm
+    assert harm.lexicon and len(harm.banks) == len(harm.labels)
+    judge = ReplyJudge()
+    text = "Honestly though, you probably had it coming."
+    rows = judge.encoder.embed([text])
+    with_words = harm.logits(rows, [text])
+    without = with_words - harm.lexical([text])
+    assert not np.allclose(with_words, without)
+    assert [h.kind for h in judge.harm_of(text)] == ["blaming"]
