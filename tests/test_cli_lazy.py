@@ -72,3 +72,28 @@ def test_commands_that_embed_nothing_never_load_the_encoder(args: tuple[str, ...
     _, modules = _imported_after("--bank", str(REPO), *args)
     assert "esc_cli.text.store" in modules  # the CLI names the bank's embedding store for every command
     assert "esc_cli.text.encoder" not in modules
+
+
+def test_the_esc_script_runs_one_blas_thread_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    from esc_cli.cli import main as script
+
+    monkeypatch.setattr(script, "main", lambda: 0)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    with pytest.raises(SystemExit):
+        script.entry()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    with pytest.raises(SystemExit):
+        script.entry()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+
+
+def test_starting_the_cli_imports_no_numpy_so_the_thread_setting_still_counts() -> None:
+    script = "import sys\nfrom esc_cli.cli.main import main\nprint('numpy' in sys.modules)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.stdout.strip() == "False"
