@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import numpy as np
+import pytest
 from testkit import REPO
 
 from esc_cli.iu.labeller import default_labeller
@@ -89,12 +90,9 @@ def test_a_damaged_heads_file_is_one_error_naming_it(tmp_path: Path) -> None:
 
     broken = tmp_path / "judge_heads.json"
     broken.write_text('{"format": "esc-judge-heads/1", "encoder": "x"}', encoding="utf-8")
-    try:
+    with pytest.raises(InputError) as caught:
         load_heads(broken)
-    except InputError as exc:
-        assert str(broken) in str(exc) and "rebuild it" in str(exc)
-    else:
-        raise AssertionError("a damaged heads file was accepted")
+    assert str(broken) in str(caught.value) and "rebuild it" in str(caught.value)
 
 
 def test_a_harm_head_of_the_wrong_shape_is_one_error_naming_the_file(tmp_path: Path) -> None:
@@ -109,12 +107,9 @@ def test_a_harm_head_of_the_wrong_shape_is_one_error_naming_the_file(tmp_path: P
     shipped["harm"]["lexicon"][gram] = shipped["harm"]["lexicon"][gram][:-1]
     broken = tmp_path / "judge_heads.json"
     broken.write_text(json.dumps(shipped), encoding="utf-8")
-    try:
+    with pytest.raises(InputError) as caught:
         load_heads(broken)
-    except InputError as exc:
-        assert str(broken) in str(exc) and "head harm has the wrong shape" in str(exc)
-    else:
-        raise AssertionError("a harm head of the wrong shape was accepted")
+    assert str(broken) in str(caught.value) and "head harm has the wrong shape" in str(caught.value)
 
 
 def test_the_harm_head_reads_the_words_beside_the_embedding() -> None:
