@@ -19,7 +19,7 @@ from esc_cli.bank.examples import parse_examples
 from esc_cli.bank.files import SkillFileErrors, load_skill
 from esc_cli.bank.lines import locate
 from esc_cli.bank.load import skill_files
-from esc_cli.bank.model import SECTIONS, Skill
+from esc_cli.bank.model import SECTIONS, Conditions, Skill
 from esc_cli.errors import InputError
 
 MAX_BODY_LINES = 500
@@ -99,6 +99,18 @@ def read_skill(path: Path, shown: str) -> tuple[Skill | None, list[Finding]]:
         return None, [_from_input_error(exc, shown)]
 
 
+def _avoided_everywhere(applies: Conditions, avoid: Conditions) -> bool:
+    """True when a state-less avoid_when (which then holds on its whole turn window, as the router
+    reads it) covers every turn applies_when allows."""
+    if avoid.seeker_states or (avoid.min_turn == 0 and avoid.max_turn is None):
+        return False
+    starts_before = avoid.min_turn <= applies.min_turn
+    ends_after = avoid.max_turn is None or (
+        applies.max_turn is not None and applies.max_turn <= avoid.max_turn
+    )
+    return starts_before and ends_after
+
+
 def check_skill(skill: Skill, path: Path, shown: str) -> list[Finding]:
     """The per-file rules on a well-formed skill."""
     found: list[Finding] = []
@@ -128,6 +140,14 @@ def check_skill(skill: Skill, path: Path, shown: str) -> list[Finding]:
             "no seeker states: the skill can never be chosen",
             "conditions",
             "list at least one state",
+        )
+    if _avoided_everywhere(meta.applies_when, meta.avoid_when):
+        add(
+            "avoid_when",
+            "avoid_when lists no states and its turns cover every turn of applies_when: the skill can "
+            "never be chosen",
+            "conditions",
+            "narrow avoid_when's turns, or list the states it should avoid",
         )
     both = sorted(set(meta.applies_when.seeker_states) & set(meta.avoid_when.seeker_states))
     for state in both:

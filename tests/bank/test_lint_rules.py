@@ -164,6 +164,25 @@ def test_state_in_both_applies_and_avoid(esc: EscRunner, tmp_path: Path) -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("avoid_turns", "never"),
+    [("  min_turn: 1\n", True), ("  min_turn: 3\n", False), ("  min_turn: 1\n  max_turn: 6\n", False)],
+    ids=["from-turn-1", "from-turn-3", "turns-1-6"],
+)
+def test_a_stateless_avoid_over_every_applies_turn_is_an_error(
+    esc: EscRunner, tmp_path: Path, avoid_turns: str, never: bool
+) -> None:
+    # applies_when from turn 2 on; a state-less avoid_when holds on its whole window (the router's rule).
+    text = skill_text(avoid="[]").replace(
+        "  min_turn: 0\n  description: When", "  min_turn: 2\n  description: When"
+    )
+    text = text.replace("  description: Never in a crisis.\n", avoid_turns + "  description: Early on.\n", 1)
+    make_bank(tmp_path, {"sample-skill": text})
+    code, out = lint(esc, tmp_path)
+    assert ("its turns cover every turn of applies_when: the skill can never be chosen" in out) is never
+    assert code == (1 if never else 0), out
+
+
 def test_json_format(esc: EscRunner, tmp_path: Path) -> None:
     import json
 
