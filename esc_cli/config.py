@@ -92,6 +92,13 @@ class Bank(BaseModel):
     def cache_path(self) -> Path:
         return self.root / self.settings.cache
 
+    @property
+    def embeddings_path(self) -> Path:
+        """The embedding store (`esc_cli.text.store`), beside the call cache."""
+        from esc_cli.text.store import STORE_NAME
+
+        return self.cache_path.parent / STORE_NAME
+
 
 def _read_tool_table(pyproject: Path) -> dict[str, object] | None:
     try:

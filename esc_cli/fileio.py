@@ -84,13 +84,6 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
     return text.removeprefix("\ufeff")
 
 
-def yaml_loader() -> type[Any]:
-    """The strict loader `load_yaml` reads with: libyaml's parser under the strict composer when PyYAML
-    has it (about 8x faster, the same data; tests compare the two on every skill and profile and on
-    hostile files), else the pure Python one."""
-    return yamlsafe.Loader
-
-
 if TYPE_CHECKING:
     SafeDumper = yaml.SafeDumper
 else:
@@ -181,6 +174,19 @@ def validation_errors(path: Path, exc: ValidationError, *, prefix: str = "") -> 
             fix = ""
         found.append(InputError(path, message, where=where, fix=fix))
     return found
+
+
+def describe_path(path: Path) -> str:
+    """What stands at a path, in words: 'a file', 'a folder', 'a pipe', 'something else' or 'nothing'."""
+    if path.is_symlink() and not path.exists():
+        return "a dangling link"
+    if not path.exists():
+        return "nothing"
+    if path.is_file():
+        return "a file"
+    if path.is_dir():
+        return "a folder"
+    return "a pipe" if path.is_fifo() else "something else (a device or a socket)"
 
 
 def ensure_dir(path: Path, *, what: str = "output folder") -> Path:

@@ -21,6 +21,7 @@ skills and profiles on base and head.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from typing import Any
 
@@ -35,7 +36,6 @@ MAX_NODES = 20_000
 MAX_INT_DIGITS = 100
 _SURROGATES = re.compile("[\ud800-\udfff]")
 MEMO_TEXTS = 1024
-_memo: dict[str, Any] = {}
 
 
 class YamlRefused(yaml.YAMLError):
@@ -157,18 +157,23 @@ def _load(loader_class: type[Any], text: str) -> Any:
         loader.dispose()
 
 
-def safe_load(text: str) -> Any:
-    """Load one YAML document with the strict loader (raises `yaml.YAMLError` subclasses). A text
-    libyaml refuses is read again by the Python loader, so that errors read the same everywhere."""
-    if text not in _memo:
-        try:
-            data = _load(Loader, text)
-        except yaml.YAMLError:
-            if Loader is StrictSafeLoader:
-                raise
-            data = _load(StrictSafeLoader, text)  # raises its own error; if not, libyaml's stands
+def parse(text: str) -> Any:
+    """Parse one YAML document now, with the strict loader (raises `yaml.YAMLError` subclasses). A
+    text libyaml refuses is read again by the Python loader, so that errors read the same everywhere."""
+    try:
+        return _load(Loader, text)
+    except yaml.YAMLError:
+        if Loader is StrictSafeLoader:
             raise
-        if len(_memo) >= MEMO_TEXTS:
-            _memo.clear()
-        _memo[text] = data
-    return copy.deepcopy(_memo[text])
+        _load(StrictSafeLoader, text)  # raises its own error; if it does not, libyaml's stands
+        raise
+
+
+@functools.lru_cache(maxsize=MEMO_TEXTS)
+def _parsed(text: str) -> Any:
+    return parse(text)
+
+
+def safe_load(text: str) -> Any:
+    """`parse`, memoised per text (errors are not); each caller gets its own deep copy."""
+    return copy.deepcopy(_parsed(text))

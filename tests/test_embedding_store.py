@@ -32,6 +32,9 @@ def test_a_saved_store_fills_a_new_encoder_with_the_same_vectors(
         fresh = TextEncoder(_model_file(), _vocab_file())
         assert store.read_store(fresh) == 2 and len(fresh) == 2
         assert np.array_equal(fresh.embed(["I lost my job.", "That sounds hard."]), rows)
+        assert not fresh.loaded  # every text came from the store: the model never started
+        fresh.embed(["A text the store has never seen."])
+        assert fresh.loaded
     finally:
         store.use_store(None)
 

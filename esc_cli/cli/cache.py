@@ -9,8 +9,8 @@ import click
 
 from esc_cli.cli.common import format_option, get_bank
 from esc_cli.errors import InputError
+from esc_cli.fileio import describe_path
 from esc_cli.llm.cache import clear_cache, read_stats
-from esc_cli.text.store import STORE_NAME, describe_path
 
 
 def _store_note(what: str, size: int) -> str:
@@ -51,7 +51,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
     """
     bank = get_bank(ctx)
     found = read_stats(bank.cache_path)
-    store = bank.cache_path.parent / STORE_NAME
+    store = bank.embeddings_path
     what = describe_path(store)
     store_bytes = store.stat().st_size if what == "a file" else 0
     if fmt == "json":
@@ -100,7 +100,7 @@ def clear(ctx: click.Context, embeddings: bool) -> None:
     bank = get_bank(ctx)
     path = bank.cache_path
     if embeddings:
-        store = path.parent / STORE_NAME
+        store = bank.embeddings_path
         what = describe_path(store)
         if what in ("a file", "a dangling link"):
             store.unlink()

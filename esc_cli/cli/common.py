@@ -42,9 +42,9 @@ def get_bank(ctx: click.Context) -> Bank:
     first = not state.found
     bank = state.bank
     if first:
-        from esc_cli.text.store import STORE_NAME, use_store
+        from esc_cli.text.store import use_store
 
-        use_store(bank.cache_path.parent / STORE_NAME)
+        use_store(bank.embeddings_path)
     return bank
 
 

@@ -23,7 +23,6 @@ checked by pydantic.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from functools import cache, cached_property
 from importlib import resources
@@ -36,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
-from esc_cli.safety.heads import bank_matrix, nearest_similarity, ngrams
+from esc_cli.safety.heads import bank_matrix, lexicon_input, nearest_similarity
 
 HEADS_FORMAT = "esc-judge-heads/3"
 SIDE_HEADS: tuple[str, ...] = ("outlook", "rapport", "success")
@@ -109,19 +108,14 @@ class HarmHead(BaseModel):
 
     def lexical(self, texts: Sequence[str]) -> Matrix:
         """The lexicon's contribution to each label's logit, one row per text."""
-        lexicon = self._arrays[4]
         rows = np.zeros((len(texts), len(self.labels)))
         for i, text in enumerate(texts):
-            present = [lexicon[g] for g in ngrams(text, self.longest_ngram) if g in lexicon]
-            if present:
-                rows[i] = np.sum(present, axis=0) / math.sqrt(len(present))
+            rows[i] = lexicon_input(text, self._arrays[4], self.longest_ngram)
         return rows
 
     def similarity(self, rows: Rows) -> Matrix:
         """Each row's similarity to each label's bank (one column per bank)."""
-        return np.stack(
-            [nearest_similarity(rows.astype(np.float32), bank, self.k) for bank in self._arrays[3]], axis=1
-        )
+        return np.stack([nearest_similarity(rows, bank, self.k) for bank in self._arrays[3]], axis=1)
 
     def logits(self, rows: Rows, texts: Sequence[str]) -> Matrix:
         """One logit per label for each sentence, from its embedding row and its text."""

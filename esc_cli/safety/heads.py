@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,12 @@ MAX_HEADS_BYTES = 8 * 1024 * 1024
 _WORD = re.compile(r"[a-z0-9']+")
 
 
+def logistic(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The logistic function, with logits clipped so that exp never overflows."""
+    result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+    return result
+
+
 class Head(BaseModel):
     """One logistic score over a feature row: sigmoid(weights . x + bias) >= threshold."""
 
@@ -53,14 +59,20 @@ class Head(BaseModel):
         if rows.shape[0] == 0:
             return np.zeros(0)
         logits = rows.astype(np.float64) @ np.asarray(self.weights, dtype=np.float64) + self.bias
-        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        return result
+        return logistic(logits)
 
 
 def ngrams(text: str, longest: int) -> set[str]:
     """The word n-grams (1 to `longest` words) of a text, lowercased, apostrophes kept."""
     words = _WORD.findall(text.lower().replace("\u2019", "'"))
     return {" ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
+
+
+def lexicon_input(text: str, lexicon: Mapping[str, Any], longest: int) -> Any:
+    """The weights of the text's n-grams found in a lexicon, summed over the square root of how many
+    (0 when none is): a float for one weight per n-gram, an array for one per label."""
+    present = [lexicon[g] for g in ngrams(text, longest) if g in lexicon]
+    return np.sum(present, axis=0) / math.sqrt(len(present)) if present else 0.0
 
 
 def nearest_similarity(rows: Matrix, bank: npt.NDArray[np.floating[Any]], k: int) -> npt.NDArray[np.float64]:
@@ -104,8 +116,7 @@ class CueHead(BaseModel):
 
     def lexical(self, text: str) -> float:
         """The lexicon's contribution to the logit of one unit."""
-        present = [self.lexicon[g] for g in ngrams(text, self.longest_ngram) if g in self.lexicon]
-        return sum(present) / math.sqrt(len(present)) if present else 0.0
+        return float(lexicon_input(text, self.lexicon, self.longest_ngram))
 
     @cached_property
     def banks(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -135,8 +146,7 @@ class CueHead(BaseModel):
             + self.similarity(units).astype(np.float64) @ np.asarray(self.nearest)
             + self.bias
         )
-        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        return result
+        return logistic(logits)
 
 
 class SafetyHeads(BaseModel):

@@ -61,19 +61,6 @@ def store_path() -> Path | None:
     return _state.path
 
 
-def describe_path(path: Path) -> str:
-    """What stands at a path, in words: 'a file', 'a folder', 'a pipe', 'something else' or 'nothing'."""
-    if path.is_symlink() and not path.exists():
-        return "a dangling link"
-    if not path.exists():
-        return "nothing"
-    if path.is_file():
-        return "a file"
-    if path.is_dir():
-        return "a folder"
-    return "a pipe" if path.is_fifo() else "something else (a device or a socket)"
-
-
 def read_store(encoder: TextEncoder) -> int:
     """Put the store's embeddings into the encoder's memo; how many (0 for no file or a bad one)."""
     import numpy as np
@@ -108,15 +95,14 @@ def save_store(encoder: TextEncoder, known: int | None = None) -> bool:
     as were read or written last); True if written."""
     import numpy as np
 
-    from esc_cli.fileio import atomic_write_bytes
+    from esc_cli.errors import InputError
+    from esc_cli.fileio import atomic_write_bytes, describe_path
     from esc_cli.text.encoder import MODEL_SHA256
 
     path = store_path()
     if path is None or len(encoder) <= (known if known is not None else _state.loaded):
         return False
     if path.exists() and not path.is_file():  # a folder, a pipe or a device: never write into it
-        from esc_cli.errors import InputError
-
         raise InputError(path, f"is {describe_path(path)}, not a file", fix="remove it")
     texts, rows = encoder.memo_rows()
     texts, rows = texts[-STORE_MAX:], rows[-STORE_MAX:]

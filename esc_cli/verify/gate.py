@@ -49,13 +49,11 @@ from esc_cli.verify.outcome import Criterion, VerifyOutcome
 from esc_cli.verify.profileset import diff_sets, profile_set_criterion, read_set
 from esc_cli.verify.safety import SafetyFinding, base_unhandled_count, safety_findings
 from esc_cli.verify.seeds import (
-    CORRECTION,
     DEFAULT_MAX_SEEDS,
     FAILED,
     PASSED,
     UNDECIDED,
     ScoreDecision,
-    bonferroni_level,
     cost_notice,
     coverage_undecided,
     group_decisions,
@@ -128,12 +126,9 @@ def _score_decisions(request: VerifyRequest, pairs: list[Pair]) -> list[ScoreDec
     """The score criteria at this look; intervals are corrected for the looks the seeds may take."""
     floor = 0.0 if request.require_improvement else -request.margin
     looked = looks(request.seeds, request.max_seeds)
-    overall_level = bonferroni_level(request.level, looked)
     rule = "> 0" if request.require_improvement else f"> -{request.margin:g}"
-    if looked > 1:
-        rule += f" at {overall_level:.1%} ({CORRECTION}, {looked} looks)"
     return [
-        overall_decision(pairs, floor, overall_level, rule),
+        overall_decision(pairs, floor, request.level, rule, looked),
         *group_decisions(pairs, floor, request.level, looked),
     ]
 

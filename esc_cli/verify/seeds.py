@@ -70,8 +70,15 @@ def looks(seeds: int, max_seeds: int) -> int:
     return count
 
 
-def overall_decision(pairs: Sequence[Pair], floor: float, level: float, rule: str) -> ScoreDecision:
-    interval = paired_bootstrap([p.change for p in pairs], level=level)
+def overall_decision(
+    pairs: Sequence[Pair], floor: float, level: float, rule: str, looked: int = 1
+) -> ScoreDecision:
+    """The overall decision, its interval at the Bonferroni level over the `looked` looks the adaptive
+    seeds may take (see the module docstring); `rule` is the threshold as the report words it."""
+    corrected = bonferroni_level(level, looked)
+    if looked > 1:
+        rule += f" at {corrected:.1%} ({CORRECTION}, {looked} looks)"
+    interval = paired_bootstrap([p.change for p in pairs], level=corrected)
     if interval.low > floor:
         state = PASSED
     elif interval.high > floor and interval.high > interval.low:

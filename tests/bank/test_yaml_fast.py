@@ -14,7 +14,7 @@ from esc_cli.bank import files
 from esc_cli.bank.files import dump_skill, load_skill, split_front_matter
 from esc_cli.bank.load import load_skills, skill_hash
 from esc_cli.errors import InputError
-from esc_cli.fileio import SafeDumper, load_yaml, yaml_loader
+from esc_cli.fileio import SafeDumper, load_yaml
 
 
 def _documents() -> list[tuple[Path, str]]:
@@ -27,7 +27,7 @@ def _documents() -> list[tuple[Path, str]]:
 def test_the_c_loader_is_used_when_pyyaml_has_it() -> None:
     # PyYAML wheels ship libyaml; this machine's does, so the fast path is the one tested below.
     assert yaml.__with_libyaml__
-    assert yaml_loader() is yamlsafe.StrictCLoader
+    assert yamlsafe.Loader is yamlsafe.StrictCLoader
     assert SafeDumper is yaml.CSafeDumper
 
 
@@ -43,7 +43,7 @@ def test_every_profile_and_skill_loads_the_same_with_both_loaders() -> None:
     documents = _documents()
     assert len(documents) > 40
     for path, text in documents:
-        fast = _strict(yaml_loader(), text)
+        fast = _strict(yamlsafe.Loader, text)
         assert fast == _strict(yamlsafe.StrictSafeLoader, text) == yaml.load(text, Loader=yaml.SafeLoader), (
             path
         )
