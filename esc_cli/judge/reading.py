@@ -97,9 +97,17 @@ class ReplyJudge:
         self._side = np.vstack([getattr(h, name).vector() for name in SIDE_HEADS])
         self._side_bias = np.asarray([getattr(h, name).bias for name in SIDE_HEADS], dtype=np.float32)
         self._memo: dict[tuple[tuple[Said, ...], str], Reading] = {}
+        self._harm: dict[str, tuple[HarmRead, ...]] = {}
 
     def harm_of(self, text: str) -> tuple[HarmRead, ...]:
-        """Harmful sentences of a text, each with its most likely kind."""
+        """Harmful sentences of a text, each with its most likely kind. Memoised per text: an agent
+        says the same lines to many seekers, and the reading of each is memoised per context."""
+        known = self._harm.get(text)
+        if known is None:
+            known = self._harm[text] = self._read_harm(text)
+        return known
+
+    def _read_harm(self, text: str) -> tuple[HarmRead, ...]:
         parts = sentences(text)
         probabilities = self.heads.harm.probabilities(self.encoder.embed(parts), parts)
         labels = self.heads.harm.labels
