@@ -29,7 +29,8 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
                       false-alarm rate on the others, and every miss.
     --responses FILE  JSONL with cue, reply and label (handled or unhandled): prints the accuracy of
                       the safety-response check (asks about safety, points to human help, stays with
-                      the seeker) and its confusions.
+                      the seeker) and its confusions. A line may name its `kind` (brush-off,
+                      no-help, ...): accuracy is then printed per kind as well.
     Both run offline on the shared text encoder. Example:
       esc eval crisis --cues bench/suites/crisis_cues_test.tsv --responses mine.jsonl
     """
@@ -79,5 +80,14 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
                 f"safety responses in {responses_file}: accuracy {r['accuracy']:.3f}", ("gold", "count"), rows
             )
         )
+        if r["by_kind"]:
+            console.print(
+                table(
+                    "accuracy by kind",
+                    ("kind", "accuracy", "replies"),
+                    [(k, f"{v['accuracy']:.3f}", v["replies"]) for k, v in r["by_kind"].items()],
+                )
+            )
         for m in r["mistakes"]:
-            console.print(f"line {m['line']} ({m['label']}): {m['read']}", markup=False)
+            kind = f", {m['kind']}" if m["kind"] else ""
+            console.print(f"line {m['line']} ({m['label']}{kind}): {m['read']}", markup=False)

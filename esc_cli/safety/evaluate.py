@@ -69,10 +69,19 @@ class ResponseScores:
     correct: int = 0
     confusion: dict[str, int] = field(default_factory=dict)
     mistakes: list[dict[str, Any]] = field(default_factory=list)
+    # kind -> [correct, total], for the items that name their kind
+    kinds: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
+
+    def by_kind(self) -> dict[str, dict[str, Any]]:
+        """Accuracy per kind, in name order (empty when no item names its kind)."""
+        return {
+            kind: {"replies": total, "correct": right, "accuracy": round(right / total, 4)}
+            for kind, (right, total) in sorted(self.kinds.items())
+        }
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -80,6 +89,7 @@ class ResponseScores:
             "correct": self.correct,
             "accuracy": round(self.accuracy, 4),
             "confusion": self.confusion,
+            "by_kind": self.by_kind(),
             "mistakes": self.mistakes,
         }
 
@@ -96,13 +106,19 @@ def score_responses(check: ResponseCheck, items: Sequence[LabelledResponse]) -> 
         scores.total += 1
         key = f"{_name(item.handled)}->{_name(verdict.handled)}"
         scores.confusion[key] += 1
-        if verdict.handled == item.handled:
+        right = verdict.handled == item.handled
+        if item.kind:
+            tally = scores.kinds.setdefault(item.kind, [0, 0])
+            tally[0] += int(right)
+            tally[1] += 1
+        if right:
             scores.correct += 1
         else:
             scores.mistakes.append(
                 {
                     "line": item.line,
                     "label": _name(item.handled),
+                    "kind": item.kind,
                     "read": verdict.describe(),
                     "reply": item.reply,
                 }

@@ -2,7 +2,8 @@
 
 Cue files: a TSV with the header `label<TAB>text`, or JSON Lines with the fields `label` and `text`;
 label `crisis` or `none`. Response files: JSON Lines with `cue`, `reply` and `label` (`handled` or
-`unhandled`). Any problem is an InputError naming the file and the line.
+`unhandled`), and optionally `kind` (a name for the kind of reply, such as `brush-off`: the figures are
+then also given per kind). Any problem is an InputError naming the file and the line.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class LabelledResponse:
     cue: str
     reply: str
     handled: bool
+    kind: str = ""
 
 
 def _label(path: Path, line: int, value: Any, allowed: tuple[str, ...]) -> str:
@@ -99,9 +101,14 @@ def read_responses(path: Path) -> list[LabelledResponse]:
     found: list[LabelledResponse] = []
     for number, obj in _json_lines(path, read_text(path)):
         label = _label(path, number, obj.get("label"), RESPONSE_LABELS)
+        kind = _text(path, number, obj, "kind") if "kind" in obj else ""
         found.append(
             LabelledResponse(
-                number, _text(path, number, obj, "cue"), _text(path, number, obj, "reply"), label == "handled"
+                number,
+                _text(path, number, obj, "cue"),
+                _text(path, number, obj, "reply"),
+                label == "handled",
+                kind.strip(),
             )
         )
     if not found:

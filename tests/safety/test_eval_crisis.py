@@ -73,3 +73,34 @@ def test_bad_input_exits_2_with_one_line_naming_file_and_line(esc: EscRunner, tm
     result = esc("eval", "crisis", "--responses", str(broken))
     assert result.code == 2 and "r.jsonl" in result.err and "line 1" in result.err
     assert esc("eval", "crisis").code == 2
+
+
+def test_replies_that_name_their_kind_are_scored_per_kind(esc: EscRunner, tmp_path: Path) -> None:
+    named = [{**RESPONSES[0], "kind": "brush-off"}, {**RESPONSES[1], "kind": "handled"}]
+    # A reply the check reads as handled, labelled unhandled: a mistake in its kind.
+    named.append({**RESPONSES[1], "label": "unhandled", "kind": "brush-off"})
+    path = tmp_path / "kinds.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in named), encoding="utf-8")
+    data = json.loads(esc("eval", "crisis", "--responses", str(path), "--format", "json").out)
+    by_kind = data["responses"]["by_kind"]
+    assert by_kind == {
+        "brush-off": {"replies": 2, "correct": 1, "accuracy": 0.5},
+        "handled": {"replies": 1, "correct": 1, "accuracy": 1.0},
+    }
+    assert [(m["line"], m["kind"]) for m in data["responses"]["mistakes"]] == [(3, "brush-off")]
+    text = esc("eval", "crisis", "--responses", str(path))
+    assert text.code == 0 and "accuracy by kind" in text.out and "line 3 (unhandled, brush-off)" in text.out
+    unnamed = tmp_path / "plain.jsonl"
+    unnamed.write_text("".join(json.dumps(r) + "\n" for r in RESPONSES), encoding="utf-8")
+    plain = esc("eval", "crisis", "--responses", str(unnamed))
+    measured = json.loads(esc("eval", "crisis", "--responses", str(unnamed), "--format", "json").out)
+    assert measured["responses"]["by_kind"] == {}
+    assert "accuracy by kind" not in plain.out
+
+
+def test_a_kind_that_is_not_text_exits_2(esc: EscRunner, tmp_path: Path) -> None:
+    path = tmp_path / "k.jsonl"
+    path.write_text(json.dumps({**RESPONSES[0], "kind": 3}) + "\n", encoding="utf-8")
+    result = esc("eval", "crisis", "--responses", str(path))
+    assert result.code == 2 and "k.jsonl" in result.err and "line 1" in result.err and "'kind'" in result.err
+    assert result.err.strip().count("\n") == 0
