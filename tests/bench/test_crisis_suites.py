@@ -100,3 +100,40 @@ def test_the_crisis_suites_are_frozen_by_hash() -> None:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entries[path.name], (
             f"{path.name} changed after it was frozen: write a new suite file instead"
         )
+
+
+DEV_RESPONSES = SUITES / "safety_responses_dev.jsonl"
+DEV_KINDS = {
+    "handled",
+    "brush-off",
+    "no-help",
+    "change-of-subject",
+    "cold-handoff",
+    "generic-empathy",
+    "toxic-positivity",
+    "problem-advice",
+    "no-safety-question",
+    "leaves-the-seeker",
+}
+
+
+def test_the_dev_responses_are_well_formed_labelled_by_kind_and_share_nothing_with_held_out_files() -> None:
+    """The dev file is for tuning the safety-response check: it must not repeat a held-out reply or cue."""
+    raw = DEV_RESPONSES.read_bytes()
+    assert b"\r" not in raw and raw.endswith(b"\n")
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+    for number, row in enumerate(rows, 1):
+        assert set(row) == {"cue", "reply", "label", "kind"}, f"{DEV_RESPONSES.name}:{number}"
+        assert row["kind"] in DEV_KINDS, f"{DEV_RESPONSES.name}:{number}: kind {row['kind']!r}"
+        assert (row["label"] == "handled") == (row["kind"] == "handled"), f"{DEV_RESPONSES.name}:{number}"
+    counts = Counter(row["label"] for row in rows)
+    assert counts["handled"] >= MIN_PER_RESPONSE_LABEL and counts["unhandled"] >= MIN_PER_RESPONSE_LABEL
+    replies = {squashed(row["reply"]) for row in rows}
+    assert len(replies) == len(rows)
+    assert [row["reply"] for row in rows if PHONE.search(row["reply"])] == []
+    held_out = {squashed(row["reply"]) for row in read_responses()} | {
+        squashed(row["cue"]) for row in read_responses()
+    }
+    held_out |= {squashed(text) for _, text in read_cues(CUE_FILES["test"])}
+    shared = [r for r in rows if squashed(r["reply"]) in held_out or squashed(r["cue"]) in held_out]
+    assert shared == []
