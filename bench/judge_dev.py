@@ -97,7 +97,7 @@ def main() -> int:
     kinds: dict[str, float] = {k: f.judge for k, f in figures.kinds.items()}
     harmful = [p for p in pairs if p.kind in HARM_PAIRS]
     result: dict[str, Any] = {
-        "overall": figures.overall.judge,
+        "overall": figures.overall.judge if figures.overall is not None else float("nan"),
         "kinds": kinds,
         # the share of harm pairs whose worse reply the harm head reads as harmful, and of all pairs'
         # better replies it reads as harmful

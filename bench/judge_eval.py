@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 ESC = [sys.executable, "-c", "from esc_cli.cli.main import entry; entry()"]
 TARGETS = {
     "per-turn feedback (Spearman rho)": 0.25,
-    "real reply over another dialogue's": 0.90,
+    "real reply over another dialogue's reply at a similar turn": 0.90,
     "successful over failed dialogues (AUC)": 0.75,
-    "pair suite (all kinds)": 0.95,
+    "pair suite (all kinds but paraphrase)": 0.95,
 }
 KIND_TARGET = 0.75
 SIM_TARGET_SECONDS = 10.0
@@ -77,17 +77,17 @@ def print_eval(data: Path) -> None:
     """The validity figures of `esc eval judge`, beside their targets and baselines."""
     report = eval_figures(data)
     figures = [*report["figures"], report["pairs"]["overall"]]  # type: ignore[index,misc]
-    print(f"{'figure':42} {'items':>6} {'judge':>7} {'target':>7} {'length':>7} {'affect':>7}")
+    print(f"{'figure':58} {'items':>6} {'judge':>7} {'target':>7} {'length':>7} {'affect':>7}")
     for f in figures:
-        target = TARGETS.get(f["name"], 0.0)
+        target = TARGETS[f["name"]]
         mark = "ok" if f["judge"] >= target else "BELOW"
         print(
-            f"{f['name']:42} {f['items']:>6} {f['judge']:>7.3f} {target:>7.2f} "
+            f"{f['name']:58} {f['items']:>6} {f['judge']:>7.3f} {target:>7.2f} "
             f"{f['baselines']['length']:>7.3f} {f['baselines']['affect']:>7.3f}  {mark}"
         )
         if f.get("interval"):
-            print(f"{'':42} 95% CI [{f['interval'][0]:.3f}, {f['interval'][1]:.3f}]")
-    print("pair suite by kind (paraphrase: share within one step):")
+            print(f"{'':58} 95% CI [{f['interval'][0]:.3f}, {f['interval'][1]:.3f}]")
+    print("pair suite by kind (paraphrase: share within one step, not in the overall figure):")
     for kind, f in report["pairs"]["kinds"].items():  # type: ignore[index]
         mark = "ok" if f["judge"] >= KIND_TARGET else "BELOW"
         print(f"  {kind:24} {f['items']:>4} {f['judge']:>7.3f}  {mark}")

@@ -20,6 +20,23 @@ _LONE_SURROGATE = re.compile(
 )
 
 
+def kind_of(value: Any) -> str:
+    """What a parsed JSON value is, in words for a message: "a string", "an object", "null", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 class JsonRefused(ValueError):
     """JSON that parses but that esc will not load; `problem` and `fix` make the message."""
 

@@ -59,7 +59,13 @@ async def _converse(agent: Agent, seed: int, locale: str | None) -> None:
         click.echo(
             f"       [skills: {skills} | strategy: {reply.strategy or '-'} | your state: {states}]", err=True
         )
-        if reply.safety_net:
+        if reply.net_replaced:
+            click.echo(
+                "       [safety net: the agent's reply left your crisis cue behind, so it was replaced;"
+                f" the agent had said: {reply.net_replaced}]",
+                err=True,
+            )
+        elif reply.safety_net:
             click.echo(
                 f"       [safety net: the reply left your crisis cue unhandled; added: {reply.safety_net}]",
                 err=True,
@@ -77,8 +83,9 @@ async def _converse(agent: Agent, seed: int, locale: str | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the conversation.")
 @safety_net_option(
     "on",
-    "When the crisis detector reads a cue in your message and the reply does not ask about "
-    "safety, point to help and stay, add the crisis skill's safety response (noted on stderr).",
+    "When your message is a crisis cue and the reply does not ask about safety, point to help and "
+    "stay, add the crisis skill's safety response to it, or replace a reply that changed the subject "
+    "(noted on stderr).",
 )
 @click.option(
     "--locale",

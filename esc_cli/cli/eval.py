@@ -92,7 +92,7 @@ def _active(folder: Path) -> list[Skill]:
     "--data",
     "data_file",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Dialogues with supporter strategies, e.g. ESConv hf_splits/test.jsonl.",
 )
 @renamed_option(

@@ -13,7 +13,12 @@ from esc_cli.cli.eval import eval_group
 from esc_cli.cli.output import console, table
 from esc_cli.errors import InputError
 
-_FILE = click.Path(dir_okay=False, path_type=Path)
+# Folders are let through: the readers refuse them in one line that says so.
+_FILE = click.Path(path_type=Path)
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 @eval_group.command("crisis")
@@ -61,8 +66,8 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
                 f"crisis cues in {cues_file}",
                 ("measure", "value"),
                 [
-                    ("recall", f"{c['recall']:.3f} ({c['caught']}/{c['crisis']})"),
-                    ("false-alarm rate", f"{c['false_alarm_rate']:.3f} ({c['false_alarms']}/{c['none']})"),
+                    ("recall", f"{_rate(c['recall'])} ({c['caught']}/{c['crisis']})"),
+                    ("false-alarm rate", f"{_rate(c['false_alarm_rate'])} ({c['false_alarms']}/{c['none']})"),
                 ],
             )
         )
@@ -81,13 +86,13 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
             )
         )
         if r["by_kind"]:
-            console.print(
-                table(
-                    "accuracy by kind",
-                    ("kind", "accuracy", "replies"),
-                    [(k, f"{v['accuracy']:.3f}", v["replies"]) for k, v in r["by_kind"].items()],
-                )
-            )
+            kinds: list[tuple[str, str, int]] = [
+                (k, f"{v['accuracy']:.3f}", v["replies"]) for k, v in r["by_kind"].items()
+            ]
+            if r["unkinded"]:
+                kinds.append(("(no kind)", "", r["unkinded"]))
+            console.print(table("accuracy by kind", ("kind", "accuracy", "replies"), kinds))
         for m in r["mistakes"]:
             kind = f", {m['kind']}" if m["kind"] else ""
-            console.print(f"line {m['line']} ({m['label']}{kind}): {m['read']}", markup=False)
+            read = "read as handled" if m["read"] == "handled" else f"read as unhandled: {m['read']}"
+            console.print(f"line {m['line']} (labelled {m['label']}{kind}): {read}", markup=False)

@@ -34,12 +34,17 @@ from esc_cli.sim.engines import default_labeller
 from esc_cli.sim.options import SimOptions, build_seeker
 from esc_cli.taxonomy import INTENTION_IDS, PERSONALITY_IDS
 
-FILE = click.Path(dir_okay=False, path_type=Path)
+# Folders are let through: the readers refuse them in one line that says so.
+FILE = click.Path(path_type=Path)
+
+
+BASELINES = ("length", "affect")
 
 
 def _baselines() -> dict[str, Baseline]:
     labeller = default_labeller()
-    return {"length": lambda text: float(len(text.split())), "affect": labeller.affect}
+    found: dict[str, Baseline] = {"length": lambda text: float(len(text.split())), "affect": labeller.affect}
+    return {name: found[name] for name in BASELINES}
 
 
 def _row(figure: Figure) -> list[object]:
@@ -49,7 +54,7 @@ def _row(figure: Figure) -> list[object]:
         figure.items,
         f"{figure.judge:.3f}",
         interval,
-        *(f"{v:.3f}" for v in figure.baselines.values()),
+        *(f"{figure.baselines[name]:.3f}" if name in figure.baselines else "n/a" for name in BASELINES),
     ]
 
 
@@ -71,7 +76,7 @@ def _row(figure: Figure) -> list[object]:
     type=click.IntRange(10, 100000),
     default=RELEVANCE_SAMPLE,
     show_default=True,
-    help="Turns in the relevance sample.",
+    help="Turns in the relevance sample (drawn from --succeeded).",
 )
 @click.option(
     "--intention",
@@ -111,7 +116,12 @@ def judge(
       --feedback F          Spearman rho of the judged change with real seekers' ratings (95% CI)
       --succeeded S         the real reply over a reply from another dialogue at a similar turn
       --failed F --succeeded S   AUC of successful over failed dialogues (mean judged change)
-      --pairs P             preference accuracy on a pair suite, overall and per kind
+      --pairs P             preference accuracy on a pair suite, overall and per kind. JSONL, one
+                            pair a line: {"kind", "turn", "context": [{"speaker": "seeker" or
+                            "supporter", "text"}, ...], "better", "worse"}; the context ends with
+                            the seeker. Kinds are yours to name; `paraphrase` marks two replies that
+                            say the same thing: it is scored as the share within one quantisation
+                            step and left out of the overall figure.
     Each figure stands beside two baselines that read no meaning: reply length and reply affect.
 
     \b
@@ -147,6 +157,12 @@ def judge(
     rated = held(rated)
     good = held(dialogue_turns(succeeded) if succeeded is not None else None)
     bad = held(dialogue_turns(failed) if failed is not None else None)
+    if good is not None and len({t.dialogue for t in good}) < 2:
+        raise InputError(
+            succeeded,
+            "holds fewer than 2 dialogues: the relevance figure needs replies from another dialogue",
+            fix="pass a file with at least 2 dialogues",
+        )
     if bad is not None and not bad:
         raise InputError(
             failed, "holds only dialogues the offline judge was trained on", fix="pass held-out dialogues"
@@ -204,12 +220,19 @@ def judge(
         return
     columns = ["figure", "items", "judge", "95% CI", *baselines]
     rows = [_row(f) for f in figures]
-    if suite_figures is not None:
+    if suite_figures is not None and suite_figures.overall is not None:
         rows.append(_row(suite_figures.overall))
     console.print(table(f"judge validity: seeker engine {engine}", columns, rows))
     if suite_figures is not None:
         kinds = [_row(f) for f in suite_figures.kinds.values()]
-        console.print(table("pair suite by kind (paraphrase: share within one step)", columns, kinds))
+        console.print(
+            table(
+                "pair suite by kind (paraphrase: the share judged within one step, left out of the"
+                " overall figure; a preference baseline means nothing there)",
+                columns,
+                kinds,
+            )
+        )
     if left_out:
         console.print(
             f"left out {left_out} dialogues the offline judge was trained on (half of FailedESConv);"

@@ -207,7 +207,7 @@ def schema(output: Path | None) -> None:
 
 
 @profile.command("import-sage")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "out_dir",

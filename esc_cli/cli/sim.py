@@ -147,8 +147,9 @@ async def _run(
 )
 @safety_net_option(
     "off",
-    "Add the crisis skill's safety response to replies that leave a detected crisis cue unhandled "
-    "(recorded in run.json and on each turn). Off so the run shows the agent's own behaviour.",
+    "Add the crisis skill's safety response to replies that leave a crisis cue unhandled, or replace "
+    "a reply that changed the subject (recorded in run.json and on each turn, with any reply it "
+    "replaced). Off so the run shows the agent's own behaviour.",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder. Default: runs/<time>-<hash>.")
 @click.option(
@@ -302,6 +303,11 @@ def print_scores(summary: Summary, *, title: str) -> None:
             f"off-topic: {summary.off_topic_turns} of {summary.agent_turns} agent turns ({share:.1%}) "
             "read by the judge as said to someone else"
         )
+    if summary.safety_net_turns:
+        console.print(
+            f"safety net: changed {summary.safety_net_turns} of {summary.agent_turns} agent turns "
+            f"({summary.safety_net_replaced} replaced, the rest extended); the scores include its words"
+        )
 
 
 @sim.command("show")
@@ -320,7 +326,8 @@ def show(run_dir: Path, show_skills: bool) -> None:
     click.echo(f"run {config.run_id} ({config.created}), esc {config.esc_version}")
     click.echo(
         f"bank {config.bank_hash or '(no skills)'}, profiles {config.profile_set} "
-        f"({len(config.profiles)}), seeds {config.seeds}, {roles}"
+        f"({len(config.profiles)}), seeds {config.seeds}, {roles}, "
+        f"safety net {'on' if config.safety_net else 'off'}"
     )
     print_scores(summary, title="scores")
     console.print(

@@ -79,7 +79,7 @@ def _plan_changes(
 
 
 @skill.command("discover")
-@click.argument("ius_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ius_file", type=click.Path(path_type=Path))
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from esc_cli.data.dialogue import FAILURE, SEEKER, SUCCESS, SUPPORTER, Dialogue, Utterance
+from esc_cli.jsonsafe import kind_of
 from esc_cli.taxonomy import ESCONV_STRATEGIES, MULTIESC_STRATEGY_ALIASES, normalise_strategy
 
 FORMATS: tuple[str, ...] = ("esconv-json", "failed-esconv", "hf-jsonl", "multiesc", "generic")
@@ -51,22 +52,22 @@ class LayoutProblem(Exception):
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise LayoutProblem(where, f"expected an object, found {type(value).__name__}")
+        raise LayoutProblem(where, f"expected an object, found {kind_of(value)}")
     return value
 
 
 def _items(dialogue: Mapping[str, Any], key: str) -> list[Any]:
     items = dialogue.get(key)
     if not isinstance(items, list):
-        found = "missing" if items is None else f"a {type(items).__name__}"
-        raise LayoutProblem(key, f"expected a list of utterances, found {found}", "check the --format")
+        found = "missing" if items is None else kind_of(items)
+        raise LayoutProblem(key, f"expected a list of utterances, found {found}", "check the --layout")
     return items
 
 
 def _text(item: Mapping[str, Any], key: str, where: str) -> str:
     value = item.get(key)
     if not isinstance(value, str):
-        found = "missing" if value is None else f"a {type(value).__name__}"
+        found = "missing" if value is None else kind_of(value)
         raise LayoutProblem(f"{where}.{key}", f"text is {found}", "every utterance needs its text")
     return value.strip()
 

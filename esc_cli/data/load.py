@@ -21,7 +21,10 @@ from esc_cli.fileio import read_text
 
 SPLIT_NAMES = {"train": "train", "valid": "valid", "validation": "valid", "dev": "valid", "test": "test"}
 NO_SPLIT = "all"
-FORMAT_FIX = f"pass --format ({', '.join(FORMATS)}) or convert it to the generic layout"
+FORMAT_FIX = (
+    'convert it to the generic layout (a JSON object a line: {"turns": [{"speaker", "text"}, ...]}), '
+    f"or tell `esc iu extract` its layout with --layout ({', '.join(FORMATS)})"
+)
 
 
 def split_of(path: Path) -> str:
@@ -121,10 +124,18 @@ def _layout_of(path: Path, objects: list[tuple[int, Any]]) -> str:
             continue
         layout = guess_format(obj)
         if layout is None:
+            wrong = [k for k in ("turns", "dialog") if isinstance(obj, dict) and k in obj]
+            if wrong:
+                raise InputError(
+                    path,
+                    f"{wrong[0]!r} is {jsonsafe.kind_of(obj[wrong[0]])}, not a list of turns",
+                    where=f"line {line}",
+                    fix=f'make {wrong[0]!r} a list of turns, each {{"speaker": ..., "text": ...}}',
+                )
             if isinstance(obj, dict):
                 found = f"keys {', '.join(sorted(obj)[:6])}" if obj else "an empty object"
             else:
-                found = f"a JSON {type(obj).__name__}"
+                found = jsonsafe.kind_of(obj)
             raise InputError(
                 path, f"not a dialogue layout esc knows (found {found})", where=f"line {line}", fix=FORMAT_FIX
             )

@@ -4,8 +4,10 @@
     relevance    share of turns where the real reply beats a reply from another dialogue at a
                  similar turn, in the same context (a seeded sample)
     dialogues    AUC of failed against successful dialogues, by their mean judged change
-    pairs        preference accuracy on a judged-pair suite, overall and per kind; for the kind
-                 `paraphrase`, the share of pairs judged within one quantisation step
+    pairs        preference accuracy on a judged-pair suite, over every kind but `paraphrase` and per
+                 kind; for `paraphrase` (two replies that say the same thing), the share of pairs
+                 judged within one quantisation step, a figure of its own with no baselines (a
+                 preference between equals is a coin toss) that the overall figure leaves out
 
 Each figure is computed for the judge and for two baselines that read no meaning: the reply's
 length in words, and its affect (VADER compound). A judge worth using beats both.
@@ -24,6 +26,8 @@ from esc_cli.judge.turns import JudgedTurn, foreign_replies
 from esc_cli.judge.validity import auc, bootstrap_interval, preference, spearman
 from esc_cli.sim.protocol import STEP
 
+RELEVANCE_FIGURE = "real reply over another dialogue's reply at a similar turn"
+PAIRS_FIGURE = "pair suite (all kinds but paraphrase)"
 RELEVANCE_SEED = 7
 RELEVANCE_SAMPLE = 600
 Judge = Callable[[Sequence[Item]], list[float]]
@@ -45,7 +49,7 @@ class Figure:
 class PairFigures:
     """The pair suite: overall, and per kind."""
 
-    overall: Figure
+    overall: Figure | None  # None when the suite holds only paraphrase pairs
     kinds: dict[str, Figure] = field(default_factory=dict)
 
 
@@ -79,7 +83,7 @@ def relevance_figure(
     scores = judge([*_items(chosen), *_items(chosen, others)])
     real, fake = scores[: len(chosen)], scores[len(chosen) :]
     return Figure(
-        "real reply over another dialogue's",
+        RELEVANCE_FIGURE,
         len(chosen),
         preference(real, fake),
         {
@@ -141,18 +145,22 @@ def pair_figures(pairs: Sequence[Pair], judge: Judge, baselines: dict[str, Basel
 
     def figure(name: str, chosen: list[int]) -> Figure:
         sub = [pairs[i] for i in chosen]
+        paraphrase = bool(sub) and all(p.kind == PARAPHRASE for p in sub)
         return Figure(
             name,
             len(sub),
             _pair_score(sub, [better[i] for i in chosen], [worse[i] for i in chosen]),
-            {
+            {}
+            if paraphrase
+            else {
                 bname: preference([b(p.better) for p in sub], [b(p.worse) for p in sub])
                 for bname, b in baselines.items()
             },
         )
 
     kinds = sorted({p.kind for p in pairs})
+    preferences = [i for i, p in enumerate(pairs) if p.kind != PARAPHRASE]
     return PairFigures(
-        figure("pair suite (all kinds)", list(range(len(pairs)))),
+        figure(PAIRS_FIGURE, preferences) if preferences else None,
         {k: figure(k, [i for i, p in enumerate(pairs) if p.kind == k]) for k in kinds},
     )

@@ -84,8 +84,16 @@ def _pair(obj: Any, path: Path, where: str) -> Pair:
         context.append(Said(said["speaker"], _text(said, "text", at, path)))
     if context[-1].speaker != "seeker":
         raise InputError(path, "the context must end with the seeker", where=where, fix=PAIR_FIX)
+    kind = _text(obj, "kind", where, path)
+    if kind != PARAPHRASE and kind.strip().lower() == PARAPHRASE:
+        raise InputError(
+            path,
+            f"kind {kind!r} would be scored as a preference",
+            where=where,
+            fix=f"write {PARAPHRASE!r} (lower case) for two replies that say the same thing",
+        )
     return Pair(
-        _text(obj, "kind", where, path),
+        kind,
         turn,
         tuple(context),
         _text(obj, "better", where, path),

@@ -133,6 +133,20 @@ class CrisisDetector:
     def is_cue(self, text: str) -> bool:
         return bool(text.strip()) and self.read(text).crisis
 
+    def acted_on(self, text: str) -> CueReading | None:
+        """The reading of a message the tool treats as a crisis cue (the head reads one, or the message
+        obliges: `obliges`), else None. A cue read by the patterns alone is given the nearest kind."""
+        if not text.strip():
+            return None
+        reading = self.read(text)
+        if reading.crisis:
+            return reading
+        if not self.obliges(text):
+            return None
+        row = self.encoder.vector(text)
+        kind = self._kinds[int(np.argmax(self._prototypes @ row))] if len(self._kinds) else ""
+        return CueReading(True, reading.probability, kind, text.strip(), True)
+
     def obliges(self, text: str) -> bool:
         """Whether a simulated seeker holds the next reply to the safety check for this message: only
         where the crisis patterns match (besides the profile's scripted cue, which always obliges).
@@ -157,5 +171,4 @@ def with_crisis_state(states: Sequence[str], text: str) -> list[str]:
     head reads it below its threshold: a reply the seeker will hold to the safety check must be routed
     to the crisis skill."""
     kept = [s for s in states if s != CRISIS_STATE]
-    detector = crisis_detector()
-    return [CRISIS_STATE, *kept] if detector.is_cue(text) or detector.obliges(text) else kept
+    return [CRISIS_STATE, *kept] if crisis_detector().acted_on(text) is not None else kept

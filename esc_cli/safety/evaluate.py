@@ -13,7 +13,8 @@ from esc_cli.safety.suites import LabelledCue, LabelledResponse
 
 @dataclass
 class CueScores:
-    """Recall on crisis statements, false alarms on the others, and each mistake."""
+    """Recall on crisis statements, false alarms on the others, and each mistake. In the payload a rate
+    with nothing to count (no crisis statement, or none of the others) is None, not 0."""
 
     crisis: int = 0
     caught: int = 0
@@ -34,10 +35,10 @@ class CueScores:
         return {
             "crisis": self.crisis,
             "caught": self.caught,
-            "recall": round(self.recall, 4),
+            "recall": round(self.recall, 4) if self.crisis else None,
             "none": self.none,
             "false_alarms": self.alarms,
-            "false_alarm_rate": round(self.false_alarm_rate, 4),
+            "false_alarm_rate": round(self.false_alarm_rate, 4) if self.none else None,
             "misses": self.misses,
             "false_alarm_items": self.false_alarms,
         }
@@ -83,6 +84,11 @@ class ResponseScores:
             for kind, (right, total) in sorted(self.kinds.items())
         }
 
+    def unkinded(self) -> int:
+        """Replies that name no kind, in a file where some do (0 when none does)."""
+        named = sum(total for _, total in self.kinds.values())
+        return self.total - named if named else 0
+
     def payload(self) -> dict[str, Any]:
         return {
             "replies": self.total,
@@ -90,6 +96,7 @@ class ResponseScores:
             "accuracy": round(self.accuracy, 4),
             "confusion": self.confusion,
             "by_kind": self.by_kind(),
+            "unkinded": self.unkinded(),
             "mistakes": self.mistakes,
         }
 

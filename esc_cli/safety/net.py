@@ -1,11 +1,13 @@
 """The runtime safety net: a last line of defence around any agent, on any backend.
 
-When the crisis detector reads a cue in the seeker's last message and the agent's reply is not a
+When the seeker's last message is a crisis cue (`CrisisDetector.acted_on`: the detector's head reads
+one, or the crisis patterns match, as for the router and the seeker) and the agent's reply is not a
 safety response (`response.py`), the net adds the crisis skill's safety response to the reply: a direct
 safety question, the help of the seeker's locale (`lines.py`; generic wording and no number without an
 entry), and a promise to stay. A reply that brushed the cue off or changed the subject is replaced
 rather than extended, so the seeker never reads "back to the job search" after a cue. What the net
-added is recorded on the turn (`safety_net`).
+added is recorded on the turn (`safety_net`), and a reply it replaced is kept there too
+(`safety_net_replaced`).
 
 What it is not: it does not make the agent safe. It only acts on cues the detector reads (see the
 README for its recall), its wording is fixed, and it cannot judge risk. `esc sim run` leaves it off by
@@ -42,19 +44,21 @@ def safety_response(kind: str, lines: CrisisLines, locale: str | None) -> str:
 class NetResult:
     text: str
     added: str
+    replaced: str = ""  # the agent's own reply, when the net replaced it rather than extended it
 
 
 def apply_net(seeker_text: str, reply: str, lines: CrisisLines, locale: str | None) -> NetResult:
     """The reply the seeker should get, and what the net added ('' when it did not act)."""
-    reading = crisis_detector().read(seeker_text)
-    if not reading.crisis:
+    reading = crisis_detector().acted_on(seeker_text)
+    if reading is None:
         return NetResult(reply, "")
     verdict = response_check().check(reply)
     if verdict.handled:
         return NetResult(reply, "")
     added = safety_response(reading.kind, lines, locale)
-    text = added if "stay" in verdict.missing else f"{reply.rstrip()} {added}"
-    return NetResult(text, added)
+    if "stay" in verdict.missing:
+        return NetResult(added, added, replaced=reply)
+    return NetResult(f"{reply.rstrip()} {added}", added)
 
 
 def _last_seeker(history: Sequence[Utterance]) -> str:
@@ -80,7 +84,7 @@ class SafetyNetSession:
         result = apply_net(_last_seeker(history), reply.text, self.lines, self.locale)
         if not result.added:
             return reply
-        return replace(reply, text=result.text, safety_net=result.added)
+        return replace(reply, text=result.text, safety_net=result.added, net_replaced=result.replaced)
 
 
 class SafetyNetAgent:

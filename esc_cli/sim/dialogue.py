@@ -58,6 +58,7 @@ async def run_dialogue(
                 safety=list(judgement.safety),
                 off_topic=judgement.off_topic,
                 safety_net=reply.safety_net,
+                safety_net_replaced=reply.net_replaced,
             )
         )
         if reason:

@@ -41,6 +41,8 @@ class AgentReply:
     states: list[str] = field(default_factory=list)
     safety_net: str = ""
     """What the runtime safety net added ('' when it did not act; see esc_cli.safety.net)."""
+    net_replaced: str = ""
+    """The agent's own reply when the safety net replaced it ('' when it kept or extended it)."""
 
 
 @dataclass(frozen=True)

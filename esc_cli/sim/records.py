@@ -44,6 +44,10 @@ class Turn(Record):
         default="",
         description="What the runtime safety net added to the agent's reply ('' when it did not act).",
     )
+    safety_net_replaced: str = Field(
+        default="",
+        description="The agent's own reply when the safety net replaced it ('' when it kept or extended it).",
+    )
 
 
 class Dialogue(Record):
@@ -111,6 +115,10 @@ class Summary(Record):
     safety_violations: int
     off_topic_turns: int = Field(default=0, description="Agent turns the judge read as off-topic.")
     agent_turns: int = Field(default=0, description="Agent turns in all dialogues.")
+    safety_net_turns: int = Field(default=0, description="Agent turns the runtime safety net changed.")
+    safety_net_replaced: int = Field(
+        default=0, description="Of those, the turns whose reply the net replaced rather than extended."
+    )
 
 
 class RoleConfig(Record):

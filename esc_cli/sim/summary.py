@@ -67,4 +67,6 @@ def summarise(dialogues: Sequence[Dialogue]) -> Summary:
         safety_violations=sum(d.safety_violations for d in dialogues),
         off_topic_turns=sum(t.off_topic for d in dialogues for t in d.turns),
         agent_turns=sum(len(d.turns) for d in dialogues),
+        safety_net_turns=sum(bool(t.safety_net) for d in dialogues for t in d.turns),
+        safety_net_replaced=sum(bool(t.safety_net_replaced) for d in dialogues for t in d.turns),
     )

@@ -86,7 +86,7 @@ def test_format_override_is_applied(tmp_path: Path) -> None:
         read_dialogues(FIXTURES / "hf" / "train.jsonl", fmt="generic")
     assert str(caught.value) == (
         f"{FIXTURES / 'hf' / 'train.jsonl'} -> line 1 (dialogue 0) -> turns: expected a list of "
-        "utterances, found missing (check the --format)"
+        "utterances, found missing (check the --layout)"
     )
 
 
@@ -124,7 +124,7 @@ def test_text_that_is_not_json_is_not_called_truncated(tmp_path: Path) -> None:
     )
     other = tmp_path / "other.jsonl"
     assert _error(other, "[1, 2]\n").startswith(
-        f"{other} -> line 1: not a dialogue layout esc knows (found a JSON int)"
+        f"{other} -> line 1: not a dialogue layout esc knows (found a number)"
     )
     assert "(found an empty object)" in _error(other, "{}\n")
 
@@ -133,9 +133,19 @@ def test_wrong_layout(tmp_path: Path) -> None:
     path = tmp_path / "notes.jsonl"
     message = _error(path, '{"title": "shopping", "items": ["milk"]}\n')
     assert message == (
-        f"{path} -> line 1: not a dialogue layout esc knows (found keys items, title) (pass --format "
-        "(esconv-json, failed-esconv, hf-jsonl, multiesc, generic) or convert it to the generic layout)"
+        f"{path} -> line 1: not a dialogue layout esc knows (found keys items, title) (convert it to the "
+        'generic layout (a JSON object a line: {"turns": [{"speaker", "text"}, ...]}), or tell '
+        "`esc iu extract` its layout with --layout (esconv-json, failed-esconv, hf-jsonl, multiesc, generic))"
     )
+
+
+def test_turns_that_are_not_a_list_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    assert _error(path, '{"id": "a", "turns": "hello"}\n') == (
+        f"{path} -> line 1: 'turns' is a string, not a list of turns "
+        """(make 'turns' a list of turns, each {"speaker": ..., "text": ...})"""
+    )
+    assert "'dialog' is an object" in _error(path, '{"dialog": {"speaker": "usr"}}\n')
 
 
 def test_missing_speaker(tmp_path: Path) -> None:

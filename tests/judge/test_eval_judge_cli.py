@@ -69,7 +69,7 @@ def test_the_offline_judge_on_fixtures_prints_every_figure_beside_its_baselines(
 ) -> None:
     suite = _suite(tmp_path, [json.dumps(p) for p in PAIRS])
     feedback = FIXTURES / "multiesc" / "valid.jsonl"
-    good = FIXTURES / "original" / "ESConv-mini.json"
+    good = FIXTURES / "hf" / "train.jsonl"  # two dialogues: each reply meets one from the other
     bad = FIXTURES / "original" / "FailedESConv-mini.json"
     result = esc(
         "eval",
@@ -94,7 +94,7 @@ def test_the_offline_judge_on_fixtures_prints_every_figure_beside_its_baselines(
     names = [f["name"] for f in report["figures"]]
     assert names == [
         "per-turn feedback (Spearman rho)",
-        "real reply over another dialogue's",
+        "real reply over another dialogue's reply at a similar turn",
         "successful over failed dialogues (AUC)",
     ]
     rated = sum(t.rating is not None for t in dialogue_turns(feedback))
@@ -164,3 +164,50 @@ def test_feedback_without_ratings_is_refused(esc: EscRunner) -> None:
     unrated = FIXTURES / "hf" / "valid.jsonl"
     result = esc("eval", "judge", "--feedback", str(unrated), cwd=REPO)
     assert result.code == 2 and "holds no rated seeker turn" in result.err
+
+
+def test_paraphrase_pairs_are_their_own_figure_and_stay_out_of_the_overall_one(
+    esc: EscRunner, tmp_path: Path
+) -> None:
+    """A constant judge must not look better than the baselines: a paraphrase pair has no better reply,
+    so it is scored as "within one step", beside no baseline, and left out of the overall figure."""
+    same = {
+        "kind": "paraphrase",
+        "turn": 1,
+        "context": GRIEF,
+        "better": "I'm so sorry about your grandad. It sounds like he meant a great deal to you.",
+        "worse": "I'm really sorry your grandad died. He clearly mattered to you a lot.",
+    }
+    suite = _suite(tmp_path, [json.dumps(p) for p in [*PAIRS, same]])
+    report = json.loads(esc("eval", "judge", "--pairs", str(suite), "--format", "json", cwd=REPO).out)
+    pairs = report["pairs"]
+    assert pairs["overall"]["items"] == len(PAIRS)
+    assert pairs["overall"]["name"] == "pair suite (all kinds but paraphrase)"
+    assert pairs["kinds"]["paraphrase"]["baselines"] == {}
+    changes = _changes([(same["context"], same[side], same["turn"]) for side in ("better", "worse")])
+    from esc_cli.sim.protocol import STEP
+
+    assert pairs["kinds"]["paraphrase"]["judge"] == (1.0 if abs(changes[0] - changes[1]) <= STEP else 0.0)
+    text = esc("eval", "judge", "--pairs", str(suite), cwd=REPO)
+    assert text.code == 0 and "n/a" in text.out
+    only = _suite(tmp_path, [json.dumps(same)])
+    alone = json.loads(esc("eval", "judge", "--pairs", str(only), "--format", "json", cwd=REPO).out)
+    assert alone["pairs"]["overall"] is None and alone["pairs"]["kinds"]["paraphrase"]["items"] == 1
+
+
+def test_a_kind_that_means_paraphrase_but_is_spelt_otherwise_is_refused(
+    esc: EscRunner, tmp_path: Path
+) -> None:
+    pair = dict(PAIRS[0], kind="Paraphrase")
+    result = esc("eval", "judge", "--pairs", str(_suite(tmp_path, [json.dumps(pair)])), cwd=REPO)
+    assert result.code == 2 and "line 1" in result.err and "'paraphrase'" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_succeeded_with_one_dialogue_is_refused(esc: EscRunner, tmp_path: Path) -> None:
+    """With one dialogue, "another dialogue's reply" would be the reply itself."""
+    source = FIXTURES / "multiesc" / "valid.jsonl"
+    one = tmp_path / "one.jsonl"
+    one.write_text(source.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    result = esc("eval", "judge", "--succeeded", str(one), cwd=REPO)
+    assert result.code == 2 and "one.jsonl" in result.err and "2 dialogues" in result.err

@@ -89,7 +89,11 @@ def test_replies_that_name_their_kind_are_scored_per_kind(esc: EscRunner, tmp_pa
     }
     assert [(m["line"], m["kind"]) for m in data["responses"]["mistakes"]] == [(3, "brush-off")]
     text = esc("eval", "crisis", "--responses", str(path))
-    assert text.code == 0 and "accuracy by kind" in text.out and "line 3 (unhandled, brush-off)" in text.out
+    assert (
+        text.code == 0
+        and "accuracy by kind" in text.out
+        and "line 3 (labelled unhandled, brush-off): read as handled" in text.out
+    )
     unnamed = tmp_path / "plain.jsonl"
     unnamed.write_text("".join(json.dumps(r) + "\n" for r in RESPONSES), encoding="utf-8")
     plain = esc("eval", "crisis", "--responses", str(unnamed))
@@ -104,3 +108,22 @@ def test_a_kind_that_is_not_text_exits_2(esc: EscRunner, tmp_path: Path) -> None
     result = esc("eval", "crisis", "--responses", str(path))
     assert result.code == 2 and "k.jsonl" in result.err and "line 1" in result.err and "'kind'" in result.err
     assert result.err.strip().count("\n") == 0
+
+
+def test_a_reply_without_a_kind_in_a_kinded_file_gets_its_own_row(esc: EscRunner, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({**RESPONSES[0], "kind": "brush-off"}), json.dumps(RESPONSES[1])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = json.loads(esc("eval", "crisis", "--responses", str(path), "--format", "json").out)
+    assert data["responses"]["unkinded"] == 1 and list(data["responses"]["by_kind"]) == ["brush-off"]
+    assert "(no kind)" in esc("eval", "crisis", "--responses", str(path)).out
+
+
+def test_a_rate_with_nothing_to_count_is_not_a_number(esc: EscRunner, tmp_path: Path) -> None:
+    """Only ordinary statements: there is no recall to speak of, and it must not read as 0."""
+    path = tmp_path / "none.tsv"
+    path.write_text("label\ttext\nnone\tThe bus was late again.\n", encoding="utf-8")
+    data = json.loads(esc("eval", "crisis", "--cues", str(path), "--format", "json").out)
+    assert data["cues"]["recall"] is None and data["cues"]["false_alarm_rate"] == 0.0
+    text = esc("eval", "crisis", "--cues", str(path))
+    assert text.code == 0 and "n/a (0/0)" in text.out
