@@ -71,6 +71,8 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
         raise InputError(path, f"over the {max_bytes // 1024} KiB limit", fix="split or shorten the file")
     if not raw.strip():
         raise InputError(path, f"empty {what}", fix=f"write the {what} or delete it")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, f"UTF-16 text, not a UTF-8 {what}", fix="re-save the file as UTF-8")
     if b"\x00" in raw:
         raise InputError(path, f"binary data, not a text {what}", fix="save it as UTF-8 text")
     try:

@@ -111,7 +111,7 @@ def chat(
     the agent routes your message to skills of the bank and answers with their examples. Use
     --backend anthropic (or openai with --base-url) to talk to a real model guided by the skills.
     The skill notes go to stderr, so `esc chat < lines.txt > replies.txt` keeps only the replies.
-    The safety net (on by default) is a fallback, not a guarantee: see the README's safety note.
+    The safety net (on by default) is a fallback, not a guarantee: see the README's "Crisis safety" section.
     This is a research tool, not a clinical service.
     """
     bank = get_bank(ctx)

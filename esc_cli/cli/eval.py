@@ -40,7 +40,8 @@ MEANING = (
 
 @click.group("eval")
 def eval_group() -> None:
-    """Measure a bank against held-out human dialogues."""
+    """Measure against held-out human material: a bank's strategy choices (strategy), a seeker
+    engine as a judge (judge), and the crisis checks (crisis)."""
 
 
 def short(strategy: str) -> str:

@@ -139,7 +139,10 @@ def judge(
     rated = dialogue_turns(feedback) if feedback is not None else None
     if rated is not None and not any(t.rating is not None for t in rated):
         raise InputError(
-            feedback, "holds no rated seeker turn", fix="pass dialogues with per-turn `feedback` (1-5)"
+            feedback,
+            "holds no rated seeker turn",
+            fix="put each `feedback` rating (1-5) on the seeker turn that follows the reply it rates;"
+            " ratings on supporter turns are not read",
         )
     # Dialogues the shipped heads were trained on (half of FailedESConv) are left out for every
     # engine, so the figures of all judges are on the same held-out material.

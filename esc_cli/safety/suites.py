@@ -15,6 +15,7 @@ from typing import Any
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
+from esc_cli.jsonsafe import kind_of
 
 CUE_LABELS = ("crisis", "none")
 RESPONSE_LABELS = ("handled", "unhandled")
@@ -45,11 +46,21 @@ def _label(path: Path, line: int, value: Any, allowed: tuple[str, ...]) -> str:
 def _text(path: Path, line: int, obj: dict[str, Any], key: str) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise InputError(path, f"'{key}' must be a non-empty string", where=f"line {line}")
+        found = "missing" if key not in obj else kind_of(value) if not isinstance(value, str) else "empty"
+        raise InputError(
+            path,
+            f"'{key}' must be a non-empty string (it is {found})",
+            where=f"line {line}",
+            fix=f"write its {key}",
+        )
     return value
 
 
-def _json_lines(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
+CUE_LINE = 'write one JSON object a line: {"label": "crisis" or "none", "text": ...}'
+RESPONSE_LINE = 'write one JSON object a line: {"cue": ..., "reply": ..., "label": "handled" or "unhandled"}'
+
+
+def _json_lines(path: Path, text: str, fix: str) -> list[tuple[int, dict[str, Any]]]:
     found: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
@@ -57,9 +68,9 @@ def _json_lines(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise InputError(path, f"not valid JSON ({exc.msg})", where=f"line {number}") from exc
+            raise InputError(path, f"not valid JSON ({exc.msg})", where=f"line {number}", fix=fix) from exc
         if not isinstance(obj, dict):
-            raise InputError(path, "each line must be a JSON object", where=f"line {number}")
+            raise InputError(path, f"{kind_of(obj)}, not a JSON object", where=f"line {number}", fix=fix)
         found.append((number, obj))
     return found
 
@@ -69,7 +80,7 @@ def read_cues(path: Path) -> list[LabelledCue]:
     text = read_text(path)
     cues: list[LabelledCue] = []
     if path.suffix.lower() in (".jsonl", ".json"):
-        for number, obj in _json_lines(path, text):
+        for number, obj in _json_lines(path, text, CUE_LINE):
             label = _label(path, number, obj.get("label"), CUE_LABELS)
             cues.append(LabelledCue(number, _text(path, number, obj, "text"), label == "crisis"))
     else:
@@ -85,10 +96,15 @@ def read_cues(path: Path) -> list[LabelledCue]:
             if not raw.strip():
                 continue
             fields = raw.split("\t")
-            if len(fields) != 2 or not fields[1].strip():
+            if len(fields) != 2:
                 raise InputError(
-                    path, "expected two tab-separated fields: label and text", where=f"line {number}"
+                    path,
+                    f"{len(fields)} tab-separated field(s), expected 2: label and text",
+                    where=f"line {number}",
+                    fix="write label<TAB>text, with no tab inside the text",
                 )
+            if not fields[1].strip():
+                raise InputError(path, "the text is empty", where=f"line {number}", fix="write the statement")
             label = _label(path, number, fields[0].strip(), CUE_LABELS)
             cues.append(LabelledCue(number, fields[1].strip(), label == "crisis"))
     if not cues:
@@ -99,7 +115,7 @@ def read_cues(path: Path) -> list[LabelledCue]:
 def read_responses(path: Path) -> list[LabelledResponse]:
     """Labelled replies from a JSONL file with cue, reply and label."""
     found: list[LabelledResponse] = []
-    for number, obj in _json_lines(path, read_text(path)):
+    for number, obj in _json_lines(path, read_text(path), RESPONSE_LINE):
         label = _label(path, number, obj.get("label"), RESPONSE_LABELS)
         kind = _text(path, number, obj, "kind") if "kind" in obj else ""
         found.append(

@@ -191,3 +191,14 @@ def test_a_fetched_folder_reads_without_its_label_file(tmp_path: Path) -> None:
     (tmp_path / "strategy.json").write_text('["Question", "Others"]', encoding="utf-8")
     (tmp_path / "FailedESConv.json").write_text("[]", encoding="utf-8")
     assert dialogue_files([tmp_path]) == [tmp_path / "FailedESConv.json"]
+
+
+def test_utf16_text_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    for encoding in ("utf-16", "utf-16-be"):
+        raw = '{"turns": []}\n'.encode(encoding)
+        if encoding == "utf-16-be":
+            raw = b"\xfe\xff" + raw
+        assert (
+            _error(path, raw) == f"{path}: UTF-16 text, not a UTF-8 dialogue file (re-save the file as UTF-8)"
+        )

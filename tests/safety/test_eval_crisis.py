@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from testkit import EscRunner
 
 CUES = (
@@ -127,3 +128,28 @@ def test_a_rate_with_nothing_to_count_is_not_a_number(esc: EscRunner, tmp_path: 
     assert data["cues"]["recall"] is None and data["cues"]["false_alarm_rate"] == 0.0
     text = esc("eval", "crisis", "--cues", str(path))
     assert text.code == 0 and "n/a (0/0)" in text.out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("three.tsv", "label\ttext\ncrisis\tone\ttwo\n", "line 2: 3 tab-separated field(s), expected 2"),
+        ("blank.tsv", "label\ttext\ncrisis\t   \n", "line 2: the text is empty"),
+        ("array.jsonl", '[{"label": "none", "text": "hi"}]\n', "line 1: a list, not a JSON object"),
+        ("pretty.jsonl", '{\n  "label": "none"\n}\n', "line 1: not valid JSON"),
+        (
+            "number.jsonl",
+            '{"label": "none", "text": 3}\n',
+            "'text' must be a non-empty string (it is a number)",
+        ),
+    ],
+)
+def test_each_bad_cue_file_names_the_problem_and_the_fix(
+    esc: EscRunner, tmp_path: Path, name: str, content: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = esc("eval", "crisis", "--cues", str(path))
+    lines = result.err.strip().splitlines()
+    assert result.code == 2 and len(lines) == 1 and name in lines[0] and expected in lines[0], result.err
+    assert "(" in lines[0].split(expected, 1)[1], "the line ends with a fix"
