@@ -40,8 +40,11 @@ MEANING = (
 
 @click.group("eval")
 def eval_group() -> None:
-    """Measure against held-out human material: a bank's strategy choices (strategy), a seeker
-    engine as a judge (judge), and the crisis checks (crisis)."""
+    """Measure against held-out human material.
+
+    A bank's strategy choices (strategy), a seeker engine as a judge (judge), and the crisis checks
+    (crisis), each against material people labelled or lived through.
+    """
 
 
 def short(strategy: str) -> str:

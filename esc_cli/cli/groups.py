@@ -83,7 +83,7 @@ ROOT: dict[str, Lazy] = {
         "Talk to the agent in the terminal, as the seeker. Each turn shows the skills it used.",
     ),
     "data": Lazy("data", "data", "Support-dialogue corpora: fetch them for `esc iu extract`."),
-    "eval": Lazy("eval", "eval_group", "Measure a bank against held-out human dialogues."),
+    "eval": Lazy("eval", "eval_group", "Measure against held-out human material."),
     "evolve": Lazy(
         "evolve",
         "evolve",
