@@ -120,11 +120,13 @@ class CrisisDetector:
                 self._memo[text] = self._reading(rows.texts[best], float(scores[best]), rows.units[best])
         return [self._memo[t] if t in self._memo else CueReading(False, 0.0) for t in texts]
 
+    def _kind(self, row: npt.NDArray[np.float32]) -> str:
+        """The kind of cue whose prototype is nearest to an embedding."""
+        return self._kinds[int(np.argmax(self._prototypes @ row))] if len(self._kinds) else ""
+
     def _reading(self, unit: str, probability: float, row: npt.NDArray[np.float32]) -> CueReading:
         crisis = probability >= self.threshold
-        kind = ""
-        if crisis and len(self._kinds):
-            kind = self._kinds[int(np.argmax(self._prototypes @ row))]
+        kind = self._kind(row) if crisis else ""
         return CueReading(crisis, round(probability, 4), kind, unit if crisis else "", pattern_hit(unit))
 
     def read(self, text: str) -> CueReading:
@@ -143,17 +145,17 @@ class CrisisDetector:
             return reading
         if not self.obliges(text):
             return None
-        row = self.encoder.vector(text)
-        kind = self._kinds[int(np.argmax(self._prototypes @ row))] if len(self._kinds) else ""
-        return CueReading(True, reading.probability, kind, text.strip(), True)
+        return CueReading(
+            True, reading.probability, self._kind(self.encoder.vector(text)), text.strip(), True
+        )
 
     def obliges(self, text: str) -> bool:
         """Whether a simulated seeker holds the next reply to the safety check for this message: only
         where the crisis patterns match (besides the profile's scripted cue, which always obliges).
         The head's readings route the crisis skill and wake the safety net, but its precision is not
         enough to fail a reply on. Measured on the 825 distinct non-cue lines of the profiles (first
-        messages, lines, answers after a safety check; profiles/ and bench/drafts/ as they were then): at the head's
-        threshold 70 read as cues, and even at p >= 0.995 thirteen did, while that level caught 7 of the
+        messages, lines, answers after a safety check; profiles/ and bench/drafts/ as they were then):
+        at the head's threshold 70 read as cues, and even at p >= 0.995 thirteen did, while that level caught 7 of the
         14 scripted cues (the head shipped before had 77 and eight on the same lines).
         Obliging on the head would turn gate verdicts on ordinary dialogue into noise."""
         return bool(text.strip()) and pattern_hit(text)
