@@ -60,6 +60,7 @@ from esc_cli.judge.heads import HEADS_FORMAT, REBUILD_COMMAND, TRAINED_DIALOGUES
 from esc_cli.judge.reading import NO_HARM, sentences
 from esc_cli.judge.turns import JudgedTurn, fingerprints, foreign_replies, judged_turns
 from esc_cli.judge.validity import auc, preference, spearman
+from esc_cli.safety.fitting import lexicon_matrix, nearest_outside
 from esc_cli.safety.heads import BANK_SCALE, bank_matrix, ngrams
 from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
 
@@ -193,21 +194,13 @@ def _harm_inputs(
     similarity leaves out the bank row of its own seed line."""
     from scipy import sparse
 
-    own = np.asarray(lines)
-    columns = []
-    for bank, members in zip(banks, bank_lines, strict=True):
-        sims = rows.astype(np.float64) @ bank.T
-        sims[own[:, None] == members[None, :]] = -1.0
-        k = min(HARM_NEAREST, bank.shape[0])
-        columns.append(np.sort(sims, axis=1)[:, -k:].mean(axis=1))
-    column = {g: c for c, g in enumerate(vocabulary)}
-    lexical = sparse.lil_matrix((len(texts), len(vocabulary)), dtype=np.float64)
-    for r, text in enumerate(texts):
-        present = [column[g] for g in ngrams(text, HARM_LONGEST_NGRAM) if g in column]
-        for c in present:
-            lexical[r, c] = 1.0 / np.sqrt(len(present))
+    columns = [
+        nearest_outside(rows, lines, bank, members, HARM_NEAREST)
+        for bank, members in zip(banks, bank_lines, strict=True)
+    ]
+    lexical = lexicon_matrix(texts, vocabulary, HARM_LONGEST_NGRAM)
     dense = np.hstack([rows.astype(np.float64), np.stack(columns, axis=1)])
-    return sparse.hstack([sparse.csr_matrix(dense), lexical.tocsr()]).tocsr()
+    return sparse.hstack([sparse.csr_matrix(dense), lexical]).tocsr()
 
 
 def fit_harm(encoder: TextEncoder, train_replies: Sequence[str], valid_replies: Sequence[str]) -> HarmFit:

@@ -58,6 +58,7 @@ from esc_cli.data.corpus import load_corpus
 from esc_cli.fileio import atomic_write_text
 from esc_cli.judge.reading import sentences
 from esc_cli.safety.detector import pattern_hit, unit_rows, units
+from esc_cli.safety.fitting import lexicon_matrix, nearest_outside
 from esc_cli.safety.heads import BANK_SCALE, HEADS_FORMAT, REBUILD_COMMAND, CueHead, bank_matrix, ngrams
 from esc_cli.safety.suites import read_cues
 from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
@@ -104,7 +105,6 @@ SUITE_BLOCK = 6
 SEED = 15
 DIGITS = 6
 TRAIN_SUITE = Path("bench/suites/crisis_cues_train.tsv")
-Matrix = npt.NDArray[np.float32]
 # Supporter sentences that may point to help or ask about safety are no negatives for those parts.
 _HELPISH = re.compile(
     r"friend|family|someone|somebody|trust|doctor|counsel|therap|professional|hotline|helpline|\bline\b|"
@@ -238,16 +238,13 @@ class CueData:
         statements = [t for t, m in zip(texts, owners, strict=True) if not self.messages[m].ordinary]
         counts: Counter[str] = Counter(g for t in statements for g in ngrams(t, LONGEST_NGRAM))
         vocabulary = sorted(g for g, n in counts.items() if n >= MIN_NGRAM_UNITS)
-        column = {g: c for c, g in enumerate(vocabulary)}
-        lexical = sparse.lil_matrix((len(index), len(vocabulary)), dtype=np.float32)
-        for r, text in enumerate(texts):
-            present = [column[g] for g in ngrams(text, LONGEST_NGRAM) if g in column]
-            for c in present:
-                lexical[r, c] = LEXICON_SCALE / np.sqrt(len(present))
+        lexical = lexicon_matrix(texts, vocabulary, LONGEST_NGRAM, LEXICON_SCALE, np.float32)
         banks = [self.bank(chosen, 1), self.bank(chosen, 0)]
         own = [self.messages[m].group for m in owners]
+        units = self.rows.units[index]
         nearest = np.stack(
-            [_nearest_elsewhere(self.rows.units[index], own, bank_matrix(b), g) for b, g in banks], axis=1
+            [nearest_outside(units, own, bank_matrix(b), g, NEAREST).astype(np.float32) for b, g in banks],
+            axis=1,
         )
         dense = np.hstack(
             [
@@ -257,7 +254,7 @@ class CueData:
                 nearest * NEAREST_SCALE,
             ]
         )
-        x = sparse.hstack([sparse.csr_matrix(dense), lexical.tocsr()]).tocsr()
+        x = sparse.hstack([sparse.csr_matrix(dense), lexical]).tocsr()
         weights, bias = _logistic(x, [self.messages[m].label for m in owners], CUE_C)
         d = DIMENSION
         return CueHead(
@@ -293,19 +290,6 @@ class CueData:
             scores.append(float(probs[start : start + len(self.groups[m])].max()))
             start += len(self.groups[m])
         return scores
-
-
-def _nearest_elsewhere(rows: Matrix, own: list[str], bank: Matrix, bank_groups: list[str]) -> Matrix:
-    """Mean cosine of each row to its NEAREST nearest bank rows outside its own family."""
-    if bank.shape[0] == 0:
-        return np.zeros(rows.shape[0], dtype=np.float32)
-    sims = rows.astype(np.float64) @ bank.astype(np.float64).T
-    bank_array = np.asarray(bank_groups)
-    for group in set(own):
-        sims[np.ix_(np.asarray(own) == group, bank_array == group)] = -1.0
-    k = min(NEAREST, bank.shape[0])
-    result: Matrix = np.sort(sims, axis=1)[:, -k:].mean(axis=1).astype(np.float32)
-    return result
 
 
 def cross_validate(data: CueData) -> dict[str, Any]:

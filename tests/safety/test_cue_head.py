@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from testkit import REPO
 
+from esc_cli.safety.fitting import nearest_outside
 from esc_cli.safety.heads import CueHead, bank_matrix, nearest_similarity, ngrams
-from esc_cli.safety.train import _nearest_elsewhere, cue_messages, esconv_texts
+from esc_cli.safety.train import NEAREST, cue_messages, esconv_texts
 
 
 def _head(**changes: object) -> CueHead:
@@ -71,7 +72,7 @@ def test_a_training_unit_is_never_compared_with_its_own_family() -> None:
     # trainer averages the NEAREST (5) nearest.
     bank = bank_matrix([[1000, 0]] + [[600, 800]] * 5)
     rows = np.asarray([[1.0, 0.0], [1.0, 0.0]], np.float32)
-    near = _nearest_elsewhere(rows, ["family:a", "family:c"], bank, ["family:a"] + ["family:b"] * 5)
+    near = nearest_outside(rows, ["family:a", "family:c"], bank, ["family:a"] + ["family:b"] * 5, NEAREST)
     assert near.tolist() == pytest.approx([0.6, (1.0 + 4 * 0.6) / 5])
 
 
