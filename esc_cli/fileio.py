@@ -42,8 +42,14 @@ def _article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
-def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: str = "file") -> str:
-    """Read a UTF-8 text file, refusing missing, empty, oversized, binary and badly encoded files."""
+def read_text(
+    path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: str = "file", empty_fix: str | None = None
+) -> str:
+    """Read a UTF-8 text file, refusing missing, empty, oversized, binary and badly encoded files.
+
+    `empty_fix` is the fix printed for an empty file. The default suits a file that lives in a bank
+    or a profile folder ("write the skill file or delete it"); a file passed on the command line says
+    what it should hold instead."""
     try:
         info = path.stat()
         size, mode = info.st_size, info.st_mode
@@ -70,7 +76,7 @@ def read_text(path: Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, what: st
     if max_bytes is not None and len(raw) > max_bytes:
         raise InputError(path, f"over the {max_bytes // 1024} KiB limit", fix="split or shorten the file")
     if not raw.strip():
-        raise InputError(path, f"empty {what}", fix=f"write the {what} or delete it")
+        raise InputError(path, f"empty {what}", fix=empty_fix or f"write the {what} or delete it")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(path, f"UTF-16 text, not a UTF-8 {what}", fix="re-save the file as UTF-8")
     if b"\x00" in raw:

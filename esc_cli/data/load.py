@@ -147,7 +147,7 @@ def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
     """Every dialogue in one file. Raises InputError naming the file and line of the first problem."""
     if fmt is not None and fmt not in PARSERS:
         raise InputError(None, f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
-    text = read_text(path, max_bytes=None, what="dialogue file")
+    text = read_text(path, max_bytes=None, what="dialogue file", empty_fix="pass a file that holds dialogues")
     split = split_of(path)
     dialogues: list[Dialogue] = []
     objects = list(_objects(path, text))

@@ -18,7 +18,9 @@ from esc_cli.iu.records import IU
 
 def iter_ius(path: Path) -> Iterator[IU]:
     """Each IU of the file, in order. Raises InputError at the first malformed line."""
-    text = read_text(path, max_bytes=None, what="IU file")
+    text = read_text(
+        path, max_bytes=None, what="IU file", empty_fix="extract IUs into it first: esc iu extract"
+    )
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue

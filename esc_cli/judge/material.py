@@ -105,7 +105,10 @@ def read_pairs(path: Path) -> list[Pair]:
     """Every pair of a suite file, or one InputError naming the file and line."""
     pairs: list[Pair] = []
     for number, line in enumerate(
-        read_text(path, max_bytes=SUITE_MAX_BYTES, what="pair suite").splitlines(), start=1
+        read_text(
+            path, max_bytes=SUITE_MAX_BYTES, what="pair suite", empty_fix="pass a suite with one pair a line"
+        ).splitlines(),
+        start=1,
     ):
         if not line.strip():
             continue

@@ -58,6 +58,7 @@ def _text(path: Path, line: int, obj: dict[str, Any], key: str) -> str:
 
 CUE_LINE = 'write one JSON object a line: {"label": "crisis" or "none", "text": ...}'
 RESPONSE_LINE = 'write one JSON object a line: {"cue": ..., "reply": ..., "label": "handled" or "unhandled"}'
+RESPONSE_FIX = "pass a file of labelled replies, one JSON object a line: cue, reply and label"
 
 
 def _json_lines(path: Path, text: str, fix: str) -> list[tuple[int, dict[str, Any]]]:
@@ -77,7 +78,7 @@ def _json_lines(path: Path, text: str, fix: str) -> list[tuple[int, dict[str, An
 
 def read_cues(path: Path) -> list[LabelledCue]:
     """Labelled statements from a TSV (header `label<TAB>text`) or JSONL file."""
-    text = read_text(path)
+    text = read_text(path, what="cue file", empty_fix="pass a file of labelled statements: label<TAB>text")
     cues: list[LabelledCue] = []
     if path.suffix.lower() in (".jsonl", ".json"):
         for number, obj in _json_lines(path, text, CUE_LINE):
@@ -115,7 +116,9 @@ def read_cues(path: Path) -> list[LabelledCue]:
 def read_responses(path: Path) -> list[LabelledResponse]:
     """Labelled replies from a JSONL file with cue, reply and label."""
     found: list[LabelledResponse] = []
-    for number, obj in _json_lines(path, read_text(path), RESPONSE_LINE):
+    for number, obj in _json_lines(
+        path, read_text(path, what="response file", empty_fix=RESPONSE_FIX), RESPONSE_LINE
+    ):
         label = _label(path, number, obj.get("label"), RESPONSE_LABELS)
         kind = _text(path, number, obj, "kind") if "kind" in obj else ""
         found.append(

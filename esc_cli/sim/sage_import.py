@@ -172,7 +172,12 @@ _MARKDOWN = re.compile(r"[\*#>`]+")
 
 def read_sage_file(path: Path) -> list[Profile]:
     """Convert every line of a SAGE JSONL file. A bad line raises an InputError naming its number."""
-    text = read_text(path, max_bytes=MAX_SAGE_BYTES, what="SAGE profile file")
+    text = read_text(
+        path,
+        max_bytes=MAX_SAGE_BYTES,
+        what="SAGE profile file",
+        empty_fix="pass the SAGE profiles, one JSON object a line",
+    )
     profiles: list[Profile] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):

@@ -178,7 +178,7 @@ def test_unknown_strategy(tmp_path: Path) -> None:
 
 def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "train.jsonl"
-    assert _error(path, "\n  \n") == f"{path}: empty dialogue file (write the dialogue file or delete it)"
+    assert _error(path, "\n  \n") == f"{path}: empty dialogue file (pass a file that holds dialogues)"
 
 
 def test_non_utf8_bytes(tmp_path: Path) -> None:
