@@ -292,8 +292,9 @@ class CueData:
         return scores
 
 
-def cross_validate(data: CueData) -> dict[str, Any]:
-    """Out-of-fold message scores on the non-seed messages; the threshold and its figures."""
+def out_of_fold(data: CueData) -> dict[str, npt.NDArray[np.float64]]:
+    """Out-of-fold message scores of the non-seed messages, by kind: `crisis`, `hard` (the hard
+    non-crisis statements) and `esconv` (ordinary seeker turns). Folds hold out whole families."""
     rotating = [m for m, msg in enumerate(data.messages) if not msg.seed]
     keys = sorted({data.messages[m].group for m in rotating})
     rng = random.Random(SEED)
@@ -309,7 +310,13 @@ def cross_validate(data: CueData) -> dict[str, Any]:
     for m, score in scores.items():
         msg = data.messages[m]
         by_kind["crisis" if msg.label else "esconv" if msg.ordinary else "hard"].append(score)
-    crisis, hard, ordinary = (np.asarray(by_kind[k]) for k in ("crisis", "hard", "esconv"))
+    return {k: np.asarray(v, dtype=np.float64) for k, v in by_kind.items()}
+
+
+def cross_validate(data: CueData) -> dict[str, Any]:
+    """The threshold chosen on the out-of-fold scores (`out_of_fold`), and its figures."""
+    by_kind = out_of_fold(data)
+    crisis, hard, ordinary = (by_kind[k] for k in ("crisis", "hard", "esconv"))
     best = (-2.0, 0.99)
     for threshold in np.round(np.arange(0.5, 0.995, 0.005), 3):
         if (ordinary >= threshold).mean() > MAX_ORDINARY_ALARMS:
