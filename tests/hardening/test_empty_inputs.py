@@ -30,6 +30,13 @@ REPO = Path(__file__).resolve().parents[2]
             "empty pair suite",
             "pass a suite with one pair a line",
         ),
+        ("ius.jsonl", ("skill", "discover"), "empty IU file", "extract IUs into it first: esc iu extract"),
+        (
+            "sage.jsonl",
+            ("profile", "import-sage", "--out", "{tmp}"),
+            "empty SAGE profile file",
+            "pass the SAGE profiles, one JSON object a line",
+        ),
     ],
 )
 def test_an_empty_input_names_what_to_pass(
@@ -37,8 +44,9 @@ def test_an_empty_input_names_what_to_pass(
 ) -> None:
     path = tmp_path / name
     path.write_text("\n \n", encoding="utf-8")
-    result = esc(*args, str(path), cwd=REPO)
+    result = esc(*(a.replace("{tmp}", str(tmp_path / "out")) for a in args), str(path), cwd=REPO)
+    assert not (tmp_path / "out").exists()
     lines = result.err.strip().splitlines()
     assert result.code == 2 and len(lines) == 1, result.err
-    assert lines[0] == f"error: {path}: {what} ({fix}" + lines[0].split(fix, 1)[1], lines[0]
+    assert lines[0].startswith(f"error: {path}: {what} ({fix}") and lines[0].endswith(")"), lines[0]
     assert "delete it" not in lines[0] and path.read_text(encoding="utf-8") == "\n \n"
