@@ -8,10 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import EscRunner
-
-REPO = Path(__file__).resolve().parents[2]
+from testkit import REPO, EscRunner
 
 
 @pytest.mark.parametrize(
