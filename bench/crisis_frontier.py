@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from esc_cli.data.corpus import load_corpus  # noqa: E402
+from esc_cli.errors import EscError  # noqa: E402
 from esc_cli.judge.validity import auc  # noqa: E402
 from esc_cli.safety import train  # noqa: E402
 from esc_cli.safety.detector import crisis_detector  # noqa: E402
@@ -105,14 +106,28 @@ def report(title: str, crisis: Scores, hard: Scores, ordinary: Scores, shipped: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--turns", type=int, default=2000)
+    parser.add_argument(
+        "--turns",
+        type=int,
+        default=2000,
+        help="ESConv test seeker turns read as ordinary messages (default 2000)",
+    )
     args = parser.parse_args()
+    if args.turns < 1:
+        parser.error("--turns must be at least 1")
     data = os.environ.get("ESC_DATA")
     if not data:
         sys.exit("set ESC_DATA to the data folder (see the README's Data section)")
+    try:
+        measure(Path(data), args.turns)
+    except EscError as exc:
+        sys.exit(f"error: {exc}")
+
+
+def measure(data: Path, turns_wanted: int) -> None:
     detector = crisis_detector()
 
-    seekers, _ = train.esconv_texts(Path(data))
+    seekers, _ = train.esconv_texts(data)
     folds = train.out_of_fold(train.CueData(shared_encoder(), train.cue_messages(REPO, seekers)))
     report(
         "training material, family-held-out cross-validation",
@@ -126,11 +141,11 @@ def main() -> None:
     readings = detector.read_many([c.text for c in cues])
     crisis = np.asarray([r.probability for c, r in zip(cues, readings, strict=True) if c.crisis])
     hard = np.asarray([r.probability for c, r in zip(cues, readings, strict=True) if not c.crisis])
-    dialogues = load_corpus([Path(data) / "esconv" / "hf_splits" / "test.jsonl"], split="test")
+    dialogues = load_corpus([data / "esconv" / "hf_splits" / "test.jsonl"], split="test")
     turns = [
         u.text for d in dialogues for u in d.utterances if u.speaker == "seeker" and len(u.text.split()) >= 3
     ]
-    ordinary = np.asarray([r.probability for r in detector.read_many(turns[: args.turns])])
+    ordinary = np.asarray([r.probability for r in detector.read_many(turns[:turns_wanted])])
     report(
         "held-out test suite and ESConv test turns (best points in hindsight: a ceiling, not a figure)",
         crisis,

@@ -21,6 +21,7 @@ Deterministic (the encoder rounds its vectors): one run is the median of any.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import os
 import sys
@@ -32,6 +33,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from esc_cli.errors import EscError  # noqa: E402
 from esc_cli.judge import train  # noqa: E402
 from esc_cli.judge.evaluate import RELEVANCE_SEED  # noqa: E402
 from esc_cli.judge.features import pair_features, reading_features  # noqa: E402
@@ -101,20 +103,20 @@ def measure(name: str, heads: Heads, turns: list[JudgedTurn]) -> None:
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     data = os.environ.get("ESC_DATA")
     if not data:
         sys.exit("set ESC_DATA to the data folder (see the README's Data section)")
     heads = default_heads()
-    measure(
-        "valid (where the joining is chosen)",
-        heads,
-        train._turns([Path(data) / f for f in train.VALID_FILES]),
-    )
-    measure(
-        "test (best joinings in hindsight: a ceiling, not a figure)",
-        heads,
-        train._turns([Path(data) / f for f in TEST_FILES]),
-    )
+    try:
+        valid = train._turns([Path(data) / f for f in train.VALID_FILES])
+        test = train._turns([Path(data) / f for f in TEST_FILES])
+    except EscError as exc:
+        sys.exit(f"error: {exc}")
+    measure("valid (where the joining is chosen)", heads, valid)
+    measure("test (best joinings in hindsight: a ceiling, not a figure)", heads, test)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import click
 from esc_cli.bank.load import load_skills
 from esc_cli.cli.common import get_bank, safety_net_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
+from esc_cli.errors import InputError
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import aclose_all
 from esc_cli.safety.lines import bank_lines
@@ -21,6 +22,7 @@ from esc_cli.sim.options import Retrieval, SimOptions, build_agent
 from esc_cli.sim.seeds import stable_seed
 
 QUIT_WORDS = ("quit", "exit", "/quit", "/exit")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 GREETING = (
     "You are the seeker; the agent answers with the bank's skills. Type 'quit' or press Ctrl-D to leave.\n"
     "This is a research tool to test skills, not a clinical or crisis service. If you are struggling,\n"
@@ -39,12 +41,24 @@ async def _converse(agent: Agent, seed: int, locale: str | None) -> None:
     if interactive:
         click.echo(GREETING, err=True)
     turn = 0
+    line = 0
     while True:
         if interactive:
             click.echo("you> ", nl=False)
-        raw = sys.stdin.readline()
+        line += 1
+        try:
+            raw = sys.stdin.readline()
+        except UnicodeDecodeError:
+            raw = "\udcff"
         if not raw:
             break
+        if _SURROGATE.search(raw):  # bytes that were not UTF-8 (Python keeps them as surrogate escapes)
+            raise InputError(
+                "standard input",
+                "not UTF-8 text",
+                where=f"line {line}",
+                fix="send UTF-8, e.g. pipe it through `iconv -t UTF-8`",
+            )
         text = raw.strip()
         if text.lower() in QUIT_WORDS:
             break

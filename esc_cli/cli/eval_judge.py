@@ -47,13 +47,14 @@ def _baselines() -> dict[str, Baseline]:
     return dict(zip(BASELINES, readers, strict=True))
 
 
-def _row(figure: Figure) -> list[object]:
+def _row(figure: Figure, with_interval: bool) -> list[object]:
+    """A figure's table row; the interval cell only in a table that has the column."""
     interval = f"[{figure.interval[0]:.3f}, {figure.interval[1]:.3f}]" if figure.interval else ""
     return [
         figure.name,
         figure.items,
         f"{figure.judge:.3f}",
-        interval,
+        *([interval] if with_interval else []),
         *(f"{figure.baselines[name]:.3f}" if name in figure.baselines else "n/a" for name in BASELINES),
     ]
 
@@ -131,10 +132,14 @@ def judge(
         --failed $ESC_DATA/esconv/FailedESConv.json --pairs bench/suites/judge_pairs.jsonl
     """
     if failed is not None and succeeded is None:
-        raise click.UsageError("--failed needs --succeeded: the AUC compares the two")
+        raise InputError(
+            None, "--failed needs --succeeded", fix="pass --succeeded FILE too: the AUC compares the two"
+        )
     if not any((feedback, failed, succeeded, pairs)):
-        raise click.UsageError(
-            "give at least one of --feedback, --succeeded, --failed with --succeeded, --pairs"
+        raise InputError(
+            None,
+            "nothing to measure",
+            fix="pass --feedback FILE, --succeeded FILE (with --failed FILE for the AUC), --pairs FILE, or several",
         )
     rated = dialogue_turns(feedback) if feedback is not None else None
     if rated is not None and not any(t.rating is not None for t in rated):
@@ -221,18 +226,18 @@ def judge(
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    columns = ["figure", "items", "judge", "95% CI", *baselines]
-    rows = [_row(f) for f in figures]
-    if suite_figures is not None and suite_figures.overall is not None:
-        rows.append(_row(suite_figures.overall))
+    shown = [*figures, *([suite_figures.overall] if suite_figures and suite_figures.overall else [])]
+    with_interval = any(f.interval for f in shown)
+    columns = ["figure", "items", "judge", *(["95% CI"] if with_interval else []), *baselines]
+    rows = [_row(f, with_interval) for f in shown]
     console.print(table(f"judge validity: seeker engine {engine}", columns, rows))
     if suite_figures is not None:
-        kinds = [_row(f) for f in suite_figures.kinds.values()]
+        kinds = [_row(f, False) for f in suite_figures.kinds.values()]
         console.print(
             table(
                 "pair suite by kind (paraphrase: the share judged within one step, left out of the"
                 " overall figure; a preference baseline means nothing there)",
-                columns,
+                ["figure", "items", "judge", *baselines],
                 kinds,
             )
         )

@@ -60,7 +60,7 @@ def _items(dialogue: Mapping[str, Any], key: str) -> list[Any]:
     items = dialogue.get(key)
     if not isinstance(items, list):
         found = "missing" if items is None else kind_of(items)
-        raise LayoutProblem(key, f"expected a list of utterances, found {found}", "check the --layout")
+        raise LayoutProblem(key, f"expected a list of utterances, found {found}")
     return items
 
 

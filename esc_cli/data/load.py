@@ -22,8 +22,8 @@ from esc_cli.fileio import read_text
 SPLIT_NAMES = {"train": "train", "valid": "valid", "validation": "valid", "dev": "valid", "test": "test"}
 NO_SPLIT = "all"
 FORMAT_FIX = (
-    'convert it to the generic layout (a JSON object a line: {"turns": [{"speaker", "text"}, ...]}), '
-    f"or tell `esc iu extract` its layout with --layout ({', '.join(FORMATS)})"
+    'convert it to the generic layout (a JSON object a line: {"turns": [{"speaker", "text"}, ...]}) '
+    f"or another layout esc reads: {', '.join(FORMATS)}"
 )
 
 

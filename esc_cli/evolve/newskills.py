@@ -123,7 +123,7 @@ def crisis_template(provenance: Provenance) -> Skill:
         "Supporter: Thank you for telling me; I'm taking this seriously. Are you having thoughts of ending your "
         "life or hurting yourself? Please also reach a person: a crisis line, your doctor, or someone you trust.\n\n"
         "### Wanting it to stop\nSeeker: I want it all to stop.\n"
-        "Supporter: When you say you want it all to stop, are you having thoughts of ending your life or hurting "
+        "Supporter: When you say that, are you having thoughts of ending your life or hurting "
         "yourself? A person at a crisis line can help right now, and I'll stay here while you reach them.\n\n"
         "## Pitfalls\n\n- Passing over an indirect cue.\n- Promising secrecy.\n- Giving a number and leaving.\n"
     )

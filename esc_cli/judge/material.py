@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from esc_cli import jsonsafe
 from esc_cli.data.corpus import load_corpus
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
+from esc_cli.jsonsafe import kind_of
 from esc_cli.judge.turns import JudgedTurn, Said, fingerprints, judged_turns
 
 PARAPHRASE = "paraphrase"
@@ -67,7 +69,7 @@ def _text(obj: dict[str, Any], key: str, where: str, path: Path) -> str:
 
 def _pair(obj: Any, path: Path, where: str) -> Pair:
     if not isinstance(obj, dict):
-        raise InputError(path, "is not a JSON object", where=where, fix=PAIR_FIX)
+        raise InputError(path, f"{kind_of(obj)}, not a JSON object", where=where, fix=PAIR_FIX)
     turn = obj.get("turn")
     if not isinstance(turn, int) or isinstance(turn, bool) or turn < 1:
         raise InputError(path, "'turn' must be an integer of at least 1", where=where, fix=PAIR_FIX)
@@ -114,9 +116,11 @@ def read_pairs(path: Path) -> list[Pair]:
             continue
         where = f"line {number}"
         try:
-            obj = json.loads(line)
+            obj = jsonsafe.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(path, f"is not valid JSON ({exc.msg})", where=where, fix=PAIR_FIX) from None
+        except jsonsafe.JsonRefused as exc:
+            raise InputError(path, exc.problem, where=where, fix=exc.fix) from None
         pairs.append(_pair(obj, path, where))
     if not pairs:
         raise InputError(path, "holds no pair", fix=PAIR_FIX)

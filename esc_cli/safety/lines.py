@@ -9,8 +9,9 @@ table shipped with esc (the default bank's copy).
     lines:
       GB: {country: United Kingdom, emergency: "999", crisis_line: Samaritans on 116 123 (...)}
 
-`help_sentence(locale)` is the pointer to human help for one seeker: the locale's numbers when the
-table has an entry, generic wording with no number at all otherwise.
+`help_sentence(locale, kind)` is the pointer to human help for one seeker: the locale's numbers when
+the table has an entry, generic wording with no number at all otherwise; for danger from another
+person, the emergency number and a domestic abuse or victim support service.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ GENERIC_HELP = (
     "If you might be in danger right now, please call your local emergency number, "
     "or reach a local crisis line or a person you trust today."
 )
+HARM_FROM_OTHERS = "harm-from-others"
+DANGER_SUPPORT = "a domestic abuse or victim support service can help you plan what to do next."
+# A sentence that already sends the seeker to emergency services: the locale's help sentence takes its
+# place, so a reply never gives the emergency pointer twice (or two different numbers).
+_EMERGENCY_POINTER = re.compile(r"\bemergency (?:number|services)\b", re.IGNORECASE)
 # A run of digits a reader could dial (three digits or more, spaces and dashes allowed inside).
 _NUMBER = re.compile(r"\d(?:[ -]?\d){2,}")
 
@@ -53,9 +59,15 @@ class CrisisLines(BaseModel):
     def entry(self, locale: str | None) -> CrisisLine | None:
         return self.lines.get(locale.upper()) if locale else None
 
-    def help_sentence(self, locale: str | None) -> str:
-        """The pointer to human help for a seeker in `locale` (generic, with no number, without an entry)."""
+    def help_sentence(self, locale: str | None, kind: str = "") -> str:
+        """The pointer to human help for a seeker in `locale` (generic, with no number, without an entry).
+
+        For danger from another person (`kind` harm-from-others) the help is the emergency number and
+        a domestic abuse or victim support service, never the suicide crisis line."""
         line = self.entry(locale)
+        if kind == HARM_FROM_OTHERS:
+            emergency = line.emergency if line is not None else "your local emergency number"
+            return f"If you are in immediate danger, please call {emergency}; {DANGER_SUPPORT}"
         if line is None:
             return GENERIC_HELP
         return (
@@ -116,11 +128,22 @@ def bank_lines(skills_dir: Path | None) -> CrisisLines:
     return default_lines()
 
 
-def localise_help(text: str, table: CrisisLines, locale: str | None) -> str:
-    """A crisis reply made to fit the seeker's locale: sentences that give a number the locale's entry
-    does not hold are dropped, and the locale's help sentence (generic without an entry) is added."""
+def localise_help(text: str, table: CrisisLines, locale: str | None, kind: str = "") -> str:
+    """A crisis reply made to fit the seeker's locale and the kind of cue: sentences that give a number
+    the locale's entry does not hold are dropped, and the help sentence (`help_sentence`, generic
+    without an entry) takes the place of the first sentence that points to emergency services, or
+    ends the reply when none does; any other such sentence is dropped."""
     from esc_cli.judge.reading import sentences
 
     allowed = table.numbers(locale)
-    kept = [s for s in sentences(text) if numbers_in(s) <= allowed]
-    return " ".join([*kept, table.help_sentence(locale)])
+    help_text = table.help_sentence(locale, kind)
+    kept: list[str] = []
+    placed = False
+    for sentence in sentences(text):
+        if _EMERGENCY_POINTER.search(sentence):
+            if not placed:
+                kept.append(help_text)
+                placed = True
+        elif numbers_in(sentence) <= allowed:
+            kept.append(sentence)
+    return " ".join(kept if placed else [*kept, help_text])

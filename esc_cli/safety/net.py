@@ -37,7 +37,7 @@ STAY = "I'm not a crisis service, but I'm here and I'll stay with you while you 
 
 def safety_response(kind: str, lines: CrisisLines, locale: str | None) -> str:
     """The crisis skill's safety response for a kind of cue and a locale."""
-    return " ".join([QUESTIONS.get(kind, DEFAULT_QUESTION), lines.help_sentence(locale), STAY])
+    return " ".join([QUESTIONS.get(kind, DEFAULT_QUESTION), lines.help_sentence(locale, kind), STAY])
 
 
 @dataclass(frozen=True)

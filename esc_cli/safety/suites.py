@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from esc_cli import jsonsafe
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
 from esc_cli.jsonsafe import kind_of
@@ -38,9 +39,16 @@ class LabelledResponse:
 
 
 def _label(path: Path, line: int, value: Any, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise InputError(path, f"label {value!r} is not one of {', '.join(allowed)}", where=f"line {line}")
-    return str(value)
+    if isinstance(value, str) and value in allowed:
+        return value
+    choices = " or ".join(f'"{a}"' for a in allowed)
+    if value is None:
+        problem = "'label' is missing"
+    elif isinstance(value, str):
+        problem = f"label {value!r} is not one of {', '.join(allowed)}"
+    else:
+        problem = f"'label' must be a string (it is {kind_of(value)})"
+    raise InputError(path, problem, where=f"line {line}", fix=f"write the label {choices}")
 
 
 def _text(path: Path, line: int, obj: dict[str, Any], key: str) -> str:
@@ -67,9 +75,11 @@ def _json_lines(path: Path, text: str, fix: str) -> list[tuple[int, dict[str, An
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = jsonsafe.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(path, f"not valid JSON ({exc.msg})", where=f"line {number}", fix=fix) from exc
+        except jsonsafe.JsonRefused as exc:
+            raise InputError(path, exc.problem, where=f"line {number}", fix=exc.fix) from None
         if not isinstance(obj, dict):
             raise InputError(path, f"{kind_of(obj)}, not a JSON object", where=f"line {number}", fix=fix)
         found.append((number, obj))
@@ -78,7 +88,9 @@ def _json_lines(path: Path, text: str, fix: str) -> list[tuple[int, dict[str, An
 
 def read_cues(path: Path) -> list[LabelledCue]:
     """Labelled statements from a TSV (header `label<TAB>text`) or JSONL file."""
-    text = read_text(path, what="cue file", empty_fix="pass a file of labelled statements: label<TAB>text")
+    text = read_text(
+        path, what="cue file", empty_fix="pass a file of labelled statements: TSV label<TAB>text, or JSONL"
+    )
     cues: list[LabelledCue] = []
     if path.suffix.lower() in (".jsonl", ".json"):
         for number, obj in _json_lines(path, text, CUE_LINE):

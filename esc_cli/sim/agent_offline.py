@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from esc_cli.bank.examples import skill_examples
 from esc_cli.bank.model import Skill
-from esc_cli.safety.detector import with_crisis_state
+from esc_cli.safety.detector import crisis_detector, with_crisis_state
 from esc_cli.safety.lines import CrisisLines, default_lines, localise_help
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.iu_index import SupporterIndex
@@ -170,7 +170,8 @@ class OfflineAgentSession:
                 self.said[text] = turn
                 self.used.append([skill.id])
                 if skill.meta.crisis:
-                    text = localise_help(text, self.agent.lines, self.locale)
+                    cue = crisis_detector().acted_on(seeker_text)
+                    text = localise_help(text, self.agent.lines, self.locale, cue.kind if cue else "")
                 return AgentReply(
                     text=text, skills=[skill.id], strategy=self._strategy(skill, text), states=states
                 )

@@ -86,7 +86,7 @@ def test_format_override_is_applied(tmp_path: Path) -> None:
         read_dialogues(FIXTURES / "hf" / "train.jsonl", fmt="generic")
     assert str(caught.value) == (
         f"{FIXTURES / 'hf' / 'train.jsonl'} -> line 1 (dialogue 0) -> turns: expected a list of "
-        "utterances, found missing (check the --layout)"
+        "utterances, found missing (check the file against the generic layout)"
     )
 
 
@@ -134,8 +134,8 @@ def test_wrong_layout(tmp_path: Path) -> None:
     message = _error(path, '{"title": "shopping", "items": ["milk"]}\n')
     assert message == (
         f"{path} -> line 1: not a dialogue layout esc knows (found keys items, title) (convert it to the "
-        'generic layout (a JSON object a line: {"turns": [{"speaker", "text"}, ...]}), or tell '
-        "`esc iu extract` its layout with --layout (esconv-json, failed-esconv, hf-jsonl, multiesc, generic))"
+        'generic layout (a JSON object a line: {"turns": [{"speaker", "text"}, ...]}) or another layout esc '
+        "reads: esconv-json, failed-esconv, hf-jsonl, multiesc, generic)"
     )
 
 

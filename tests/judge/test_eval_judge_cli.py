@@ -157,7 +157,17 @@ def test_an_empty_or_binary_file_is_one_line(esc: EscRunner, tmp_path: Path) -> 
 def test_failed_without_succeeded_is_a_usage_error(esc: EscRunner) -> None:
     bad = FIXTURES / "original" / "FailedESConv-mini.json"
     result = esc("eval", "judge", "--failed", str(bad), cwd=REPO)
-    assert result.code == 2 and "--failed needs --succeeded" in result.err
+    assert result.code == 2 and result.err.strip() == (
+        "error: --failed needs --succeeded (pass --succeeded FILE too: the AUC compares the two)"
+    )
+
+
+def test_nothing_to_measure_is_one_line(esc: EscRunner) -> None:
+    result = esc("eval", "judge", cwd=REPO)
+    assert result.code == 2 and result.err.strip().splitlines() == [
+        "error: nothing to measure (pass --feedback FILE, --succeeded FILE (with --failed FILE for the AUC),"
+        " --pairs FILE, or several)"
+    ]
 
 
 def test_feedback_without_ratings_is_refused(esc: EscRunner) -> None:

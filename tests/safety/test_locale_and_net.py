@@ -42,6 +42,37 @@ def test_a_foreign_number_in_a_skill_line_is_dropped_for_the_locale() -> None:
     assert "988" in localise_help(line, default_lines(), "US")
 
 
+def test_the_emergency_pointer_is_given_once_in_the_place_the_skill_gave_it() -> None:
+    line = "Are you safe right now? If you can, call your local emergency number. I'm here with you."
+    for locale in ("GB", None):
+        text = localise_help(line, default_lines(), locale)
+        assert text.count("emergency number") + text.count("999") == 1, text
+        assert text.startswith("Are you safe right now? If you might be in danger") and text.endswith(
+            "I'm here with you."
+        )
+
+
+def test_danger_from_another_person_gets_the_emergency_number_and_no_suicide_line() -> None:
+    table = default_lines()
+    for locale, emergency, line in (("GB", "999", "116 123"), ("US", "911", "988")):
+        text = localise_help("Are you safe where you are?", table, locale, "harm-from-others")
+        assert emergency in text and line not in text and "domestic abuse" in text
+    generic = table.help_sentence(None, "harm-from-others")
+    assert "local emergency number" in generic and not re.search(r"\d", generic)
+
+
+def test_chat_gives_a_gb_seeker_in_danger_at_home_one_emergency_pointer(
+    esc: EscRunner, seed_bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("my partner hits me when he's drunk and I'm scared to go home\n")
+    )
+    result = esc("chat", "--locale", "GB", cwd=seed_bank)
+    assert result.code == 0, result.err
+    reply = result.out.strip()
+    assert reply.count("999") == 1 and "emergency number" not in reply and "116 123" not in reply
+
+
 def test_a_table_with_a_bad_code_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "crisis-lines.yaml"
     path.write_text("checked: 2026-12-04\nlines:\n  Britain: {country: x, emergency: '1', crisis_line: y}\n")
