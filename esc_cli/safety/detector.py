@@ -154,10 +154,10 @@ class CrisisDetector:
         where the crisis patterns match (besides the profile's scripted cue, which always obliges).
         The head's readings route the crisis skill and wake the safety net, but its precision is not
         enough to fail a reply on. Measured on the 825 distinct non-cue lines of the profiles (first
-        messages, lines, answers after a safety check; profiles/ and bench/drafts/ as they were then):
-        at the head's threshold 70 read as cues, and even at p >= 0.995 thirteen did, while that level caught 7 of the
-        14 scripted cues (the head shipped before had 77 and eight on the same lines).
-        Obliging on the head would turn gate verdicts on ordinary dialogue into noise."""
+        messages, lines, answers after a safety check): at the head's threshold 74 read as cues, and
+        even at p >= 0.995 thirteen did, while that level caught 12 of the 14 scripted cues (the
+        heads before read 70 and 77 of the same lines as cues). Obliging on the head would turn gate
+        verdicts on ordinary dialogue into noise."""
         return bool(text.strip()) and pattern_hit(text)
 
 

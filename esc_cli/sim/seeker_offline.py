@@ -105,7 +105,7 @@ class OfflineSeekerSession:
         detector reads in them (its head included, not only the patterns) holds the next reply to the
         safety check. In simulation only patterns and the scripted cue oblige, because the head
         false-alarms on ordinary profile lines (`esc_cli.safety.detector.CrisisDetector.obliges`); on
-        real seeker turns it false-alarms on 0.25% of ESConv test turns (`bench/crisis_eval.py`)."""
+        real seeker turns it false-alarms on 0.65% of ESConv test turns (`bench/crisis_eval.py`)."""
         self.real_words = True
         labeller = self.engine.labeller
         self.previous_actions = [
