@@ -15,7 +15,7 @@ from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.errors import InputError
 from esc_cli.iu.store import read_ius
 from esc_cli.llm.client import aclose_all
-from esc_cli.safety.lines import bank_lines
+from esc_cli.safety.lines import LINES_FILE, bank_lines
 from esc_cli.safety.net import SafetyNetAgent
 from esc_cli.sim.engines import Agent, Utterance, default_labeller
 from esc_cli.sim.options import Retrieval, SimOptions, build_agent
@@ -134,6 +134,7 @@ def chat(
             f"{locale!r} is not a two-letter country code such as GB", param_hint="--locale"
         )
     skills = [] if no_skills else load_skills(bank.skills_dir)
+    lines = bank_lines(bank.skills_dir)
     clients = llm.clients(bank, ["agent"])
     retrieval = Retrieval.from_ius(read_ius(ius), source=str(ius)) if ius is not None else None
     options = SimOptions(
@@ -141,11 +142,18 @@ def chat(
         retrieval=retrieval,
         agent_client=clients.get("agent"),
         prompts_dir=bank.prompts_dir,
-        crisis_lines=bank_lines(bank.skills_dir),
+        crisis_lines=lines,
     )
     agent: Agent = build_agent(skills, options, default_labeller())
     if safety_net == "on":
-        agent = SafetyNetAgent(agent, options.crisis_lines)
+        agent = SafetyNetAgent(agent, lines)
+    if locale is not None and lines.entry(locale) is None:
+        hint = " (the United Kingdom's code is GB)" if locale.upper() == "UK" else ""
+        click.echo(
+            f"note: {LINES_FILE} has no entry for {locale.upper()}{hint}: crisis help will be generic,"
+            " with no number",
+            err=True,
+        )
 
     async def talk() -> None:
         try:

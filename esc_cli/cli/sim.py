@@ -248,7 +248,7 @@ def run(
         payload["summary"] = summary.model_dump(mode="json")
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        print_scores(summary, title=f"run {config.run_id}")
+        print_scores(summary, title=f"run {config.run_id}", safety_net=config.safety_net)
         print_usage(list(clients.values()))
         if batching is not None:
             click.echo(batch_line(batching))
@@ -280,8 +280,9 @@ def _group_rows(groups: dict[str, GroupScore]) -> list[list[object]]:
     return [[name, g.dialogues, g.score, g.successes, g.failures] for name, g in groups.items()]
 
 
-def print_scores(summary: Summary, *, title: str) -> None:
-    """The score table: overall, then by personality and by intention."""
+def print_scores(summary: Summary, *, title: str, safety_net: bool = False) -> None:
+    """The score table: overall, then by personality and by intention; with the safety net on, what it
+    changed (also when it changed nothing)."""
     overall = [
         [
             summary.sage_score,
@@ -303,7 +304,7 @@ def print_scores(summary: Summary, *, title: str) -> None:
             f"off-topic: {summary.off_topic_turns} of {summary.agent_turns} agent turns ({share:.1%}) "
             "read by the judge as said to someone else"
         )
-    if summary.safety_net_turns:
+    if safety_net or summary.safety_net_turns:
         console.print(
             f"safety net: changed {summary.safety_net_turns} of {summary.agent_turns} agent turns "
             f"({summary.safety_net_replaced} replaced, the rest extended); the scores include its words"
@@ -329,7 +330,7 @@ def show(run_dir: Path, show_skills: bool) -> None:
         f"({len(config.profiles)}), seeds {config.seeds}, {roles}, "
         f"safety net {'on' if config.safety_net else 'off'}"
     )
-    print_scores(summary, title="scores")
+    print_scores(summary, title="scores", safety_net=config.safety_net)
     console.print(
         table(
             "by profile",

@@ -53,7 +53,10 @@ def _crisis_rule(crisis: str | None) -> str:
         "in danger, set every other skill aside. Ask directly and calmly about their safety, stay with "
         "them, and point them to human help now: the emergency number and crisis line of their country "
         "from the table below, and people they trust. If you do not know their country, or it is not in "
-        f'the table, say "your local emergency number" and "a local crisis line" and give no number.{use}'
+        f'the table, say "your local emergency number" and "a local crisis line" and give no number. '
+        "If the danger comes from another person, ask whether they are safe where they are, and point to "
+        "the emergency number and a domestic abuse or victim support service, not to a suicide crisis "
+        f"line.{use}"
     )
 
 

@@ -96,6 +96,7 @@ def test_umbrella_routes_states_to_skills_and_states_the_crisis_rule(exported: l
     assert "| `crisis-safety-check` |" in text
     assert "Use the `crisis-safety-check` skill first." in text
     assert "your local emergency number" in text
+    assert "a domestic abuse or victim support service, not to a suicide crisis line" in text
     assert "## Help by country" in text and "| United Kingdom | GB | 999 | Samaritans on 116 123" in text
     assert f"at most {MAX_SKILLS_PER_REQUEST} skills in one request" in text
     for folder in exported:

@@ -140,6 +140,18 @@ def test_run_json_records_whether_the_net_was_on(esc: EscRunner, seed_bank: Path
         )
         assert result.code == 0, result.err
         assert json.loads((out / "run.json").read_text(encoding="utf-8"))["safety_net"] is expected
+        # With the net on, the run says what it changed even when that is nothing.
+        assert ("safety net: changed" in result.out) is expected, result.out
+
+
+def test_chat_notes_a_locale_the_table_does_not_hold(
+    esc: EscRunner, seed_bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("I cut again last night, deeper this time\n"))
+    result = esc("chat", "--locale", "UK", cwd=seed_bank)
+    assert result.code == 0, result.err
+    assert "note: crisis-lines.yaml has no entry for UK (the United Kingdom's code is GB)" in result.err
+    assert not re.search(r"\d", result.out)
 
 
 def test_the_net_acts_on_a_cue_that_only_the_patterns_read() -> None:
