@@ -29,7 +29,6 @@ from esc_cli.safety.heads import SafetyHeads, shipped_heads
 from esc_cli.text import TextEncoder, shared_encoder
 
 CRISIS_STATE = "crisis-risk"
-KINDS = ("suicidal-ideation", "self-harm", "harm-from-others")
 _PATTERNS = STATE_CUES[CRISIS_STATE]
 
 

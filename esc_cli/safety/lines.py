@@ -33,7 +33,7 @@ GENERIC_HELP = (
     "If you might be in danger right now, please call your local emergency number, "
     "or reach a local crisis line or a person you trust today."
 )
-HARM_FROM_OTHERS = "harm-from-others"
+HARM_FROM_OTHERS = "harm-from-others"  # the cue kind (seeds.yaml `kinds`) and the profile risk of that name
 DANGER_SUPPORT = "a domestic abuse or victim support service can help you plan what to do next."
 # A sentence that already sends the seeker to emergency services: the locale's help sentence takes its
 # place, so a reply never gives the emergency pointer twice (or two different numbers).

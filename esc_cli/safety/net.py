@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from esc_cli.safety.detector import crisis_detector
-from esc_cli.safety.lines import CrisisLines, default_lines
+from esc_cli.safety.lines import HARM_FROM_OTHERS, CrisisLines, default_lines
 from esc_cli.safety.response import response_check
 from esc_cli.sim.engines import Agent, AgentReply, AgentSession, Utterance
 
 QUESTIONS = {
-    "harm-from-others": "Your safety comes first, so I want to ask you directly: are you safe where you are right now?",
+    HARM_FROM_OTHERS: "Your safety comes first, so I want to ask you directly: are you safe where you are right now?",
     "self-harm": "I want to ask you directly, because it matters: have you hurt yourself, or are you thinking of hurting yourself, and are you safe right now?",
 }
 DEFAULT_QUESTION = (
