@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from esc_cli import taxonomy
 from esc_cli.bank.model import ID_PATTERN, MAX_ID_LENGTH
@@ -64,6 +64,11 @@ class Crisis(BaseModel):
     )
 
 
+def _upper(value: object) -> object:
+    """A country code in either case: `esc chat --locale gb` takes it, so a profile does too."""
+    return value.upper() if isinstance(value, str) else value
+
+
 class Profile(BaseModel):
     """A simulated seeker: persona, personality, hidden intention, story and offline lines."""
 
@@ -83,10 +88,11 @@ class Profile(BaseModel):
     reactions: Reactions = Field(default_factory=Reactions)
     risk: Annotated[str, _one_of("risk", taxonomy.RISK_IDS)] = "none"
     crisis: Crisis | None = None
-    locale: str | None = Field(
+    locale: Annotated[str | None, BeforeValidator(_upper)] = Field(
         default=None,
         pattern=r"^[A-Z]{2}$",
-        description="Where the seeker lives (ISO 3166-1 alpha-2, e.g. GB): the agent's crisis help fits it.",
+        description="Where the seeker lives (ISO 3166-1 alpha-2, e.g. GB; gb reads as GB): the agent's "
+        "crisis help fits it.",
     )
     lines: BandLines
     source: str = Field(default="", description="Where the profile came from, e.g. sage:<uuid>.")

@@ -215,3 +215,12 @@ def test_a_run_says_whether_the_net_was_on_and_what_it_changed(
         assert shown.code == 0 and f"safety net {choice}" in shown.out
         assert ("safety net: changed" in run.out) == (counts[choice] > 0)
     assert counts["on"] > 0 and counts["off"] == 0
+
+
+def test_a_profile_locale_reads_in_either_case(tmp_path: Path) -> None:
+    """`esc chat --locale gb` works, so a profile's `locale: gb` is GB too, not a lint error."""
+    source = REPO / "profiles" / "verify" / "verify-cleaner-partner-threat.yaml"
+    copy = tmp_path / source.name
+    copy.write_text(source.read_text(encoding="utf-8").replace("locale: GB", "locale: gb"), encoding="utf-8")
+    assert "locale: gb" in copy.read_text(encoding="utf-8")
+    assert load_profile(copy).locale == "GB"
