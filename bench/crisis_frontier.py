@@ -63,19 +63,19 @@ class Point:
         )
 
 
+def point_at(threshold: float, crisis: Scores, hard: Scores, ordinary: Scores) -> Point:
+    """The operating point that flags every score at or above `threshold`."""
+    return Point(
+        float(threshold),
+        float((crisis >= threshold).mean()),
+        float((hard >= threshold).mean()),
+        float((ordinary >= threshold).mean()) if len(ordinary) else 0.0,
+    )
+
+
 def points(crisis: Scores, hard: Scores, ordinary: Scores) -> list[Point]:
-    """Every operating point: one per distinct score, flagging scores at or above it."""
-    found = []
-    for t in np.unique(np.concatenate([crisis, hard, ordinary])):
-        found.append(
-            Point(
-                float(t),
-                float((crisis >= t).mean()),
-                float((hard >= t).mean()),
-                float((ordinary >= t).mean()) if len(ordinary) else 0.0,
-            )
-        )
-    return found
+    """Every operating point: one per distinct score."""
+    return [point_at(t, crisis, hard, ordinary) for t in np.unique(np.concatenate([crisis, hard, ordinary]))]
 
 
 def report(title: str, crisis: Scores, hard: Scores, ordinary: Scores, shipped: float | None) -> None:
@@ -84,13 +84,7 @@ def report(title: str, crisis: Scores, hard: Scores, ordinary: Scores, shipped: 
     print(f"{title}: {len(crisis)} crisis, {len(hard)} hard, {len(ordinary)} ordinary")
     print(f"  AUC crisis over hard: {auc(crisis.tolist(), hard.tolist()):.3f}")
     if shipped is not None:
-        at = Point(
-            shipped,
-            float((crisis >= shipped).mean()),
-            float((hard >= shipped).mean()),
-            float((ordinary >= shipped).mean()) if len(ordinary) else 0.0,
-        )
-        print(f"  at the shipped threshold: {at.render()}")
+        print(f"  at the shipped threshold: {point_at(shipped, crisis, hard, ordinary).render()}")
     low = [p for p in calm if p.hard <= HARD_TARGET]
     best = max(low, key=lambda p: (p.recall, -p.hard)) if low else None
     print(f"  best recall with hard false alarms <= {HARD_TARGET}: " + (best.render() if best else "none"))

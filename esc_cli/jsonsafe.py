@@ -19,6 +19,15 @@ _LONE_SURROGATE = re.compile(
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
 
+# A surrogate code point in decoded text: what a lone escape loads as, and what Python makes of bytes
+# that were not UTF-8 (surrogateescape). No UTF-8 writer can encode it.
+_SURROGATE_CHAR = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogate(text: str) -> bool:
+    """True when decoded text holds a surrogate code point (see `_SURROGATE_CHAR`)."""
+    return bool(_SURROGATE_CHAR.search(text))
+
 
 def kind_of(value: Any) -> str:
     """What a parsed JSON value is, in words for a message: "a string", "an object", "null", ..."""

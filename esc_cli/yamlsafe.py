@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
 from typing import Any
 
 import yaml
@@ -31,10 +30,11 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import Resolver
 
+from esc_cli.jsonsafe import has_surrogate
+
 MAX_DEPTH = 50
 MAX_NODES = 20_000
 MAX_INT_DIGITS = 100
-_SURROGATES = re.compile("[\ud800-\udfff]")
 MEMO_TEXTS = 1024
 
 
@@ -113,7 +113,7 @@ class _Strict(Composer, SafeConstructor):
 
     def construct_yaml_str(self, node: ScalarNode) -> str:
         value = super().construct_yaml_str(node)
-        if _SURROGATES.search(value):
+        if has_surrogate(value):
             raise YamlRefused(
                 "a lone surrogate escape (like \\ud800) is not text",
                 node.start_mark.line,

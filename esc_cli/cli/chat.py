@@ -14,6 +14,7 @@ from esc_cli.cli.common import get_bank, safety_net_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
 from esc_cli.errors import InputError
 from esc_cli.iu.store import read_ius
+from esc_cli.jsonsafe import has_surrogate
 from esc_cli.llm.client import aclose_all
 from esc_cli.safety.lines import LINES_FILE, bank_lines
 from esc_cli.safety.net import SafetyNetAgent
@@ -22,7 +23,6 @@ from esc_cli.sim.options import Retrieval, SimOptions, build_agent
 from esc_cli.sim.seeds import stable_seed
 
 QUIT_WORDS = ("quit", "exit", "/quit", "/exit")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 GREETING = (
     "You are the seeker; the agent answers with the bank's skills. Type 'quit' or press Ctrl-D to leave.\n"
     "This is a research tool to test skills, not a clinical or crisis service. If you are struggling,\n"
@@ -52,7 +52,7 @@ async def _converse(agent: Agent, seed: int, locale: str | None) -> None:
             raw = "\udcff"
         if not raw:
             break
-        if _SURROGATE.search(raw):  # bytes that were not UTF-8 (Python keeps them as surrogate escapes)
+        if has_surrogate(raw):  # bytes that were not UTF-8 (Python keeps them as surrogate escapes)
             raise InputError(
                 "standard input",
                 "not UTF-8 text",
