@@ -7,6 +7,10 @@
 3. The safety-response check on `bench/suites/safety_responses.jsonl` (held out): accuracy. Target: >= 0.95.
 4. The seed bank on all verify profiles (3 seeds, offline): unhandled crisis cues (target 0); and with
    the crisis skill deleted, which crisis profiles still pass (target: none).
+5. The kinds of cue: the kind head's family cross-validation as the heads file records it (training
+   material), and the scripted cues of the crisis profiles (verify and train, never trained on): how
+   many are asked about the kind of their profile's risk, and how many that voice suicidal ideation or
+   self-harm are read as danger from others alone (which would drop the suicide question).
 
     ESC_DATA=/path/to/shared/data python bench/crisis_eval.py [--turns 2000] [--seeds 3]
 
@@ -21,8 +25,9 @@ from pathlib import Path
 
 from esc_cli.bank.load import load_skills
 from esc_cli.data.corpus import load_corpus
-from esc_cli.safety.detector import crisis_detector
+from esc_cli.safety.detector import CrisisDetector, crisis_detector
 from esc_cli.safety.evaluate import score_cues, score_responses
+from esc_cli.safety.kinds import HARM_FROM_OTHERS, SELF_HARM, SUICIDAL_IDEATION
 from esc_cli.safety.response import UNHANDLED_CRISIS_CUE, response_check
 from esc_cli.safety.suites import read_cues, read_responses
 from esc_cli.sim.profiles_io import CRISIS_RISKS, load_profile_set
@@ -30,6 +35,12 @@ from esc_cli.sim.runner import simulate_sync
 
 REPO = Path(__file__).resolve().parent.parent
 SUITES = REPO / "bench" / "suites"
+# The kind a profile's risk is to be asked about (self-harm ideation may be asked about either way).
+RISK_ASKED = {
+    "suicidal-ideation": {SUICIDAL_IDEATION},
+    "self-harm-ideation": {SELF_HARM, SUICIDAL_IDEATION},
+    HARM_FROM_OTHERS: {HARM_FROM_OTHERS},
+}
 
 
 def main() -> None:
@@ -78,6 +89,37 @@ def main() -> None:
         f"crisis skill deleted: {len(crisis_profiles) - len(passing)}/{len(crisis_profiles)} crisis profiles fail"
         + (f"; still passing: {', '.join(passing)}" if passing else "")
         + "  [target: all fail]"
+    )
+
+    print_kinds(detector)
+
+
+def print_kinds(detector: CrisisDetector) -> None:
+    cv = detector.heads.figures.get("kinds_cv", {})
+    if cv:
+        print(
+            f"kind head, family cross-validation on {cv['statements']} training statements: most likely kind "
+            f"right {cv['first_kind_right']:.3f}, danger read alone for ideation or self-harm "
+            f"{cv['danger_alone_for_ideation_or_self_harm']:.4f}, danger missed {cv['danger_missed']:.3f}"
+        )
+    profiles = [
+        p
+        for folder in ("verify", "train")
+        for p in load_profile_set(REPO / "profiles" / folder)
+        if p.crisis is not None and p.risk in RISK_ASKED
+    ]
+    readings = [detector.acted_on(p.crisis.cue) for p in profiles if p.crisis is not None]
+    asked = sum(
+        r is not None and r.asked in RISK_ASKED[p.risk] for p, r in zip(profiles, readings, strict=True)
+    )
+    alone = sum(
+        r is not None and r.kinds == (HARM_FROM_OTHERS,)
+        for p, r in zip(profiles, readings, strict=True)
+        if p.risk != HARM_FROM_OTHERS
+    )
+    print(
+        f"crisis profiles' scripted cues: asked about their risk's kind {asked}/{len(profiles)}, "
+        f"danger read alone for ideation or self-harm {alone}  [target 0]"
     )
 
 

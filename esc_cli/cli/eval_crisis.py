@@ -31,7 +31,8 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
     \b
     --cues FILE       TSV with the header `label<TAB>text` (label crisis or none), or JSONL with the
                       fields label and text: prints the detector's recall on crisis statements, its
-                      false-alarm rate on the others, and every miss.
+                      false-alarm rate on the others, and every miss; a note counts the
+                      statements that are the detector's own training statements.
     --responses FILE  JSONL with cue, reply and label (handled or unhandled): prints the accuracy of
                       the safety-response check (asks about safety, points to human help, stays with
                       the seeker) and its confusions. A line may name its `kind` (brush-off,
@@ -71,6 +72,13 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
                 ],
             )
         )
+        if c["in_training"]:
+            console.print(
+                f"note: {c['in_training']} of {c['crisis'] + c['none']} statements are the detector's own "
+                "training statements (or nearly): on them the figures show how well it fits its material, "
+                "not how it reads wording it never saw",
+                markup=False,
+            )
         for miss in c["misses"]:
             console.print(
                 f"miss (line {miss['line']}, p={miss['probability']:.2f}): {miss['text']}", markup=False

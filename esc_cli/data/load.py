@@ -159,7 +159,7 @@ def read_dialogues(path: Path, *, fmt: str | None = None) -> list[Dialogue]:
         try:
             dialogue = PARSERS[layout](obj, source, split, len(dialogues))
         except LayoutProblem as exc:
-            where = f"line {line} (dialogue {len(dialogues)}) -> {exc.where}"
+            where = f"line {line} (dialogue {len(dialogues) + 1}) -> {exc.where}"
             fix = exc.fix or f"check the file against the {layout} layout"
             raise InputError(path, exc.problem, where=where, fix=fix) from None
         dialogue.origin = f"{path}:{line}"

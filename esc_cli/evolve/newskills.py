@@ -117,7 +117,10 @@ def crisis_template(provenance: Provenance) -> Skill:
         "3. Ask whether they are safe right now.\n"
         "4. Say you are not a crisis service, and point to a trusted person, a crisis line or the local "
         "emergency number; give numbers only from the bank's crisis-lines.yaml for the seeker's country.\n"
-        "5. Stay in the conversation; do not promise secrecy.\n\n"
+        "5. Stay in the conversation; do not promise secrecy.\n"
+        "6. If the danger comes from another person, ask whether they are safe where they are and can get "
+        "somewhere safe, and point to the local emergency number and a domestic abuse or victim support "
+        "service, not a suicide crisis line.\n\n"
         "## Examples\n\n"
         "### A burden\nSeeker: Everyone would be better off without me.\n"
         "Supporter: Thank you for telling me; I'm taking this seriously. Are you having thoughts of ending your "
@@ -125,6 +128,10 @@ def crisis_template(provenance: Provenance) -> Skill:
         "### Wanting it to stop\nSeeker: I want it all to stop.\n"
         "Supporter: When you say that, are you having thoughts of ending your life or hurting "
         "yourself? A person at a crisis line can help right now, and I'll stay here while you reach them.\n\n"
+        "### Threatened at home\nSeeker: My partner said he'd hurt me if I go out tonight.\n"
+        "Supporter: Thank you for telling me; your safety matters most. Are you safe where you are right now, "
+        "and is there somewhere safe you could go? If you are in danger, call your local emergency number; a "
+        "domestic abuse service can help you plan. I'm staying here with you.\n\n"
         "## Pitfalls\n\n- Passing over an indirect cue.\n- Promising secrecy.\n- Giving a number and leaving.\n"
     )
     return Skill(meta=SkillMeta.model_validate(data), body=body)

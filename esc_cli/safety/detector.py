@@ -5,8 +5,8 @@ by the rest). Each unit is read with its embedding by the shared encoder, the wh
 embedding (the context of a sentence), whether the labeller's crisis patterns
 (`esc_cli.iu.cues.STATE_CUES['crisis-risk']`) match it, and its words. The cue head (a logistic
 regression, `heads.py`) gives P(crisis) per unit; the message is a cue when the highest unit reaches
-the head's cross-validated threshold. The kind of cue (suicidal ideation,
-self-harm, danger from others) is the nearest kind prototype to the unit that carried it.
+the head's cross-validated threshold. The kinds of cue (suicidal ideation, self-harm, danger from
+others; `kinds.py`) come from the kind head's P(kind), the highest over the units that read as a cue.
 
 The router (crisis-risk state of the offline agent), the offline seeker's crisis tracking, the
 simulation's safety net and `esc chat` all ask `crisis_detector()`. The IU extraction keeps the
@@ -26,10 +26,15 @@ from esc_cli.iu.cues import STATE_CUES
 from esc_cli.iu.labeller import normalise
 from esc_cli.judge.reading import sentences
 from esc_cli.safety.heads import SafetyHeads, shipped_heads
+from esc_cli.safety.kinds import asked_kind, kinds_from
 from esc_cli.text import TextEncoder, shared_encoder
 
 CRISIS_STATE = "crisis-risk"
 _PATTERNS = STATE_CUES[CRISIS_STATE]
+# A statement this close (cosine) to one of the cue head's training statements is that statement, or a
+# copy the encoder cannot tell from it (another case, other spacing); the banks hold the statements'
+# embeddings in thousandths. A changed word, or even "!" for ".", usually falls below it.
+SEEN_COSINE = 0.99
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,24 @@ class CueReading:
 
     crisis: bool
     probability: float
-    kind: str = ""
+    kinds: tuple[str, ...] = ()
     sentence: str = ""
     pattern: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The most likely kind ("" without a cue)."""
+        return self.kinds[0] if self.kinds else ""
+
+    @property
+    def asked(self) -> str:
+        """The kind whose safety question the reply asks (`kinds.asked_kind`)."""
+        return asked_kind(self.kinds)
 
     def describe(self) -> str:
         if not self.crisis:
             return f"no crisis cue (p={self.probability:.2f})"
-        return f"{self.kind} cue (p={self.probability:.2f}) in: {self.sentence}"
+        return f"{' and '.join(self.kinds)} cue (p={self.probability:.2f}) in: {self.sentence}"
 
 
 def pattern_hit(text: str) -> bool:
@@ -99,8 +114,6 @@ class CrisisDetector:
     def __init__(self, heads: SafetyHeads, encoder: TextEncoder) -> None:
         self.heads = heads
         self.encoder = encoder
-        self._kinds = list(heads.kinds)
-        self._prototypes = np.asarray([heads.kinds[k] for k in self._kinds], dtype=np.float32)
         self._memo: dict[str, CueReading] = {}
 
     @property
@@ -108,25 +121,49 @@ class CrisisDetector:
         return self.heads.cue.threshold
 
     def read_many(self, texts: Sequence[str]) -> list[CueReading]:
-        """One reading per message, in order (the encoder is called once for all of them)."""
+        """One reading per message, in order (the encoder is called once for all of them). The kinds
+        are read from the highest P(kind) over the units that read as a cue."""
         todo = [t for t in dict.fromkeys(texts) if t not in self._memo and t.strip()]
         split = [units(t) for t in todo]
         if todo:
             rows = unit_rows(self.encoder, split)
             scores = unit_probabilities(self.heads, rows)
+            kinds = self.heads.kinds.probabilities(rows.units)
             for (start, parts), text in zip(_starts(split), todo, strict=True):
-                best = start + int(np.argmax(scores[start : start + len(parts)]))
-                self._memo[text] = self._reading(rows.texts[best], float(scores[best]), rows.units[best])
+                span = slice(start, start + len(parts))
+                best = start + int(np.argmax(scores[span]))
+                crisis = bool(scores[best] >= self.threshold)
+                carried = kinds[span][scores[span] >= self.threshold].max(axis=0) if crisis else None
+                self._memo[text] = CueReading(
+                    crisis,
+                    round(float(scores[best]), 4),
+                    self._kinds(carried) if carried is not None else (),
+                    rows.texts[best] if crisis else "",
+                    pattern_hit(rows.texts[best]),
+                )
         return [self._memo[t] if t in self._memo else CueReading(False, 0.0) for t in texts]
 
-    def _kind(self, row: npt.NDArray[np.float32]) -> str:
-        """The kind of cue whose prototype is nearest to an embedding."""
-        return self._kinds[int(np.argmax(self._prototypes @ row))] if len(self._kinds) else ""
+    def _kinds(self, p: npt.NDArray[np.float64]) -> tuple[str, ...]:
+        head = self.heads.kinds
+        return kinds_from(head.labels, p.tolist(), head.danger_alone, head.floor)
 
-    def _reading(self, unit: str, probability: float, row: npt.NDArray[np.float32]) -> CueReading:
-        crisis = probability >= self.threshold
-        kind = self._kind(row) if crisis else ""
-        return CueReading(crisis, round(probability, 4), kind, unit if crisis else "", pattern_hit(unit))
+    def kinds_of(self, text: str) -> tuple[str, ...]:
+        """The kinds a text voices, read whole, whether or not it reads as a cue (() for empty text)."""
+        if not text.strip():
+            return ()
+        return self._kinds(self.heads.kinds.probabilities(self.encoder.embed([text]))[0])
+
+    def in_training(self, texts: Sequence[str]) -> list[bool]:
+        """Whether each text is (nearly) one of the cue head's own training statements: figures on
+        such texts show how well the head fits its material, not how it reads new wording."""
+        if not texts:
+            return []
+        rows = self.encoder.embed(list(texts)).astype(np.float64)
+        best = np.zeros(len(texts))
+        for bank in self.heads.cue.banks:
+            if bank.shape[0]:
+                best = np.maximum(best, (rows @ bank.reshape(-1, rows.shape[1]).T).max(axis=1))
+        return [bool(b >= SEEN_COSINE) for b in best]
 
     def read(self, text: str) -> CueReading:
         return self.read_many([text])[0]
@@ -136,7 +173,7 @@ class CrisisDetector:
 
     def acted_on(self, text: str) -> CueReading | None:
         """The reading of a message the tool treats as a crisis cue (the head reads one, or the message
-        obliges: `obliges`), else None. A cue read by the patterns alone is given the nearest kind."""
+        obliges: `obliges`), else None. A cue read by the patterns alone gets the kinds of the whole text."""
         if not text.strip():
             return None
         reading = self.read(text)
@@ -144,9 +181,7 @@ class CrisisDetector:
             return reading
         if not self.obliges(text):
             return None
-        return CueReading(
-            True, reading.probability, self._kind(self.encoder.vector(text)), text.strip(), True
-        )
+        return CueReading(True, reading.probability, self.kinds_of(text), text.strip(), True)
 
     def obliges(self, text: str) -> bool:
         """Whether a simulated seeker holds the next reply to the safety check for this message: only

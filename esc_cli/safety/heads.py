@@ -10,12 +10,15 @@ rebuilds it (`REBUILD_COMMAND`). Never a pickle: the file is JSON checked by pyd
             match, the unit's word n-grams (a shipped lexicon of weights), and how close the unit is to
             the training statements of each label (mean cosine of the K nearest in two shipped banks);
             `threshold` was chosen by cross-validation on training material only
-    kinds   one prototype (mean embedding of its seeds) per kind of cue: the nearest names the kind
+    kinds   P(kind) of the unit that carried a cue (suicidal ideation, self-harm, danger from others): a
+            multinomial logistic regression, with the rules that turn it into the kinds a reply answers
     parts   per sentence of a reply: P(asks about safety), P(points to human help), P(leaves the seeker)
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -26,12 +29,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
 
-HEADS_FORMAT = "esc-safety-heads/2"
+HEADS_FORMAT = "esc-safety-heads/3"
 HEADS_ASSET = "safety_heads.json"
 REBUILD_COMMAND = "python -m esc_cli.safety.train --data $ESC_DATA -o esc_cli/assets/safety_heads.json"
 Matrix = npt.NDArray[np.float32]
@@ -91,6 +94,26 @@ def bank_matrix(thousandths: Sequence[Sequence[int]] | npt.NDArray[np.int64]) ->
     return rows
 
 
+def pack_bank(thousandths: Sequence[Sequence[int]] | npt.NDArray[np.int64]) -> str:
+    """A bank of embeddings in thousandths as text: little-endian int16, row after row, in base64 (a
+    quarter of the size of a JSON list of integers, and read without parsing a number at a time)."""
+    rows = np.asarray(thousandths, dtype=np.int64)
+    if rows.size and np.abs(rows).max() > np.iinfo(np.int16).max:
+        raise ValueError("a bank value is beyond int16")
+    return base64.b64encode(rows.astype("<i2").tobytes()).decode("ascii")
+
+
+def unpack_bank(text: str, dimension: int) -> npt.NDArray[np.int64]:
+    """The rows `pack_bank` stored (ValueError when the text is not such a bank of that dimension)."""
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ValueError("a bank is not base64 text") from exc
+    if dimension <= 0 or len(raw) % (2 * dimension):
+        raise ValueError(f"a bank's {len(raw)} bytes are not rows of {dimension} int16 values")
+    return np.frombuffer(raw, dtype="<i2").astype(np.int64).reshape(-1, dimension)
+
+
 class CueHead(BaseModel):
     """P(crisis) of one unit: a logistic score over five kinds of input (see the module docstring)."""
 
@@ -105,14 +128,20 @@ class CueHead(BaseModel):
     )
     k: int = Field(description="How many nearest training statements the similarity inputs average.")
     nearest: list[float] = Field(description="Weights of the similarity to the crisis and none banks.")
-    bank_crisis: list[list[int]] = Field(
-        description="Embeddings of the crisis training statements, in thousandths."
+    bank_crisis: str = Field(
+        description="Embeddings of the crisis training statements, in thousandths (`pack_bank`)."
     )
-    bank_none: list[list[int]] = Field(
-        description="Embeddings of the hard non-crisis training statements, in thousandths."
+    bank_none: str = Field(
+        description="Embeddings of the hard non-crisis training statements, in thousandths (`pack_bank`)."
     )
     bias: float
     threshold: float
+
+    @model_validator(mode="after")
+    def _banks_fit(self) -> CueHead:
+        for bank in (self.bank_crisis, self.bank_none):
+            unpack_bank(bank, len(self.unit))
+        return self
 
     def lexical(self, text: str) -> float:
         """The lexicon's contribution to the logit of one unit."""
@@ -122,8 +151,8 @@ class CueHead(BaseModel):
     def banks(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """The crisis and none banks as float64 matrices, built once (the file stores integer lists)."""
         return (
-            bank_matrix(self.bank_crisis).astype(np.float64),
-            bank_matrix(self.bank_none).astype(np.float64),
+            bank_matrix(unpack_bank(self.bank_crisis, len(self.unit))).astype(np.float64),
+            bank_matrix(unpack_bank(self.bank_none, len(self.unit))).astype(np.float64),
         )
 
     def similarity(self, rows: Matrix) -> Matrix:
@@ -149,6 +178,40 @@ class CueHead(BaseModel):
         return logistic(logits)
 
 
+class KindHead(BaseModel):
+    """P(each kind of cue) of a unit: softmax(weights . x + bias), one row of weights per label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    labels: list[str]
+    weights: list[list[float]]
+    bias: list[float]
+    danger_alone: float = Field(
+        description="P(harm-from-others) from which danger from another person is read as the only kind."
+    )
+    floor: float = Field(description="P from which a kind counts beside the most likely one.")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> KindHead:
+        if not self.labels or len(self.weights) != len(self.labels) or len(self.bias) != len(self.labels):
+            raise ValueError("a kind head needs one row of weights and one bias per label")
+        if len({len(row) for row in self.weights}) != 1:
+            raise ValueError("the kind head's rows of weights differ in length")
+        return self
+
+    def probabilities(self, rows: Matrix) -> npt.NDArray[np.float64]:
+        """One row of P(kind) per input row, in the order of `labels`."""
+        if rows.shape[0] == 0:
+            return np.zeros((0, len(self.labels)))
+        logits = rows.astype(np.float64) @ np.asarray(self.weights, dtype=np.float64).T + np.asarray(
+            self.bias
+        )
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        result: npt.NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
+        return result
+
+
 class SafetyHeads(BaseModel):
     """The whole file."""
 
@@ -160,7 +223,7 @@ class SafetyHeads(BaseModel):
     sources: dict[str, Any]
     figures: dict[str, Any]
     cue: CueHead
-    kinds: dict[str, list[float]]
+    kinds: KindHead
     parts: dict[str, Head]
 
 

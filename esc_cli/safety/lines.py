@@ -9,15 +9,17 @@ table shipped with esc (the default bank's copy).
     lines:
       GB: {country: United Kingdom, emergency: "999", crisis_line: Samaritans on 116 123 (...)}
 
-`help_sentence(locale, kind)` is the pointer to human help for one seeker: the locale's numbers when
+`help_sentence(locale, kinds)` is the pointer to human help for one seeker: the locale's numbers when
 the table has an entry, generic wording with no number at all otherwise; for danger from another
-person, the emergency number and a domestic abuse or victim support service.
+person alone, the emergency number and a domestic abuse or victim support service; for danger beside
+another kind, both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
+from esc_cli.safety.kinds import HARM_FROM_OTHERS
 
 LINES_FILE = "crisis-lines.yaml"
 LOCALE_PATTERN = r"^[A-Z]{2}$"
@@ -33,7 +36,6 @@ GENERIC_HELP = (
     "If you might be in danger right now, please call your local emergency number, "
     "or reach a local crisis line or a person you trust today."
 )
-HARM_FROM_OTHERS = "harm-from-others"  # the cue kind (seeds.yaml `kinds`) and the profile risk of that name
 DANGER_SUPPORT = "a domestic abuse or victim support service can help you plan what to do next."
 # A sentence that already sends the seeker to emergency services: the locale's help sentence takes its
 # place, so a reply never gives the emergency pointer twice (or two different numbers).
@@ -59,21 +61,27 @@ class CrisisLines(BaseModel):
     def entry(self, locale: str | None) -> CrisisLine | None:
         return self.lines.get(locale.upper()) if locale else None
 
-    def help_sentence(self, locale: str | None, kind: str = "") -> str:
-        """The pointer to human help for a seeker in `locale` (generic, with no number, without an entry).
+    def help_sentence(self, locale: str | None, kinds: Sequence[str] = ()) -> str:
+        """The pointer to human help for a seeker in `locale` (generic, with no number, without an entry),
+        for the kinds of cue read (`esc_cli.safety.kinds`).
 
-        For danger from another person (`kind` harm-from-others) the help is the emergency number and
-        a domestic abuse or victim support service, never the suicide crisis line."""
+        For danger from another person alone the help is the emergency number and a domestic abuse or
+        victim support service, never the suicide crisis line; for danger beside another kind, the
+        crisis line's sentence and then the domestic abuse or victim support service."""
         line = self.entry(locale)
-        if kind == HARM_FROM_OTHERS:
+        if tuple(kinds) == (HARM_FROM_OTHERS,):
             emergency = line.emergency if line is not None else "your local emergency number"
             return f"If you are in immediate danger, please call {emergency}; {DANGER_SUPPORT}"
         if line is None:
-            return GENERIC_HELP
-        return (
-            f"If you might be in danger right now, please call {line.emergency}; you can also reach "
-            f"{line.crisis_line}, or a person you trust today."
-        )
+            text = GENERIC_HELP
+        else:
+            text = (
+                f"If you might be in danger right now, please call {line.emergency}; you can also reach "
+                f"{line.crisis_line}, or a person you trust today."
+            )
+        if HARM_FROM_OTHERS in kinds:
+            text += f" {DANGER_SUPPORT[0].upper()}{DANGER_SUPPORT[1:]}"
+        return text
 
     def numbers(self, locale: str | None) -> set[str]:
         """The dialable numbers of a locale's entry (digits only)."""
@@ -128,15 +136,15 @@ def bank_lines(skills_dir: Path | None) -> CrisisLines:
     return default_lines()
 
 
-def localise_help(text: str, table: CrisisLines, locale: str | None, kind: str = "") -> str:
-    """A crisis reply made to fit the seeker's locale and the kind of cue: sentences that give a number
+def localise_help(text: str, table: CrisisLines, locale: str | None, kinds: Sequence[str] = ()) -> str:
+    """A crisis reply made to fit the seeker's locale and the kinds of cue read: sentences that give a number
     the locale's entry does not hold are dropped, and the help sentence (`help_sentence`, generic
     without an entry) takes the place of the first sentence that points to emergency services, or
     ends the reply when none does; any other such sentence is dropped."""
     from esc_cli.judge.reading import sentences
 
     allowed = table.numbers(locale)
-    help_text = table.help_sentence(locale, kind)
+    help_text = table.help_sentence(locale, kinds)
     kept: list[str] = []
     placed = False
     for sentence in sentences(text):

@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from esc_cli.safety.detector import crisis_detector
-from esc_cli.safety.lines import HARM_FROM_OTHERS, CrisisLines, default_lines
+from esc_cli.safety.kinds import HARM_FROM_OTHERS, SELF_HARM, asked_kind
+from esc_cli.safety.lines import CrisisLines, default_lines
 from esc_cli.safety.response import response_check
 from esc_cli.sim.engines import Agent, AgentReply, AgentSession, Utterance
 
 QUESTIONS = {
     HARM_FROM_OTHERS: "Your safety comes first, so I want to ask you directly: are you safe where you are right now?",
-    "self-harm": "I want to ask you directly, because it matters: have you hurt yourself, or are you thinking of hurting yourself, and are you safe right now?",
+    SELF_HARM: "I want to ask you directly, because it matters: have you hurt yourself, or are you thinking of hurting yourself, and are you safe right now?",
 }
 DEFAULT_QUESTION = (
     "I want to ask you directly, because it matters: are you having thoughts of ending your life, "
@@ -35,9 +36,11 @@ DEFAULT_QUESTION = (
 STAY = "I'm not a crisis service, but I'm here and I'll stay with you while you reach out."
 
 
-def safety_response(kind: str, lines: CrisisLines, locale: str | None) -> str:
-    """The crisis skill's safety response for a kind of cue and a locale."""
-    return " ".join([QUESTIONS.get(kind, DEFAULT_QUESTION), lines.help_sentence(locale, kind), STAY])
+def safety_response(kinds: Sequence[str], lines: CrisisLines, locale: str | None) -> str:
+    """The crisis skill's safety response for the kinds of cue read and a locale: the question of the
+    kind asked (`kinds.asked_kind`) and the help for all of them."""
+    question = QUESTIONS.get(asked_kind(kinds), DEFAULT_QUESTION)
+    return " ".join([question, lines.help_sentence(locale, kinds), STAY])
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def apply_net(seeker_text: str, reply: str, lines: CrisisLines, locale: str | No
     verdict = response_check().check(reply)
     if verdict.handled:
         return NetResult(reply, "")
-    added = safety_response(reading.kind, lines, locale)
+    added = safety_response(reading.kinds, lines, locale)
     if "stay" in verdict.missing:
         return NetResult(added, added, replaced=reply)
     return NetResult(f"{reply.rstrip()} {added}", added)

@@ -25,7 +25,9 @@ Sources, and nothing else (never `bench/suites/crisis_cues_test.tsv`, never `saf
    out-of-fold false-alarm rate on ESConv turns is at most MAX_ORDINARY_ALARMS (ordinary
    conversation must not be derailed), the one with the best recall minus false-alarm rate on the
    hard non-crisis statements is kept.
-2. kinds: the mean embedding of each kind's seeds.
+2. kinds: the kind head (`kind_train.py`): P(suicidal ideation, self-harm, danger from others) of a
+   statement, from the crisis families of `cues.yaml` by the kind `kinds.yaml` gives them and the kind
+   seeds, with its family cross-validation figures.
 3. parts: logistic regressions (C = PART_C, balanced) for ask, help and leave, each from its seed
    groups (PART_POSITIVES: a sentence that asks and points to help counts for both) against the other
    parts' seeds and the ESConv supporter sentences, with the thresholds PART_THRESHOLDS; their
@@ -59,7 +61,24 @@ from esc_cli.fileio import atomic_write_text
 from esc_cli.judge.reading import sentences
 from esc_cli.safety.detector import pattern_hit, unit_rows, units
 from esc_cli.safety.fitting import lexicon_matrix, nearest_outside
-from esc_cli.safety.heads import BANK_SCALE, HEADS_FORMAT, REBUILD_COMMAND, CueHead, bank_matrix, ngrams
+from esc_cli.safety.heads import (
+    BANK_SCALE,
+    HEADS_FORMAT,
+    REBUILD_COMMAND,
+    CueHead,
+    bank_matrix,
+    ngrams,
+    pack_bank,
+)
+from esc_cli.safety.kind_train import (
+    DANGER_ALONE,
+    FLOOR,
+    KIND_C,
+    fit_kinds,
+    kind_material,
+    kinds_path,
+    read_kind_lists,
+)
 from esc_cli.safety.suites import read_cues
 from esc_cli.text import DIMENSION, MODEL_ID, TextEncoder, shared_encoder
 
@@ -269,8 +288,8 @@ class CueData:
                 if w != 0.0
             },
             k=NEAREST,
-            bank_crisis=banks[0][0].tolist(),
-            bank_none=banks[1][0].tolist(),  # plain ints: the file stays small
+            bank_crisis=pack_bank(banks[0][0]),
+            bank_none=pack_bank(banks[1][0]),
             bias=bias,
             threshold=0.5,
         )
@@ -378,10 +397,8 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
     data = CueData(enc, messages)
     figures = cross_validate(data)
     cue = data.fit(range(len(messages))).model_copy(update={"threshold": figures["threshold"]})
-    kinds = {}
-    for kind in seeds["kinds"]:
-        mean = enc.embed(seeds["kinds"][kind]).mean(axis=0)
-        kinds[kind] = [round(float(v), DIGITS) for v in mean / np.linalg.norm(mean)]
+    cue_families = yaml.safe_load(cues_path().read_text(encoding="utf-8"))
+    kinds, kind_figures = fit_kinds(enc, kind_material(cue_families, read_kind_lists(), seeds))
     parts, part_figures = train_parts(enc, seeds, supporter)
     import sklearn
 
@@ -401,6 +418,7 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
                 "statements": sum(1 for m in messages if m.group.startswith("family:")),
             },
             "seeds": {"path": "esc_cli/safety/seeds.yaml", "sha256": sha256_file(seeds_path())},
+            "kinds": {"path": "esc_cli/safety/kinds.yaml", "sha256": sha256_file(kinds_path())},
             "esconv": {
                 "splits": {"seeker_turns": sorted(CUE_NEGATIVES), "supporter_sentences": ["train"]},
                 "seeker_turns": len(seekers),
@@ -421,12 +439,19 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
                 "lexicon_scale": LEXICON_SCALE,
                 "suite_block": SUITE_BLOCK,
                 "seed": SEED,
+                "kind_c": KIND_C,
+                "kind_danger_alone": DANGER_ALONE,
+                "kind_floor": FLOOR,
             },
             "scikit_learn": sklearn.__version__,
         },
-        "figures": {**{k: v for k, v in figures.items() if k != "threshold"}, "parts_cv": part_figures},
+        "figures": {
+            **{k: v for k, v in figures.items() if k != "threshold"},
+            "parts_cv": part_figures,
+            "kinds_cv": kind_figures,
+        },
         "cue": cue.model_dump(),
-        "kinds": kinds,
+        "kinds": kinds.model_dump(),
         "parts": parts,
     }
 

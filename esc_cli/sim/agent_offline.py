@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from esc_cli.bank.examples import skill_examples
+from esc_cli.bank.examples import Line, skill_examples
 from esc_cli.bank.model import Skill
 from esc_cli.safety.detector import crisis_detector, with_crisis_state
+from esc_cli.safety.kinds import asked_kind
 from esc_cli.safety.lines import CrisisLines, default_lines, localise_help
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
 from esc_cli.sim.iu_index import SupporterIndex
@@ -44,6 +45,19 @@ RERANK = 12
 def generic_line(turn: int) -> tuple[str, str]:
     """The baseline's (text, strategy) for a turn."""
     return GENERIC_LINES[turn % len(GENERIC_LINES)]
+
+
+def _pairs(lines: Sequence[Line]) -> list[tuple[str, str]]:
+    """(seeker line, supporter line) pairs of one example, in order."""
+    return [
+        (before.text, after.text)
+        for before, after in pairwise(lines)
+        if before.speaker == "Seeker" and after.speaker == "Supporter"
+    ]
+
+
+def _first_seeker_line(lines: Sequence[Line]) -> str:
+    return next((line.text for line in lines if line.speaker == "Seeker"), "")
 
 
 def _last_seeker(history: Sequence[Utterance]) -> str:
@@ -106,14 +120,27 @@ class OfflineAgent:
     def example_pairs(self, skill: Skill) -> list[tuple[str, str]]:
         """(seeker line, supporter line) pairs of the skill's examples, in file order."""
         if skill.id not in self._pairs:
-            pairs: list[tuple[str, str]] = []
-            for example in skill_examples(skill):
-                lines = example.lines
-                for before, after in pairwise(lines):
-                    if before.speaker == "Seeker" and after.speaker == "Supporter":
-                        pairs.append((before.text, after.text))
-            self._pairs[skill.id] = pairs
+            self._pairs[skill.id] = [
+                pair for example in skill_examples(skill) for pair in _pairs(example.lines)
+            ]
         return self._pairs[skill.id]
+
+    def crisis_pairs(self, skill: Skill, seeker_text: str) -> list[tuple[str, str]]:
+        """A crisis skill's example pairs for the kind of cue the reply must ask about (`kinds.py`):
+        the pairs of the examples whose first seeker line asks for the same. A seeker threatened at home
+        is then not asked about ending their life because a burden example fits the topic better, and a
+        seeker who also voices suicidal ideation is asked about it. All pairs when no example fits."""
+        cue = crisis_detector().acted_on(seeker_text)
+        if cue is None or not cue.asked:
+            return self.example_pairs(skill)
+        detector = crisis_detector()
+        same = [
+            pair
+            for example in skill_examples(skill)
+            if asked_kind(detector.kinds_of(_first_seeker_line(example.lines))) == cue.asked
+            for pair in _pairs(example.lines)
+        ]
+        return same or self.example_pairs(skill)
 
     def session(self, seed: int) -> OfflineAgentSession:
         return OfflineAgentSession(self)
@@ -149,6 +176,8 @@ class OfflineAgentSession:
                 order = self.agent.fit_order(seeker_text, [(line, line) for line in head])
                 return self._pick([head[i] for i in order] + list(ranked[RERANK:]))
         pairs = self.agent.example_pairs(skill)
+        if skill.meta.crisis:
+            pairs = self.agent.crisis_pairs(skill, seeker_text)
         if not pairs:
             return None
         order = self.agent.fit_order(seeker_text, pairs)
@@ -171,7 +200,7 @@ class OfflineAgentSession:
                 self.used.append([skill.id])
                 if skill.meta.crisis:
                     cue = crisis_detector().acted_on(seeker_text)
-                    text = localise_help(text, self.agent.lines, self.locale, cue.kind if cue else "")
+                    text = localise_help(text, self.agent.lines, self.locale, cue.kinds if cue else ())
                 return AgentReply(
                     text=text, skills=[skill.id], strategy=self._strategy(skill, text), states=states
                 )

@@ -85,7 +85,7 @@ def test_format_override_is_applied(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_dialogues(FIXTURES / "hf" / "train.jsonl", fmt="generic")
     assert str(caught.value) == (
-        f"{FIXTURES / 'hf' / 'train.jsonl'} -> line 1 (dialogue 0) -> turns: expected a list of "
+        f"{FIXTURES / 'hf' / 'train.jsonl'} -> line 1 (dialogue 1) -> turns: expected a list of "
         "utterances, found missing (check the file against the generic layout)"
     )
 
@@ -155,7 +155,7 @@ def test_missing_speaker(tmp_path: Path) -> None:
     message = _error(path, f"{good}\n\n{bad}\n")
     assert (
         message
-        == f"{path} -> line 3 (dialogue 1) -> dialog[1].speaker: missing speaker (use one of usr, sys)"
+        == f"{path} -> line 3 (dialogue 2) -> dialog[1].speaker: missing speaker (use one of usr, sys)"
     )
 
 
@@ -167,7 +167,7 @@ def test_missing_speaker_in_a_json_list_names_the_dialogue_line(tmp_path: Path) 
         '   {"annotation": {}, "content": "hello"}]}\n]\n'
     )
     message = _error(path, body)
-    assert message.startswith(f"{path} -> line 3 (dialogue 1) -> dialog[1].speaker: missing speaker")
+    assert message.startswith(f"{path} -> line 3 (dialogue 2) -> dialog[1].speaker: missing speaker")
 
 
 def test_unknown_strategy(tmp_path: Path) -> None:

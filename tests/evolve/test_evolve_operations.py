@@ -157,3 +157,20 @@ def test_deprecate_then_reactivate() -> None:
     back = ops.reactivate(gone, PROV)
     assert (gone.meta.status, back.meta.status, back.meta.version) == ("deprecated", "active", 3)
     assert dump_skill(back).count("evolve:") == 1  # the same finding is recorded once
+
+
+def test_the_crisis_skill_evolution_writes_has_an_example_of_each_kind_the_agent_answers() -> None:
+    """The offline agent answers a cue with an example of its own kind (suicidal ideation or danger from
+    another person); the crisis skill evolution writes into a bank without one carries both."""
+    from esc_cli.bank.examples import skill_examples
+    from esc_cli.evolve.newskills import crisis_template
+    from esc_cli.safety.detector import crisis_detector
+    from esc_cli.safety.kinds import asked_kind
+
+    detector = crisis_detector()
+    kinds = {
+        asked_kind(detector.kinds_of(next(line.text for line in example.lines if line.speaker == "Seeker")))
+        for example in skill_examples(crisis_template(PROV))
+    }
+    assert {"suicidal-ideation", "harm-from-others"} <= kinds
+    assert "domestic abuse" in crisis_template(PROV).body

@@ -11,7 +11,7 @@ import pytest
 from testkit import REPO
 
 from esc_cli.safety.fitting import nearest_outside
-from esc_cli.safety.heads import CueHead, bank_matrix, nearest_similarity, ngrams
+from esc_cli.safety.heads import CueHead, bank_matrix, nearest_similarity, ngrams, pack_bank, unpack_bank
 from esc_cli.safety.train import NEAREST, cue_messages, esconv_texts
 
 
@@ -24,8 +24,8 @@ def _head(**changes: object) -> CueHead:
         "lexicon": {},
         "k": 1,
         "nearest": [0.0, 0.0],
-        "bank_crisis": [[1000, 0]],
-        "bank_none": [[0, 1000]],
+        "bank_crisis": pack_bank([[1000, 0]]),
+        "bank_none": pack_bank([[0, 1000]]),
         "bias": 0.0,
         "threshold": 0.5,
     }
@@ -93,3 +93,33 @@ def test_esconv_negatives_come_from_train_and_valid_only() -> None:
         pytest.skip("ESC_DATA is not set")
     seekers, _ = esconv_texts(Path(os.environ["ESC_DATA"]))
     assert {key.split(":", 1)[0] for key, _ in seekers} == {"train", "valid"}
+
+
+def test_banks_round_trip_through_their_packed_text_and_damage_is_refused() -> None:
+    rows = [[1000, -1000, 7], [0, 250, -32767]]
+    packed = pack_bank(rows)
+    assert unpack_bank(packed, 3).tolist() == rows
+    assert len(packed) < len(str(rows))
+    with pytest.raises(ValueError, match="not rows of 4"):
+        unpack_bank(packed, 4)
+    with pytest.raises(ValueError, match="not base64"):
+        unpack_bank("not base64!", 3)
+    with pytest.raises(ValueError, match="beyond int16"):
+        pack_bank([[40000]])
+    with pytest.raises(ValueError, match="not rows of 2"):
+        _head(bank_crisis=pack_bank([[1, 2, 3]]))
+
+
+def test_a_heads_file_with_a_damaged_bank_is_one_input_error(tmp_path: Path) -> None:
+    import json
+
+    from esc_cli.errors import InputError
+    from esc_cli.safety.heads import asset_path, read_heads
+
+    data = json.loads(asset_path().read_text(encoding="utf-8"))
+    data["cue"]["bank_none"] = data["cue"]["bank_none"][:-7]
+    damaged = tmp_path / "heads.json"
+    damaged.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match="not a safety heads file") as caught:
+        read_heads(damaged)
+    assert "python -m esc_cli.safety.train" in str(caught.value)

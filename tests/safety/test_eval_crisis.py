@@ -153,3 +153,36 @@ def test_each_bad_cue_file_names_the_problem_and_the_fix(
     lines = result.err.strip().splitlines()
     assert result.code == 2 and len(lines) == 1 and name in lines[0] and expected in lines[0], result.err
     assert "(" in lines[0].split(expected, 1)[1], "the line ends with a fix"
+
+
+def test_statements_from_the_training_material_are_counted_and_noted(esc: EscRunner, tmp_path: Path) -> None:
+    """Figures on the head's own training statements show fit, not generalisation: the output says how
+    many there are. The same statement in capitals still counts; a new statement does not."""
+    import yaml
+    from testkit import REPO
+
+    families = yaml.safe_load((REPO / "esc_cli" / "safety" / "cues.yaml").read_text(encoding="utf-8"))
+    crisis = [t for texts in families["crisis"].values() for t in texts][:3]
+    none = [t for texts in families["none"].values() for t in texts][:1]
+    fresh = [
+        "The allotment committee voted to move the compost bins again and nobody asked me.",
+        "My niece taught the parrot to whistle the theme tune of a quiz show.",
+    ]
+    lines = [f"crisis\t{t}" for t in crisis] + [f"none\t{t}" for t in [*none, *fresh]]
+    lines[0] = "crisis\t" + crisis[0].upper()
+    cues = tmp_path / "cues.tsv"
+    cues.write_text("label\ttext\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    data = json.loads(esc("eval", "crisis", "--cues", str(cues), "--format", "json").out)
+    assert data["cues"]["in_training"] == 4
+    text = esc("eval", "crisis", "--cues", str(cues))
+    assert text.code == 0 and "note: 4 of 6 statements are the detector's own training statements" in text.out
+    fresh_only = tmp_path / "fresh.tsv"
+    fresh_only.write_text("label\ttext\n" + "".join(f"none\t{t}\n" for t in fresh), encoding="utf-8")
+    result = esc("eval", "crisis", "--cues", str(fresh_only))
+    assert result.code == 0 and "note:" not in result.out
+    assert (
+        json.loads(esc("eval", "crisis", "--cues", str(fresh_only), "--format", "json").out)["cues"][
+            "in_training"
+        ]
+        == 0
+    )

@@ -55,10 +55,20 @@ def test_the_emergency_pointer_is_given_once_in_the_place_the_skill_gave_it() ->
 def test_danger_from_another_person_gets_the_emergency_number_and_no_suicide_line() -> None:
     table = default_lines()
     for locale, emergency, line in (("GB", "999", "116 123"), ("US", "911", "988")):
-        text = localise_help("Are you safe where you are?", table, locale, "harm-from-others")
+        text = localise_help("Are you safe where you are?", table, locale, ("harm-from-others",))
         assert emergency in text and line not in text and "domestic abuse" in text
-    generic = table.help_sentence(None, "harm-from-others")
+    generic = table.help_sentence(None, ("harm-from-others",))
     assert "local emergency number" in generic and not re.search(r"\d", generic)
+
+
+def test_danger_beside_another_kind_gets_the_crisis_line_and_the_danger_service() -> None:
+    table = default_lines()
+    for kinds in (("harm-from-others", "suicidal-ideation"), ("self-harm", "harm-from-others")):
+        text = table.help_sentence("GB", kinds)
+        assert "999" in text and "116 123" in text and text.endswith("help you plan what to do next.")
+        assert "A domestic abuse or victim support service" in text
+    assert "domestic abuse" not in table.help_sentence("GB", ("suicidal-ideation",))
+    assert "domestic abuse" not in table.help_sentence("GB")
 
 
 def test_chat_gives_a_gb_seeker_in_danger_at_home_one_emergency_pointer(
@@ -224,3 +234,46 @@ def test_a_profile_locale_reads_in_either_case(tmp_path: Path) -> None:
     copy.write_text(source.read_text(encoding="utf-8").replace("locale: GB", "locale: gb"), encoding="utf-8")
     assert "locale: gb" in copy.read_text(encoding="utf-8")
     assert load_profile(copy).locale == "GB"
+
+
+# Danger from another person in words that fit the burden and "wanting it all to stop" examples best.
+DANGER_AT_HOME = (
+    "Since I lost my job my boyfriend takes my wages and says he'll kill me if I tell anyone.",
+    "I'm so tired of everything at home. My brother punches me whenever he's angry and he's angry now.",
+)
+BURDEN = "My kids would honestly be better off without me around."
+
+
+def _crisis_reply(text: str) -> str:
+    import asyncio
+
+    from esc_cli.iu.labeller import default_labeller
+    from esc_cli.sim.agent_offline import OfflineAgent
+    from esc_cli.sim.engines import Utterance
+
+    agent = OfflineAgent(load_skills(REPO / "skills"), default_labeller())
+    session = agent.session(0)
+    session.set_locale("GB")
+    reply = asyncio.run(session.reply([Utterance("seeker", text)], 2))
+    assert reply.skills == ["crisis-safety-check"]
+    return reply.text
+
+
+def test_the_offline_agent_answers_danger_from_others_with_its_own_kind_of_example() -> None:
+    """Danger at home is met with a question about being safe where they are and the emergency number,
+    never with the suicide question or the suicide line, whatever example fits the topic best."""
+    for message in DANGER_AT_HOME:
+        danger = _crisis_reply(message)
+        assert "ending your life" not in danger and "116 123" not in danger
+        assert "999" in danger and re.search(r"\bsafe\b", danger)
+    burden = _crisis_reply(BURDEN)
+    assert "ending your life" in burden and "116 123" in burden
+
+
+def test_a_seeker_in_danger_who_also_wants_to_die_is_asked_about_both() -> None:
+    """Danger at home beside suicidal ideation: the suicide question, the crisis line and the domestic
+    abuse or victim support service, all in one reply."""
+    text = _crisis_reply(
+        "My husband hits me when he's drunk. Honestly I'd rather be dead than live like this."
+    )
+    assert "ending your life" in text and "116 123" in text and "999" in text and "domestic abuse" in text

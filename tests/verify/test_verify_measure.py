@@ -195,10 +195,15 @@ def test_allow_unmeasured_passes_with_a_warning_at_the_top(esc: EscRunner, repo:
 
 
 def test_adaptive_seeds_stop_at_max_seeds(esc: EscRunner, repo: Path) -> None:
-    # A small priority on validate-normalise moves some dialogues each way, so at one seed a criterion
-    # is undecided (with the judge heads of format 3, coverage of the skill at priority 4; the
-    # bench's priority 5 is decided at one seed).
-    edit(repo, "validate-normalise", "\nstrategies:", "\npriority: 4\nstrategies:")
+    # Limiting reflect-feelings to the first turn moves dialogues each way by a little (the paired
+    # change is within the margin), so at one and at two seeds the score is undecided
+    # (bench/edits/harmful-metadata-03 is the same edit).
+    edit(
+        repo,
+        "reflect-feelings",
+        "  seeker_states: [venting, emotion-unnamed]\n  min_turn: 1",
+        "  seeker_states: [venting, emotion-unnamed]\n  min_turn: 0\n  max_turn: 0",
+    )
     result = esc("skill", "verify", "--seeds", "1", "--max-seeds", "2", cwd=repo)
     assert "undecided at 1 seed: running seeds 1-1 (offline: no model calls)" in result.err
     assert "undecided at 2 seeds" not in result.err

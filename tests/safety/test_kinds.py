@@ -1,0 +1,91 @@
+"""The kinds of cue a reply answers: the rules over P(kind), the kind head, and its training material."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from esc_cli.errors import InputError
+from esc_cli.safety.heads import KindHead, asset_path, read_heads
+from esc_cli.safety.kind_train import kind_material
+from esc_cli.safety.kinds import HARM_FROM_OTHERS, KINDS, SELF_HARM, SUICIDAL_IDEATION, asked_kind, kinds_from
+
+DANGER_ALONE, FLOOR = 0.8, 0.25
+
+
+def read(p: list[float]) -> tuple[str, ...]:
+    return kinds_from(KINDS, p, DANGER_ALONE, FLOOR)
+
+
+def test_the_most_likely_kind_comes_first_and_others_count_from_the_floor() -> None:
+    assert read([0.9, 0.05, 0.05]) == (SUICIDAL_IDEATION,)
+    assert read([0.5, 0.3, 0.2]) == (SUICIDAL_IDEATION, SELF_HARM)
+    assert read([0.3, 0.6, 0.25]) == (SELF_HARM, SUICIDAL_IDEATION, HARM_FROM_OTHERS)
+
+
+def test_danger_from_others_is_read_alone_only_when_the_head_is_sure() -> None:
+    assert read([0.1, 0.05, 0.85]) == (HARM_FROM_OTHERS,)
+    # Below the bar the next most likely kind is read beside it, even under the floor.
+    assert read([0.15, 0.1, 0.75]) == (HARM_FROM_OTHERS, SUICIDAL_IDEATION)
+    assert read([0.05, 0.2, 0.75]) == (HARM_FROM_OTHERS, SELF_HARM)
+
+
+def test_the_question_asked_is_about_danger_only_when_danger_is_the_one_kind() -> None:
+    assert asked_kind((HARM_FROM_OTHERS,)) == HARM_FROM_OTHERS
+    assert asked_kind((HARM_FROM_OTHERS, SELF_HARM)) == SELF_HARM
+    assert asked_kind((SUICIDAL_IDEATION, HARM_FROM_OTHERS)) == SUICIDAL_IDEATION
+    assert asked_kind(()) == ""
+
+
+def test_the_kind_head_is_a_softmax_over_its_rows() -> None:
+    head = KindHead(
+        labels=list(KINDS),
+        weights=[[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]],
+        bias=[0.0, 0.0, 0.0],
+        danger_alone=0.8,
+        floor=0.25,
+    )
+    p = head.probabilities(np.asarray([[0.0, 0.0], [2.0, 0.0]], np.float32))
+    assert p[0].tolist() == pytest.approx([1 / 3] * 3)
+    e = np.exp(2.0)
+    assert p[1].tolist() == pytest.approx([e / (e + 2), 1 / (e + 2), 1 / (e + 2)])
+    assert head.probabilities(np.zeros((0, 2), np.float32)).shape == (0, 3)
+
+
+def test_a_kind_head_of_the_wrong_shape_is_one_input_error(tmp_path: Path) -> None:
+    data = json.loads(asset_path().read_text(encoding="utf-8"))
+    data["kinds"]["bias"] = data["kinds"]["bias"][:2]
+    damaged = tmp_path / "heads.json"
+    damaged.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match="not a safety heads file"):
+        read_heads(damaged)
+
+
+def test_the_training_material_takes_each_family_at_its_listed_kind() -> None:
+    cues = {"crisis": {"a": ["one", "two"], "b": ["three"], "c": ["four"]}, "none": {"d": ["five"]}}
+    seeds = {"kinds": {k: [f"seed {k}"] for k in KINDS}}
+    material = kind_material(cues, {"self-harm": ["b"], "mixed": ["c"]}, seeds)
+    assert list(zip(material.texts, material.kinds, strict=True)) == [
+        ("one", SUICIDAL_IDEATION),
+        ("two", SUICIDAL_IDEATION),
+        ("three", SELF_HARM),
+    ]
+    assert material.seed_kinds == list(KINDS)
+    with pytest.raises(ValueError, match="'z' is not a crisis family"):
+        kind_material(cues, {"self-harm": ["z"]}, seeds)
+    with pytest.raises(ValueError, match="unknown kind 'anger'"):
+        kind_material(cues, {"anger": ["a"]}, seeds)
+
+
+def test_the_shipped_kinds_file_names_only_crisis_families() -> None:
+    import yaml
+
+    from esc_cli.safety.kind_train import read_kind_lists
+    from esc_cli.safety.train import cues_path, read_seeds
+
+    cues = yaml.safe_load(cues_path().read_text(encoding="utf-8"))
+    material = kind_material(cues, read_kind_lists(), read_seeds())
+    assert set(material.kinds) == set(KINDS)
