@@ -75,7 +75,8 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
         if c["in_training"]:
             console.print(
                 f"note: {c['in_training']} of {c['crisis'] + c['none']} statements are the detector's own "
-                "training statements (or nearly): on them the figures show how well it fits its material, "
+                "training statements (the same words, case and spacing aside): on them the figures show how well "
+                "it fits its material, "
                 "not how it reads wording it never saw",
                 markup=False,
             )

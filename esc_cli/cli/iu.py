@@ -16,7 +16,7 @@ from esc_cli import aio
 from esc_cli.cli.common import OutputFile, format_option, get_bank
 from esc_cli.cli.deprecated import renamed_option
 from esc_cli.cli.llm_options import LLMChoices, llm_options
-from esc_cli.cli.output import console, err_console, progress_bar
+from esc_cli.cli.output import console, counted, err_console, progress_bar
 from esc_cli.data.corpus import SPLITS, load_corpus
 from esc_cli.data.dialogue import Dialogue
 from esc_cli.data.layouts import FORMATS
@@ -203,8 +203,8 @@ def extract(
     utterances = sum(len(d.utterances) for d in dialogues)
     read = ", ".join(f"{n} {source}" for source, n in sources.items())
     click.echo(
-        f"wrote {written} IUs ({key} key) to {out} from {len(dialogues)} dialogues ({read}; "
-        f"{utterances} utterances) with {tag} in {time.perf_counter() - started:.1f} s"
+        f"wrote {counted(written, 'IU')} ({key} key) to {out} from {counted(len(dialogues), 'dialogue')} "
+        f"({read}; {counted(utterances, 'utterance')}) with {tag} in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -37,6 +37,11 @@ console = _console(stderr=False)
 err_console = _console(stderr=True)
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 dialogue`, `2 dialogues` (`plural` when adding an s will not do)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
     """A plain rich table; numbers are right-aligned."""
     out = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)

@@ -26,7 +26,7 @@ from esc_cli.iu.cues import STATE_CUES
 from esc_cli.iu.labeller import normalise
 from esc_cli.judge.reading import sentences
 from esc_cli.safety.heads import SafetyHeads, shipped_heads
-from esc_cli.safety.kinds import asked_kind, kinds_from
+from esc_cli.safety.kinds import asked_kind, kinds_from, with_patterns
 from esc_cli.text import TextEncoder, shared_encoder
 
 CRISIS_STATE = "crisis-risk"
@@ -128,16 +128,17 @@ class CrisisDetector:
         if todo:
             rows = unit_rows(self.encoder, split)
             scores = unit_probabilities(self.heads, rows)
-            kinds = self.heads.kinds.probabilities(rows.units)
+            kind_rows = self.heads.kinds.probabilities(rows.units)
             for (start, parts), text in zip(_starts(split), todo, strict=True):
                 span = slice(start, start + len(parts))
                 best = start + int(np.argmax(scores[span]))
                 crisis = bool(scores[best] >= self.threshold)
-                carried = kinds[span][scores[span] >= self.threshold].max(axis=0) if crisis else None
+                carried = kind_rows[span][scores[span] >= self.threshold].max(axis=0) if crisis else None
+                kinds = self._kinds(carried) if carried is not None else ()
                 self._memo[text] = CueReading(
                     crisis,
                     round(float(scores[best]), 4),
-                    self._kinds(carried) if carried is not None else (),
+                    with_patterns(kinds, pattern_hit(text)),
                     rows.texts[best] if crisis else "",
                     pattern_hit(rows.texts[best]),
                 )
@@ -151,7 +152,8 @@ class CrisisDetector:
         """The kinds a text voices, read whole, whether or not it reads as a cue (() for empty text)."""
         if not text.strip():
             return ()
-        return self._kinds(self.heads.kinds.probabilities(self.encoder.embed([text]))[0])
+        kinds = self._kinds(self.heads.kinds.probabilities(self.encoder.embed([text]))[0])
+        return with_patterns(kinds, pattern_hit(text))
 
     def in_training(self, texts: Sequence[str]) -> list[bool]:
         """Whether each text is (nearly) one of the cue head's own training statements: figures on

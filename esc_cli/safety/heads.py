@@ -226,23 +226,63 @@ class SafetyHeads(BaseModel):
     kinds: KindHead
     parts: dict[str, Head]
 
+    @model_validator(mode="after")
+    def _fits_the_encoder(self) -> SafetyHeads:
+        """Every head reads the shared encoder's embeddings, and every rule is a probability."""
+        from esc_cli.safety.kinds import KINDS
+        from esc_cli.text.encoder import DIMENSION
+
+        rows = {
+            "cue.unit": len(self.cue.unit),
+            "cue.whole": len(self.cue.whole),
+            **{f"parts.{name}.weights": len(head.weights) for name, head in self.parts.items()},
+            **{f"kinds.weights[{i}]": len(row) for i, row in enumerate(self.kinds.weights)},
+        }
+        for where, size in rows.items():
+            if size != DIMENSION:
+                raise ValueError(f"{where} has {size} weights, not the encoder's {DIMENSION}")
+        if sorted(self.kinds.labels) != sorted(KINDS):
+            raise ValueError(f"kinds.labels must be {', '.join(KINDS)}")
+        if sorted(self.parts) != ["ask", "help", "leave"]:
+            raise ValueError("parts must be ask, help and leave")
+        rules = {
+            "cue.threshold": self.cue.threshold,
+            "kinds.danger_alone": self.kinds.danger_alone,
+            "kinds.floor": self.kinds.floor,
+            **{f"parts.{name}.threshold": head.threshold for name, head in self.parts.items()},
+        }
+        for where, value in rules.items():
+            if not 0.0 <= value <= 1.0:  # also false for NaN
+                raise ValueError(f"{where} is {value}, not a probability between 0 and 1")
+        for where, bank in (("cue.bank_crisis", self.cue.bank_crisis), ("cue.bank_none", self.cue.bank_none)):
+            if not bank:
+                raise ValueError(f"{where} is empty: the head compares each statement with its banks")
+        return self
+
 
 def asset_path() -> Path:
     return Path(str(resources.files("esc_cli") / "assets" / HEADS_ASSET))
 
 
 def read_heads(path: Path) -> SafetyHeads:
-    """Read and check a heads file; damage is an InputError naming the file and the rebuild."""
+    """Read and check a heads file; damage is an InputError naming the file, the place and the rebuild."""
     import json
 
+    fix = f"rebuild it: {REBUILD_COMMAND}"
+    text = read_text(path, max_bytes=MAX_HEADS_BYTES, empty_fix=fix)
     try:
-        heads = SafetyHeads.model_validate(json.loads(read_text(path, max_bytes=MAX_HEADS_BYTES)))
-    except (ValueError, ValidationError) as exc:
-        raise InputError(
-            path, f"not a safety heads file ({exc.__class__.__name__})", fix=REBUILD_COMMAND
-        ) from exc
-    if heads.format != HEADS_FORMAT:
-        raise InputError(path, f"format {heads.format!r} is not {HEADS_FORMAT!r}", fix=REBUILD_COMMAND)
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(path, f"not a safety heads file (not JSON: {exc})", fix=fix) from exc
+    if isinstance(data, dict) and data.get("format") != HEADS_FORMAT:
+        raise InputError(path, f"format {data.get('format')!r} is not {HEADS_FORMAT!r}", fix=fix)
+    try:
+        heads = SafetyHeads.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise InputError(path, f"not a safety heads file: {message}", where=where, fix=fix) from exc
     return heads
 
 

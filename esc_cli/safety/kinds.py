@@ -33,6 +33,16 @@ def kinds_from(
     return tuple(chosen)
 
 
+def with_patterns(kinds: tuple[str, ...], pattern: bool) -> tuple[str, ...]:
+    """The kinds, given whether the labeller's crisis patterns (words of suicide and self-harm: "want to
+    die", "kill myself") match the message: then danger from another person is never read alone, since
+    the seeker's own words ask for the suicide question ("he hits me every night and I'd rather be
+    dead" reads as danger to the kind head, whose statements voice one kind each)."""
+    if pattern and kinds == (HARM_FROM_OTHERS,):
+        return (HARM_FROM_OTHERS, SUICIDAL_IDEATION)
+    return kinds
+
+
 def asked_kind(kinds: Sequence[str]) -> str:
     """The kind whose safety question a reply asks: danger from another person only when it is the one
     kind read; otherwise the first other kind ("" when none is read)."""

@@ -36,6 +36,8 @@ GENERIC_HELP = (
     "If you might be in danger right now, please call your local emergency number, "
     "or reach a local crisis line or a person you trust today."
 )
+# A reply that already points to people the seeker trusts: the help sentence does not say it again.
+_TRUSTED_POINTER = re.compile(r"\b(?:someone|somebody|a person|people|anyone) you trust\b", re.IGNORECASE)
 DANGER_SUPPORT = "a domestic abuse or victim support service can help you plan what to do next."
 # A sentence that already sends the seeker to emergency services: the locale's help sentence takes its
 # place, so a reply never gives the emergency pointer twice (or two different numbers).
@@ -61,23 +63,26 @@ class CrisisLines(BaseModel):
     def entry(self, locale: str | None) -> CrisisLine | None:
         return self.lines.get(locale.upper()) if locale else None
 
-    def help_sentence(self, locale: str | None, kinds: Sequence[str] = ()) -> str:
+    def help_sentence(self, locale: str | None, kinds: Sequence[str] = (), *, trusted: bool = True) -> str:
         """The pointer to human help for a seeker in `locale` (generic, with no number, without an entry),
         for the kinds of cue read (`esc_cli.safety.kinds`).
 
         For danger from another person alone the help is the emergency number and a domestic abuse or
         victim support service, never the suicide crisis line; for danger beside another kind, the
-        crisis line's sentence and then the domestic abuse or victim support service."""
+        crisis line's sentence and then the domestic abuse or victim support service. Without
+        `trusted` (the reply already points to people the seeker trusts) it does not name them again."""
         line = self.entry(locale)
         if tuple(kinds) == (HARM_FROM_OTHERS,):
             emergency = line.emergency if line is not None else "your local emergency number"
             return f"If you are in immediate danger, please call {emergency}; {DANGER_SUPPORT}"
         if line is None:
-            text = GENERIC_HELP
+            text = (
+                GENERIC_HELP if trusted else GENERIC_HELP.replace(" or a person you trust today.", " today.")
+            )
         else:
             text = (
                 f"If you might be in danger right now, please call {line.emergency}; you can also reach "
-                f"{line.crisis_line}, or a person you trust today."
+                f"{line.crisis_line}" + (", or a person you trust today." if trusted else ".")
             )
         if HARM_FROM_OTHERS in kinds:
             text += f" {DANGER_SUPPORT[0].upper()}{DANGER_SUPPORT[1:]}"
@@ -144,7 +149,7 @@ def localise_help(text: str, table: CrisisLines, locale: str | None, kinds: Sequ
     from esc_cli.judge.reading import sentences
 
     allowed = table.numbers(locale)
-    help_text = table.help_sentence(locale, kinds)
+    help_text = table.help_sentence(locale, kinds, trusted=not _TRUSTED_POINTER.search(text))
     kept: list[str] = []
     placed = False
     for sentence in sentences(text):

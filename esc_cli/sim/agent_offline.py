@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from esc_cli.bank.examples import Line, skill_examples
 from esc_cli.bank.model import Skill
-from esc_cli.safety.detector import crisis_detector, with_crisis_state
+from esc_cli.safety.detector import CRISIS_STATE, crisis_detector, with_crisis_state
 from esc_cli.safety.kinds import asked_kind
 from esc_cli.safety.lines import CrisisLines, default_lines, localise_help
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
@@ -125,22 +125,22 @@ class OfflineAgent:
             ]
         return self._pairs[skill.id]
 
-    def crisis_pairs(self, skill: Skill, seeker_text: str) -> list[tuple[str, str]]:
-        """A crisis skill's example pairs for the kind of cue the reply must ask about (`kinds.py`):
-        the pairs of the examples whose first seeker line asks for the same. A seeker threatened at home
-        is then not asked about ending their life because a burden example fits the topic better, and a
-        seeker who also voices suicidal ideation is asked about it. All pairs when no example fits."""
-        cue = crisis_detector().acted_on(seeker_text)
-        if cue is None or not cue.asked:
-            return self.example_pairs(skill)
+    def crisis_pairs(self, skill: Skill, kinds: Sequence[str], follow_up: bool) -> list[tuple[str, str]]:
+        """A crisis skill's example pairs for the kinds of cue read (`kinds.py`): those of the examples
+        whose first seeker line asks for the same question (a seeker threatened at home is not asked
+        about ending their life because a burden example fits the topic better, and a seeker who also
+        voices suicidal ideation is asked about it). A fresh cue gets each example's first reply, which
+        asks the safety question; the turn after it (`follow_up`) gets the later replies, which take up
+        the seeker's answer. Fewer filters where none is left."""
+        asked = asked_kind(kinds)
         detector = crisis_detector()
-        same = [
-            pair
+        examples = [
+            _pairs(example.lines)
             for example in skill_examples(skill)
-            if asked_kind(detector.kinds_of(_first_seeker_line(example.lines))) == cue.asked
-            for pair in _pairs(example.lines)
-        ]
-        return same or self.example_pairs(skill)
+            if not asked or asked_kind(detector.kinds_of(_first_seeker_line(example.lines))) == asked
+        ] or [_pairs(example.lines) for example in skill_examples(skill)]
+        turn = [pair for pairs in examples for pair in (pairs[1:] if follow_up else pairs[:1])]
+        return turn or [pair for pairs in examples for pair in pairs]
 
     def session(self, seed: int) -> OfflineAgentSession:
         return OfflineAgentSession(self)
@@ -154,6 +154,10 @@ class OfflineAgentSession:
         self.said: dict[str, int] = {}
         self.used: list[list[str]] = []
         self.locale: str | None = None
+        # After a crisis reply: the kinds of the fresh cue it answered (() for a follow-up); else None.
+        self.answered: tuple[str, ...] | None = None
+        self.crisis_kinds: tuple[str, ...] = ()
+        self.follow_up = False
 
     def set_locale(self, locale: str | None) -> None:
         """Where the seeker lives: the crisis skill's help fits it (esc_cli.safety.lines)."""
@@ -177,7 +181,7 @@ class OfflineAgentSession:
                 return self._pick([head[i] for i in order] + list(ranked[RERANK:]))
         pairs = self.agent.example_pairs(skill)
         if skill.meta.crisis:
-            pairs = self.agent.crisis_pairs(skill, seeker_text)
+            pairs = self.agent.crisis_pairs(skill, self.crisis_kinds, self.follow_up)
         if not pairs:
             return None
         order = self.agent.fit_order(seeker_text, pairs)
@@ -191,6 +195,17 @@ class OfflineAgentSession:
     async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
         seeker_text = _last_seeker(history)
         states = with_crisis_state(self.agent.labeller.seeker_states(seeker_text, turn=turn), seeker_text)
+        cue = crisis_detector().acted_on(seeker_text)
+        # After a crisis reply the seeker is answering the safety question ("yes", "I have pills in the
+        # cupboard"): the reply takes up the answer (`follow_up`), and after the reply to a fresh cue it
+        # stays with the crisis even when the answer reads as no cue itself (once: then the seeker may
+        # close).
+        self.follow_up = self.answered is not None
+        sticky = cue is None and bool(self.answered)
+        self.crisis_kinds = cue.kinds if cue is not None else self.answered or ()
+        if sticky and CRISIS_STATE not in states:
+            states = [CRISIS_STATE, *states]
+        self.answered = None
         recent = [skill_id for used in self.used[-RECENT_TURNS:] for skill_id in used]
         routed = route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
         for skill in routed:
@@ -199,8 +214,9 @@ class OfflineAgentSession:
                 self.said[text] = turn
                 self.used.append([skill.id])
                 if skill.meta.crisis:
-                    cue = crisis_detector().acted_on(seeker_text)
-                    text = localise_help(text, self.agent.lines, self.locale, cue.kinds if cue else ())
+                    text = localise_help(text, self.agent.lines, self.locale, self.crisis_kinds)
+                    # () after a follow-up: the next turn takes up the answer but need not stay.
+                    self.answered = cue.kinds if cue is not None and not self.follow_up else ()
                 return AgentReply(
                     text=text, skills=[skill.id], strategy=self._strategy(skill, text), states=states
                 )

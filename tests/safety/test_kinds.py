@@ -89,3 +89,68 @@ def test_the_shipped_kinds_file_names_only_crisis_families() -> None:
     cues = yaml.safe_load(cues_path().read_text(encoding="utf-8"))
     material = kind_material(cues, read_kind_lists(), read_seeds())
     assert set(material.kinds) == set(KINDS)
+
+
+def test_suicide_words_never_leave_danger_alone() -> None:
+    from esc_cli.safety.kinds import with_patterns
+
+    assert with_patterns((HARM_FROM_OTHERS,), True) == (HARM_FROM_OTHERS, SUICIDAL_IDEATION)
+    assert with_patterns((HARM_FROM_OTHERS,), False) == (HARM_FROM_OTHERS,)
+    assert with_patterns((SELF_HARM, HARM_FROM_OTHERS), True) == (SELF_HARM, HARM_FROM_OTHERS)
+
+
+def test_danger_and_a_wish_to_die_in_one_sentence_are_asked_about_both() -> None:
+    from esc_cli.safety.detector import crisis_detector
+
+    detector = crisis_detector()
+    for text in ("he hits me every night and I'd rather be dead", "i wanna die my bf keeps hitting me"):
+        reading = detector.acted_on(text)
+        assert reading is not None and HARM_FROM_OTHERS in reading.kinds
+        assert reading.asked == SUICIDAL_IDEATION
+    danger = detector.acted_on("my partner hit me again and said next time he will kill me")
+    assert danger is not None and danger.kinds == (HARM_FROM_OTHERS,)
+
+
+def _damaged(tmp_path: Path, change: object) -> Path:
+    data = json.loads(asset_path().read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path = tmp_path / "heads.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            lambda d: d["kinds"].update(weights=[row[:100] for row in d["kinds"]["weights"]]),
+            "kinds.weights[0] has 100",
+        ),
+        (
+            lambda d: d["parts"]["ask"].update(weights=d["parts"]["ask"]["weights"][:10]),
+            "parts.ask.weights has 10",
+        ),
+        (lambda d: d["kinds"].update(labels=["a", "b", "c"]), "kinds.labels must be"),
+        (lambda d: d["kinds"].update(danger_alone=float("nan")), "kinds.danger_alone is nan"),
+        (lambda d: d["cue"].update(threshold=1.5), "cue.threshold is 1.5"),
+        (lambda d: d["cue"].update(bank_crisis=""), "cue.bank_crisis is empty"),
+        (lambda d: d.pop("parts"), "parts: not a safety heads file: Field required"),
+    ],
+)
+def test_a_damaged_heads_file_names_the_place_and_the_rebuild(
+    tmp_path: Path, change: object, said: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        read_heads(_damaged(tmp_path, change))
+    message = str(caught.value)
+    assert said in message and "rebuild it: python -m esc_cli.safety.train" in message
+    assert "\n" not in message
+
+
+def test_a_heads_file_of_another_format_or_empty_says_to_rebuild(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="format 'esc-safety-heads/2' is not 'esc-safety-heads/3'"):
+        read_heads(_damaged(tmp_path, lambda d: d.update(format="esc-safety-heads/2")))
+    empty = tmp_path / "empty.json"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"rebuild it: python -m esc_cli\.safety\.train"):
+        read_heads(empty)

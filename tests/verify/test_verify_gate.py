@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from testkit import EscRunner, commit_repo, git
 
-ADVICE = "offer-one-option"
+ADVICE = "plan-small-step"
 
 
 def commit_all(repo: Path, message: str) -> None:
