@@ -103,6 +103,8 @@ class OfflineAgent:
         self.limit = limit
         self.encoder = encoder if encoder is not None else shared_encoder()
         self._pairs: dict[str, list[tuple[str, str]]] = {}
+        # A crisis skill's examples: the kind each asks about, and its (seeker, supporter) pairs.
+        self._crisis_examples: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {}
 
     def fit_order(self, seeker_text: str, candidates: Sequence[tuple[str, str]]) -> list[int]:
         """Indexes of (seeker line, supporter line) candidates, best semantic fit to the live message
@@ -133,12 +135,14 @@ class OfflineAgent:
         asks the safety question; the turn after it (`follow_up`) gets the later replies, which take up
         the seeker's answer. Fewer filters where none is left."""
         asked = asked_kind(kinds)
-        detector = crisis_detector()
-        examples = [
-            _pairs(example.lines)
-            for example in skill_examples(skill)
-            if not asked or asked_kind(detector.kinds_of(_first_seeker_line(example.lines))) == asked
-        ] or [_pairs(example.lines) for example in skill_examples(skill)]
+        if skill.id not in self._crisis_examples:
+            detector = crisis_detector()
+            self._crisis_examples[skill.id] = [
+                (asked_kind(detector.kinds_of(_first_seeker_line(example.lines))), _pairs(example.lines))
+                for example in skill_examples(skill)
+            ]
+        every = self._crisis_examples[skill.id]
+        examples = [pairs for kind, pairs in every if not asked or kind == asked] or [p for _, p in every]
         turn = [pair for pairs in examples for pair in (pairs[1:] if follow_up else pairs[:1])]
         return turn or [pair for pairs in examples for pair in pairs]
 
