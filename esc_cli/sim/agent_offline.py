@@ -38,6 +38,10 @@ GENERIC_LINES: tuple[tuple[str, str], ...] = (
     ("Maybe you could try talking to someone you trust about it.", "Providing Suggestions"),
 )
 RECENT_TURNS = 2
+# Seeker turns after the last crisis cue that still get the crisis skill (the answers to its question).
+CRISIS_WINDOW = 3
+# After the first answer, a message of more words than this that reads as no cue ends the crisis window.
+SHORT_ANSWER = 10
 # IU candidates re-ranked by semantic fit (the index ranks by word overlap first).
 RERANK = 12
 
@@ -132,7 +136,7 @@ class OfflineAgent:
         whose first seeker line asks for the same question (a seeker threatened at home is not asked
         about ending their life because a burden example fits the topic better, and a seeker who also
         voices suicidal ideation is asked about it). A fresh cue gets each example's first reply, which
-        asks the safety question; the turn after it (`follow_up`) gets the later replies, which take up
+        asks the safety question; the turns after it (`follow_up`) get the later replies, which take up
         the seeker's answer. Fewer filters where none is left."""
         asked = asked_kind(kinds)
         if skill.id not in self._crisis_examples:
@@ -158,10 +162,13 @@ class OfflineAgentSession:
         self.said: dict[str, int] = {}
         self.used: list[list[str]] = []
         self.locale: str | None = None
-        # After a crisis reply: the kinds of the fresh cue it answered (() for a follow-up); else None.
-        self.answered: tuple[str, ...] | None = None
+        # The open crisis: seeker turns since its last cue (None: no crisis open) and that cue's kinds.
+        self.since_cue: int | None = None
+        self.cue_kinds: tuple[str, ...] = ()
         self.crisis_kinds: tuple[str, ...] = ()
         self.follow_up = False
+        # The kinds of cue whose safety question this dialogue has asked.
+        self.asked: set[str] = set()
 
     def set_locale(self, locale: str | None) -> None:
         """Where the seeker lives: the crisis skill's help fits it (esc_cli.safety.lines)."""
@@ -200,16 +207,23 @@ class OfflineAgentSession:
         seeker_text = _last_seeker(history)
         states = with_crisis_state(self.agent.labeller.seeker_states(seeker_text, turn=turn), seeker_text)
         cue = crisis_detector().acted_on(seeker_text)
-        # After a crisis reply the seeker is answering the safety question ("yes", "I have pills in the
-        # cupboard"): the reply takes up the answer (`follow_up`), and after the reply to a fresh cue it
-        # stays with the crisis even when the answer reads as no cue itself (once: then the seeker may
-        # close).
-        self.follow_up = self.answered is not None
-        sticky = cue is None and bool(self.answered)
-        self.crisis_kinds = cue.kinds if cue is not None else self.answered or ()
-        if sticky and CRISIS_STATE not in states:
+        # A crisis stays open for up to CRISIS_WINDOW seeker turns after the last cue: the seeker is
+        # answering the safety question ("yes", "about 40", "I'm going to take them now", "ok thanks"),
+        # which may read as no cue itself. A cue of a kind whose question was not asked yet gets an example's first
+        # reply (the question); any other crisis turn a later one, which takes up the answer.
+        if cue is not None:
+            self.since_cue, self.cue_kinds = 0, cue.kinds
+        elif self.since_cue is not None:
+            self.since_cue += 1
+            # The answer right after the safety question always counts; later, a long message that
+            # reads as no cue has moved on (a false alarm is not dragged out over several turns).
+            moved_on = self.since_cue > 1 and len(seeker_text.split()) > SHORT_ANSWER
+            if self.since_cue > CRISIS_WINDOW or moved_on:
+                self.since_cue, self.cue_kinds = None, ()
+        self.crisis_kinds = self.cue_kinds
+        self.follow_up = cue is None or cue.asked in self.asked
+        if cue is None and self.since_cue is not None and CRISIS_STATE not in states:
             states = [CRISIS_STATE, *states]
-        self.answered = None
         recent = [skill_id for used in self.used[-RECENT_TURNS:] for skill_id in used]
         routed = route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
         for skill in routed:
@@ -219,8 +233,8 @@ class OfflineAgentSession:
                 self.used.append([skill.id])
                 if skill.meta.crisis:
                     text = localise_help(text, self.agent.lines, self.locale, self.crisis_kinds)
-                    # () after a follow-up: the next turn takes up the answer but need not stay.
-                    self.answered = cue.kinds if cue is not None and not self.follow_up else ()
+                    if cue is not None:
+                        self.asked.add(cue.asked)
                 return AgentReply(
                     text=text, skills=[skill.id], strategy=self._strategy(skill, text), states=states
                 )

@@ -279,34 +279,32 @@ def test_a_seeker_in_danger_who_also_wants_to_die_is_asked_about_both() -> None:
     assert "ending your life" in text and "116 123" in text and "999" in text and "domestic abuse" in text
 
 
-def test_the_offline_agent_takes_up_the_answer_to_its_safety_question_then_lets_the_seeker_go() -> None:
-    """A fresh cue gets an example's first reply (the safety question); "yes", which reads as no cue,
-    still gets the crisis skill, with a reply that takes the answer up; after that the seeker may close."""
+def test_the_offline_agent_stays_with_a_crisis_for_the_answers_then_lets_the_seeker_go() -> None:
+    """A fresh cue gets an example's first reply (the safety question). The next three seeker turns, which
+    read as no cue ("about 40", "I'm going to take them now"), still get the crisis skill with replies
+    that take the answer up; after that the seeker may move on."""
     import asyncio
 
     from esc_cli.iu.labeller import default_labeller
-    from esc_cli.sim.agent_offline import OfflineAgent
+    from esc_cli.sim.agent_offline import CRISIS_WINDOW, OfflineAgent
     from esc_cli.sim.engines import Utterance
 
     session = OfflineAgent(load_skills(REPO / "skills"), default_labeller()).session(0)
     history: list[Utterance] = []
     replies = []
-    for turn, text in enumerate(
-        ["I have been thinking about killing myself", "yes", "ok thank you, goodbye"]
-    ):
+    messages = [
+        "I have been thinking about killing myself",
+        "I have pills",
+        "about 40",
+        "I'm going to take them now",
+    ]
+    assert len(messages) == 1 + CRISIS_WINDOW
+    for turn, text in enumerate([*messages, "Anyway, the garden needs weeding before my sister visits."]):
         history.append(Utterance("seeker", text))
         reply = asyncio.run(session.reply(history, turn + 1))
         history.append(Utterance("supporter", reply.text))
         replies.append(reply)
-    assert [r.skills for r in replies[:2]] == [["crisis-safety-check"]] * 2
-    assert "ending your life" in replies[0].text and replies[1].text != replies[0].text
-    assert "crisis-safety-check" not in replies[2].skills
-
-
-def test_the_help_sentence_does_not_name_trusted_people_twice() -> None:
-    table = default_lines()
-    pointed = "Are you safe right now? Please also reach a person: a crisis line or someone you trust."
-    for locale in ("GB", None):
-        text = localise_help(pointed, table, locale)
-        assert len(re.findall(r"you trust", text)) == 1 and text.endswith(".") and ", today" not in text
-        assert "person you trust today" in localise_help("Are you safe right now?", table, locale)
+    assert [r.skills for r in replies[:4]] == [["crisis-safety-check"]] * 4
+    assert "ending your life" in replies[0].text
+    assert len({r.text for r in replies[:4]}) == 4
+    assert "crisis-safety-check" not in replies[4].skills
