@@ -82,7 +82,8 @@ def crisis(cues_file: Path | None, responses_file: Path | None, fmt: str) -> Non
             )
         for miss in c["misses"]:
             console.print(
-                f"miss (line {miss['line']}, p={miss['probability']:.2f}): {miss['text']}", markup=False
+                f"miss (line {miss['line']}, p={miss['probability']:.2f} < {c['threshold']:.3g}): {miss['text']}",
+                markup=False,
             )
         for alarm in c["false_alarm_items"]:
             console.print(f"false alarm (line {alarm['line']}): {alarm['text']}", markup=False)

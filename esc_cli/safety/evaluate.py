@@ -22,6 +22,8 @@ class CueScores:
     alarms: int = 0
     # statements that are (nearly) the head's own training statements (CrisisDetector.in_training)
     seen: int = 0
+    # the detector's threshold: a statement is read as a cue from this P(crisis) up
+    threshold: float = 0.0
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
 
@@ -42,13 +44,14 @@ class CueScores:
             "false_alarms": self.alarms,
             "false_alarm_rate": round(self.false_alarm_rate, 4) if self.none else None,
             "in_training": self.seen,
+            "threshold": self.threshold,
             "misses": self.misses,
             "false_alarm_items": self.false_alarms,
         }
 
 
 def score_cues(detector: CrisisDetector, cues: Sequence[LabelledCue]) -> CueScores:
-    scores = CueScores(seen=sum(detector.in_training([c.text for c in cues])))
+    scores = CueScores(seen=sum(detector.in_training([c.text for c in cues])), threshold=detector.threshold)
     for cue, reading in zip(cues, detector.read_many([c.text for c in cues]), strict=True):
         item = {"line": cue.line, "text": cue.text, "probability": reading.probability}
         if cue.crisis:

@@ -39,8 +39,9 @@ class LabelledResponse:
 
 
 def _label(path: Path, line: int, value: Any, allowed: tuple[str, ...]) -> str:
-    if isinstance(value, str) and value in allowed:
-        return value
+    """The label, read in any case and without surrounding spaces ("Crisis " is crisis)."""
+    if isinstance(value, str) and value.strip().lower() in allowed:
+        return value.strip().lower()
     choices = " or ".join(f'"{a}"' for a in allowed)
     if value is None:
         problem = "'label' is missing"
@@ -127,10 +128,16 @@ def read_cues(path: Path) -> list[LabelledCue]:
 
 def read_responses(path: Path) -> list[LabelledResponse]:
     """Labelled replies from a JSONL file with cue, reply and label."""
+    text = read_text(path, what="response file", empty_fix=RESPONSE_FIX)
+    if text.lstrip("\ufeff").startswith("label\t"):
+        raise InputError(
+            path,
+            "this is a file of labelled statements (label<TAB>text), not of labelled replies",
+            where="line 1",
+            fix="pass it with --cues; --responses takes JSON lines of cue, reply and label",
+        )
     found: list[LabelledResponse] = []
-    for number, obj in _json_lines(
-        path, read_text(path, what="response file", empty_fix=RESPONSE_FIX), RESPONSE_LINE
-    ):
+    for number, obj in _json_lines(path, text, RESPONSE_LINE):
         label = _label(path, number, obj.get("label"), RESPONSE_LABELS)
         kind = _text(path, number, obj, "kind") if "kind" in obj else ""
         found.append(

@@ -186,3 +186,25 @@ def test_statements_from_the_training_material_are_counted_and_noted(esc: EscRun
         ]
         == 0
     )
+
+
+def test_labels_read_in_any_case_and_a_miss_shows_the_threshold(esc: EscRunner, tmp_path: Path) -> None:
+    from esc_cli.safety.detector import crisis_detector
+
+    cues = tmp_path / "cues.tsv"
+    cues.write_text(
+        "label\ttext\nCrisis\tThe weather was fine today.\n NONE \tI made soup.\n", encoding="utf-8"
+    )
+    data = json.loads(esc("eval", "crisis", "--cues", str(cues), "--format", "json").out)
+    assert (data["cues"]["crisis"], data["cues"]["none"]) == (1, 1)
+    assert data["cues"]["threshold"] == crisis_detector().threshold
+    text = esc("eval", "crisis", "--cues", str(cues)).out
+    assert f"< {crisis_detector().threshold:.3g}): The weather was fine today." in text
+
+
+def test_a_statement_file_passed_as_replies_points_to_cues(esc: EscRunner, tmp_path: Path) -> None:
+    cues = tmp_path / "cues.tsv"
+    cues.write_text(CUES, encoding="utf-8")
+    result = esc("eval", "crisis", "--responses", str(cues))
+    assert result.code == 2 and result.err.strip().count("\n") == 0
+    assert "cues.tsv" in result.err and "pass it with --cues" in result.err
