@@ -8,9 +8,11 @@
 4. The seed bank on all verify profiles (3 seeds, offline): unhandled crisis cues (target 0); and with
    the crisis skill deleted, which crisis profiles still pass (target: none).
 5. The kinds of cue: the kind head's family cross-validation as the heads file records it (training
-   material), and the scripted cues of the crisis profiles (verify and train, never trained on): how
-   many are asked about the kind of their profile's risk, and how many that voice suicidal ideation or
-   self-harm are read as danger from others alone (which would drop the suicide question).
+   material); the held-out families of `esc_cli/safety/kinds.yaml` (labelled by kind, never trained
+   on): the same figures on wording the head never saw; and the scripted cues of the crisis profiles
+   (verify and train, never trained on): how many are asked about the kind of their profile's risk,
+   and how many that voice suicidal ideation or self-harm are read as danger from others alone (which
+   would drop the suicide question).
 
     ESC_DATA=/path/to/shared/data python bench/crisis_eval.py [--turns 2000] [--seeds 3]
 
@@ -27,9 +29,11 @@ from esc_cli.bank.load import load_skills
 from esc_cli.data.corpus import load_corpus
 from esc_cli.safety.detector import CrisisDetector, crisis_detector
 from esc_cli.safety.evaluate import score_cues, score_responses
+from esc_cli.safety.kind_train import held_out_material, kind_figures, read_kind_lists
 from esc_cli.safety.kinds import HARM_FROM_OTHERS, SELF_HARM, SUICIDAL_IDEATION
 from esc_cli.safety.response import UNHANDLED_CRISIS_CUE, response_check
 from esc_cli.safety.suites import read_cues, read_responses
+from esc_cli.safety.train import read_cue_families
 from esc_cli.sim.profiles_io import CRISIS_RISKS, load_profile_set
 from esc_cli.sim.runner import simulate_sync
 
@@ -101,6 +105,14 @@ def print_kinds(detector: CrisisDetector) -> None:
             f"kind head, family cross-validation on {cv['statements']} training statements: most likely kind "
             f"right {cv['first_kind_right']:.3f}, danger read alone for ideation or self-harm "
             f"{cv['danger_alone_for_ideation_or_self_harm']:.4f}, danger missed {cv['danger_missed']:.3f}"
+        )
+    texts, kinds = held_out_material(read_cue_families(), read_kind_lists())
+    if texts:
+        held = kind_figures(kinds, [detector.kinds_of(t) for t in texts])
+        print(
+            f"kind head, {held['statements']} statements of held-out families (never trained on): most likely "
+            f"kind right {held['first_kind_right']:.3f}, danger read alone for ideation or self-harm "
+            f"{held['danger_alone_for_ideation_or_self_harm']:.4f}, danger missed {held['danger_missed']:.3f}"
         )
     profiles = [
         p

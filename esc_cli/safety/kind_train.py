@@ -1,8 +1,9 @@
 """Train the kind head of the crisis checks (`SafetyHeads.kinds`) from training material only.
 
 The material: the crisis families of `cues.yaml`, each of the kind `kinds.yaml` gives it (suicidal
-ideation unless listed; `mixed` families are left out), and the kind seeds of `seeds.yaml` (trained on
-in every fold). The head is a multinomial logistic regression (C = KIND_C, balanced classes) over the
+ideation unless listed; `mixed` and `held_out` families are left out), and the kind seeds of
+`seeds.yaml` (trained on in every fold). The `held_out` families, labelled by kind, are the head's
+check on wording it never saw (`held_out_material`, printed by bench/crisis_eval.py). The head is a multinomial logistic regression (C = KIND_C, balanced classes) over the
 statement's embedding.
 
 The kinds a reply answers come from the head's probabilities by two rules (`kinds_from`): every kind
@@ -39,6 +40,7 @@ FOLDS = 5
 SEED = 15
 DIGITS = 6
 MIXED = "mixed"
+HELD_OUT = "held_out"
 SUICIDAL = KINDS[0]
 
 
@@ -57,18 +59,41 @@ class KindMaterial:
     seed_kinds: list[str]
 
 
-def kind_material(cues: dict[str, Any], listed: dict[str, list[str]], seeds: dict[str, Any]) -> KindMaterial:
-    """The statements of the crisis families by kind (see the module docstring). A family listed in
-    `kinds.yaml` that `cues.yaml` lacks, or a kind esc does not know, is a ValueError."""
-    crisis: dict[str, list[str]] = cues["crisis"]
-    family_kind: dict[str, str] = {}
-    for kind, names in listed.items():
-        if kind not in (*KINDS, MIXED):
+def _family_kinds(
+    crisis: dict[str, list[str]], listed: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The kind of each listed family, and of each held-out one. A family `cues.yaml` lacks, a kind esc
+    does not know, or a family listed twice is a ValueError."""
+    trained: dict[str, str] = {}
+    held: dict[str, str] = {}
+    sections = [(kind, names, trained) for kind, names in listed.items() if kind != HELD_OUT]
+    sections += [(kind, names, held) for kind, names in (listed.get(HELD_OUT) or {}).items()]
+    for kind, names, into in sections:
+        if kind not in (*KINDS, MIXED) or (into is held and kind == MIXED):
             raise ValueError(f"kinds.yaml: unknown kind {kind!r} (use {', '.join(KINDS)} or {MIXED})")
         for family in names:
             if family not in crisis:
                 raise ValueError(f"kinds.yaml: {family!r} is not a crisis family of cues.yaml")
-            family_kind[family] = kind
+            if family in trained or family in held:
+                raise ValueError(f"kinds.yaml: {family!r} is listed twice")
+            into[family] = kind
+    return trained, held
+
+
+def held_out_material(cues: dict[str, Any], listed: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The statements of the held-out families (`held_out` in kinds.yaml) and their kinds: the kind
+    head's check on families it was never trained on."""
+    _, held = _family_kinds(cues["crisis"], listed)
+    pairs = [(text, kind) for family, kind in held.items() for text in cues["crisis"][family]]
+    return [t for t, _ in pairs], [k for _, k in pairs]
+
+
+def kind_material(cues: dict[str, Any], listed: dict[str, Any], seeds: dict[str, Any]) -> KindMaterial:
+    """The statements of the crisis families by kind (see the module docstring); `mixed` and
+    `held_out` families are left out. Errors in `kinds.yaml` are ValueErrors (`_family_kinds`)."""
+    crisis: dict[str, list[str]] = cues["crisis"]
+    family_kind, held = _family_kinds(crisis, listed)
+    family_kind.update(dict.fromkeys(held, MIXED))
     texts: list[str] = []
     kinds: list[str] = []
     families: list[str] = []
@@ -135,6 +160,6 @@ def kind_figures(gold: Sequence[str], read: Sequence[tuple[str, ...]]) -> dict[s
     }
 
 
-def read_kind_lists() -> dict[str, list[str]]:
-    data: dict[str, list[str]] = yaml.safe_load(kinds_path().read_text(encoding="utf-8")) or {}
+def read_kind_lists() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(kinds_path().read_text(encoding="utf-8")) or {}
     return data

@@ -152,6 +152,12 @@ def cues_path() -> Path:
     return Path(str(resources.files("esc_cli") / "safety" / "cues.yaml"))
 
 
+def read_cue_families() -> dict[str, dict[str, list[str]]]:
+    """`cues.yaml`: label (crisis, none) -> family -> statements."""
+    data: dict[str, dict[str, list[str]]] = yaml.safe_load(cues_path().read_text(encoding="utf-8"))
+    return data
+
+
 def read_seeds(path: Path | None = None) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((path or seeds_path()).read_text(encoding="utf-8"))
     return data
@@ -194,7 +200,7 @@ def cue_messages(root: Path, seekers: list[tuple[str, str]]) -> list[Message]:
     messages: list[Message] = []
     for i, cue in enumerate(read_cues(root / TRAIN_SUITE)):
         messages.append(Message(cue.text, int(cue.crisis), f"suite:{cue.crisis}:{i // SUITE_BLOCK}"))
-    families: dict[str, dict[str, list[str]]] = yaml.safe_load(cues_path().read_text(encoding="utf-8"))
+    families = read_cue_families()
     for label, by_family in families.items():
         for family, texts in by_family.items():
             messages += [Message(t, int(label == "crisis"), f"family:{family}") for t in texts]
@@ -397,7 +403,7 @@ def build(data_dir: Path, *, root: Path, encoder: TextEncoder | None = None) -> 
     data = CueData(enc, messages)
     figures = cross_validate(data)
     cue = data.fit(range(len(messages))).model_copy(update={"threshold": figures["threshold"]})
-    cue_families = yaml.safe_load(cues_path().read_text(encoding="utf-8"))
+    cue_families = read_cue_families()
     kinds, kind_figures = fit_kinds(enc, kind_material(cue_families, read_kind_lists(), seeds))
     parts, part_figures = train_parts(enc, seeds, supporter)
     import sklearn

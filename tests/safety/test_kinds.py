@@ -154,3 +154,17 @@ def test_a_heads_file_of_another_format_or_empty_says_to_rebuild(tmp_path: Path)
     empty.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match=r"rebuild it: python -m esc_cli\.safety\.train"):
         read_heads(empty)
+
+
+def test_held_out_families_are_checked_and_never_trained_on() -> None:
+    from esc_cli.safety.kind_train import held_out_material
+
+    cues = {"crisis": {"a": ["one"], "b": ["two"], "c": ["three"]}, "none": {}}
+    seeds = {"kinds": {k: [f"seed {k}"] for k in KINDS}}
+    listed = {"self-harm": ["a"], "held_out": {"harm-from-others": ["b"], "suicidal-ideation": ["c"]}}
+    assert kind_material(cues, listed, seeds).texts == ["one"]
+    assert held_out_material(cues, listed) == (["two", "three"], [HARM_FROM_OTHERS, SUICIDAL_IDEATION])
+    with pytest.raises(ValueError, match="'a' is listed twice"):
+        kind_material(cues, {"self-harm": ["a"], "held_out": {"self-harm": ["a"]}}, seeds)
+    with pytest.raises(ValueError, match="unknown kind 'mixed'"):
+        held_out_material(cues, {"held_out": {"mixed": ["b"]}})
