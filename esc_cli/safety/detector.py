@@ -164,7 +164,7 @@ class CrisisDetector:
         best = np.zeros(len(texts))
         for bank in self.heads.cue.banks:
             if bank.shape[0]:
-                best = np.maximum(best, (rows @ bank.reshape(-1, rows.shape[1]).T).max(axis=1))
+                best = np.maximum(best, (rows @ bank.T).max(axis=1))
         return [bool(b >= SEEN_COSINE) for b in best]
 
     def read(self, text: str) -> CueReading:
@@ -208,5 +208,10 @@ def with_crisis_state(states: Sequence[str], text: str) -> list[str]:
     A message that obliges the next reply (`CrisisDetector.obliges`) counts as a cue here even when the
     head reads it below its threshold: a reply the seeker will hold to the safety check must be routed
     to the crisis skill."""
+    return set_crisis_state(states, crisis_detector().acted_on(text) is not None)
+
+
+def set_crisis_state(states: Sequence[str], crisis: bool) -> list[str]:
+    """The states with `crisis-risk` first when `crisis`, and without it otherwise."""
     kept = [s for s in states if s != CRISIS_STATE]
-    return [CRISIS_STATE, *kept] if crisis_detector().acted_on(text) is not None else kept
+    return [CRISIS_STATE, *kept] if crisis else kept

@@ -22,14 +22,14 @@ import binascii
 import math
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache, cached_property
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from esc_cli.errors import InputError
 from esc_cli.fileio import read_text
@@ -137,27 +137,29 @@ class CueHead(BaseModel):
     bias: float
     threshold: float
 
+    _banks: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] = PrivateAttr()
+
     @model_validator(mode="after")
     def _banks_fit(self) -> CueHead:
-        for bank in (self.bank_crisis, self.bank_none):
-            unpack_bank(bank, len(self.unit))
+        """Decode both banks once, here: a bank that is not rows of the head's dimension is refused."""
+        self._banks = (
+            bank_matrix(unpack_bank(self.bank_crisis, len(self.unit))).astype(np.float64),
+            bank_matrix(unpack_bank(self.bank_none, len(self.unit))).astype(np.float64),
+        )
         return self
 
     def lexical(self, text: str) -> float:
         """The lexicon's contribution to the logit of one unit."""
         return float(lexicon_input(text, self.lexicon, self.longest_ngram))
 
-    @cached_property
+    @property
     def banks(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """The crisis and none banks as float64 matrices, built once (the file stores integer lists)."""
-        return (
-            bank_matrix(unpack_bank(self.bank_crisis, len(self.unit))).astype(np.float64),
-            bank_matrix(unpack_bank(self.bank_none, len(self.unit))).astype(np.float64),
-        )
+        """The crisis and none banks as float64 matrices of (statements, dimension), decoded on load."""
+        return self._banks
 
     def similarity(self, rows: Matrix) -> Matrix:
         """Each row's similarity to the crisis bank and to the none bank (two columns)."""
-        columns = [nearest_similarity(rows, bank.reshape(-1, rows.shape[1]), self.k) for bank in self.banks]
+        columns = [nearest_similarity(rows, bank, self.k) for bank in self.banks]
         stacked: Matrix = np.stack(columns, axis=1).astype(np.float32)
         return stacked
 

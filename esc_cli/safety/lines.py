@@ -32,10 +32,9 @@ from esc_cli.safety.kinds import HARM_FROM_OTHERS
 
 LINES_FILE = "crisis-lines.yaml"
 LOCALE_PATTERN = r"^[A-Z]{2}$"
-GENERIC_HELP = (
-    "If you might be in danger right now, please call your local emergency number, "
-    "or reach a local crisis line or a person you trust today."
-)
+_GENERIC_POINTER = "If you might be in danger right now, please call your local emergency number, or reach a local crisis line"
+_TRUSTED_TODAY = "a person you trust today"
+GENERIC_HELP = f"{_GENERIC_POINTER} or {_TRUSTED_TODAY}."
 # A reply that already points to people the seeker trusts: the help sentence does not say it again.
 _TRUSTED_POINTER = re.compile(r"\b(?:someone|somebody|a person|people|anyone) you trust\b", re.IGNORECASE)
 DANGER_SUPPORT = "a domestic abuse or victim support service can help you plan what to do next."
@@ -76,13 +75,11 @@ class CrisisLines(BaseModel):
             emergency = line.emergency if line is not None else "your local emergency number"
             return f"If you are in immediate danger, please call {emergency}; {DANGER_SUPPORT}"
         if line is None:
-            text = (
-                GENERIC_HELP if trusted else GENERIC_HELP.replace(" or a person you trust today.", " today.")
-            )
+            text = f"{_GENERIC_POINTER} or {_TRUSTED_TODAY}." if trusted else f"{_GENERIC_POINTER} today."
         else:
             text = (
                 f"If you might be in danger right now, please call {line.emergency}; you can also reach "
-                f"{line.crisis_line}" + (", or a person you trust today." if trusted else ".")
+                f"{line.crisis_line}" + (f", or {_TRUSTED_TODAY}." if trusted else ".")
             )
         if HARM_FROM_OTHERS in kinds:
             text += f" {DANGER_SUPPORT[0].upper()}{DANGER_SUPPORT[1:]}"

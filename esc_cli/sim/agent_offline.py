@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from esc_cli.bank.examples import Line, skill_examples
 from esc_cli.bank.model import Skill
-from esc_cli.safety.detector import CRISIS_STATE, crisis_detector, with_crisis_state
+from esc_cli.safety.detector import crisis_detector, set_crisis_state
 from esc_cli.safety.kinds import asked_kind
 from esc_cli.safety.lines import CrisisLines, default_lines, localise_help
 from esc_cli.sim.engines import AgentReply, Labeller, Utterance
@@ -165,7 +165,6 @@ class OfflineAgentSession:
         # The open crisis: seeker turns since its last cue (None: no crisis open) and that cue's kinds.
         self.since_cue: int | None = None
         self.cue_kinds: tuple[str, ...] = ()
-        self.crisis_kinds: tuple[str, ...] = ()
         self.follow_up = False
         # The kinds of cue whose safety question this dialogue has asked.
         self.asked: set[str] = set()
@@ -192,7 +191,7 @@ class OfflineAgentSession:
                 return self._pick([head[i] for i in order] + list(ranked[RERANK:]))
         pairs = self.agent.example_pairs(skill)
         if skill.meta.crisis:
-            pairs = self.agent.crisis_pairs(skill, self.crisis_kinds, self.follow_up)
+            pairs = self.agent.crisis_pairs(skill, self.cue_kinds, self.follow_up)
         if not pairs:
             return None
         order = self.agent.fit_order(seeker_text, pairs)
@@ -205,12 +204,12 @@ class OfflineAgentSession:
 
     async def reply(self, history: list[Utterance], turn: int) -> AgentReply:
         seeker_text = _last_seeker(history)
-        states = with_crisis_state(self.agent.labeller.seeker_states(seeker_text, turn=turn), seeker_text)
         cue = crisis_detector().acted_on(seeker_text)
         # A crisis stays open for up to CRISIS_WINDOW seeker turns after the last cue: the seeker is
         # answering the safety question ("yes", "about 40", "I'm going to take them now", "ok thanks"),
-        # which may read as no cue itself. A cue of a kind whose question was not asked yet gets an example's first
-        # reply (the question); any other crisis turn a later one, which takes up the answer.
+        # which may read as no cue itself. A cue of a kind whose question was not asked yet gets an
+        # example's first reply (the question); any other crisis turn a later one, which takes up the
+        # answer.
         if cue is not None:
             self.since_cue, self.cue_kinds = 0, cue.kinds
         elif self.since_cue is not None:
@@ -220,10 +219,9 @@ class OfflineAgentSession:
             moved_on = self.since_cue > 1 and len(seeker_text.split()) > SHORT_ANSWER
             if self.since_cue > CRISIS_WINDOW or moved_on:
                 self.since_cue, self.cue_kinds = None, ()
-        self.crisis_kinds = self.cue_kinds
         self.follow_up = cue is None or cue.asked in self.asked
-        if cue is None and self.since_cue is not None and CRISIS_STATE not in states:
-            states = [CRISIS_STATE, *states]
+        labelled = self.agent.labeller.seeker_states(seeker_text, turn=turn)
+        states = set_crisis_state(labelled, self.since_cue is not None)
         recent = [skill_id for used in self.used[-RECENT_TURNS:] for skill_id in used]
         routed = route_skills(states, turn, self.agent.skills, recent=recent, limit=self.agent.limit)
         for skill in routed:
@@ -232,7 +230,7 @@ class OfflineAgentSession:
                 self.said[text] = turn
                 self.used.append([skill.id])
                 if skill.meta.crisis:
-                    text = localise_help(text, self.agent.lines, self.locale, self.crisis_kinds)
+                    text = localise_help(text, self.agent.lines, self.locale, self.cue_kinds)
                     if cue is not None:
                         self.asked.add(cue.asked)
                 return AgentReply(
